@@ -1,0 +1,28 @@
+// Sticky bucketing (SPEC §2, hashVersion 1). Do not change without bumping
+// HASH_VERSION and a migration: every user's assignment depends on it.
+import { murmur3 } from "./murmur3";
+
+export const BUCKET_COUNT = 100_000;
+const TWO_POW_32 = 4_294_967_296;
+
+/** Salt for one rollout: flag key + ":" + rollout id. */
+export function rolloutSalt(flagKey: string, rolloutId: string): string {
+  return `${flagKey}:${rolloutId}`;
+}
+
+/** floor(murmur3(utf8(salt + "/" + unitKey), 0) × 100 000 / 2^32) → 0..99 999. */
+export function bucketOf(salt: string, unitKey: string): number {
+  return Math.floor((murmur3(`${salt}/${unitKey}`, 0) * BUCKET_COUNT) / TWO_POW_32);
+}
+
+/** Percent (0–100, 0.001 steps) → number of green buckets; out-of-range clamps. */
+export function percentToBuckets(percent: number): number {
+  if (!(percent > 0)) return 0;
+  if (percent >= 100) return BUCKET_COUNT;
+  return Math.round(percent * 1000);
+}
+
+/** A unit is green iff its bucket is below the threshold. */
+export function isGreen(bucket: number, greenBuckets: number): boolean {
+  return bucket < greenBuckets;
+}

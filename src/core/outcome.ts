@@ -1,0 +1,30 @@
+// One request's record (SPEC §5). A plain data type shared by the hot path
+// (which fills it) and telemetry (which owns how it is stored).
+import type { Reason, Variant } from "./types";
+
+export interface Outcome {
+  timestampMs: number;
+  requestId: string;
+  flagKey: string;
+  rolloutId: string | null;
+  variant: Variant;
+  reason: Reason;
+  ruleId: string | null;
+  stage: string;
+  /** HTTP status of the origin answer (0 when none arrived). */
+  status: number;
+  latencyMs: number;
+  error: boolean;
+  timeout: boolean;
+  /** 1 / 0 for shadow pairs, null when no comparison was made. */
+  shadowAgreement: number | null;
+  feedbackValue: number | null;
+  colo: string;
+  unitKeyGenerated: boolean;
+  /** True when green failed and blue answered instead. */
+  failedOver: boolean;
+}
+
+export function statusClass(status: number): string {
+  return status === 0 ? "none" : `${Math.floor(status / 100)}xx`;
+}

@@ -1,0 +1,126 @@
+// The vocabulary of flag evaluation: snapshot (wire JSON published to KV),
+// its compiled in-memory form, request context and evaluation result.
+// Pure types only; no runtime code lives here except fixed vocabularies.
+
+export const VARIANTS = ["blue", "green"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+/** OpenFeature-style public reasons; a small fixed vocabulary. */
+export const REASONS = ["KILL_SWITCH", "OVERRIDE", "SEGMENT_MATCH", "SPLIT", "DEFAULT", "ERROR"] as const;
+export type Reason = (typeof REASONS)[number];
+
+export const OPERATORS = [
+  "in", "not_in", "eq", "neq", "starts_with", "ends_with", "contains", "matches",
+  "gt", "gte", "lt", "lte", "semver_gt", "semver_lt", "semver_eq",
+  "before", "after", "exists", "ip_in_cidr",
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const UNIT_KEY_SOURCES = ["header", "cookie", "jwt_sub"] as const;
+export type UnitKeySource = (typeof UNIT_KEY_SOURCES)[number];
+
+export const STAGE_MODES = ["shadow", "serve"] as const;
+export type StageMode = (typeof STAGE_MODES)[number];
+
+export const ROLLOUT_STATES = ["active", "paused", "rolled_back", "promoted", "aborted"] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number];
+
+/** Current bucketing convention (SPEC §2). Bump only with a versioned migration. */
+export const HASH_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+// ---------- wire form (JSON in KV) ----------
+
+export interface ConstraintSpec {
+  /** e.g. "header.x-plan", "cookie.tier", "query.region", "cf.country", "unitKey", "ip". */
+  attribute: string;
+  operator: Operator;
+  values: string[];
+}
+
+export interface SegmentSpec {
+  key: string;
+  /** Constraints are AND-ed; `negate` inverts the whole conjunction. */
+  constraints: ConstraintSpec[];
+  negate?: boolean;
+}
+
+export interface RuleSpec {
+  id: string;
+  segment: SegmentSpec;
+  /** Exactly one of `variant` (fixed) or `percent` (0–100 green, 0.001 steps). */
+  variant?: Variant;
+  percent?: number;
+}
+
+export interface OriginSpec {
+  /** Absolute http(s) base URL, or a service binding name — exactly one. */
+  url?: string;
+  service?: string;
+  /** Header set on forwarded requests from a secret of this name (never from the client). */
+  authHeader?: { name: string; secret: string };
+}
+
+export interface RolloutSpec {
+  id: string;
+  state: RolloutState;
+  stageIndex: number;
+  stageMode: StageMode;
+  /** Green percentage served in the current stage (0 in shadow). */
+  percent: number;
+}
+
+export interface FlagSnapshot {
+  schemaVersion: number;
+  hashVersion: number;
+  key: string;
+  version: number;
+  killSwitch: boolean;
+  route: { method: string; path: string; host?: string };
+  origins: { blue: OriginSpec; green: OriginSpec };
+  timeoutMs: number;
+  failover: boolean;
+  unitKey: { source: UnitKeySource; name: string };
+  rules: RuleSpec[];
+  /** unit key → pinned variant. */
+  overrides: Record<string, Variant>;
+  rollout: RolloutSpec | null;
+}
+
+// ---------- compiled form (in-isolate) ----------
+
+export type AttributeLookup = (attribute: string) => string | undefined;
+
+export interface EvaluationContext {
+  unitKey: string;
+  attribute: AttributeLookup;
+}
+
+export type ConstraintMatcher = (context: EvaluationContext) => boolean;
+
+export interface CompiledRule {
+  id: string;
+  segmentKey: string;
+  matches: ConstraintMatcher;
+  variant: Variant | null;
+  /** Threshold in buckets (percent × 1000), used when `variant` is null. */
+  greenBuckets: number;
+}
+
+export interface CompiledFlag {
+  snapshot: FlagSnapshot;
+  salt: string;
+  overrides: Map<string, Variant>;
+  rules: CompiledRule[];
+  /** Green threshold of the current stage in buckets; 0 without a serving rollout. */
+  splitGreenBuckets: number;
+}
+
+export interface Evaluation {
+  variant: Variant;
+  reason: Reason;
+  ruleId: string | null;
+  segmentKey: string | null;
+  /** Internal snake_case tag when reason is ERROR. */
+  errorCode: string | null;
+}

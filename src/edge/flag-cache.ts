@@ -1,0 +1,97 @@
+// In-isolate cache of the flag index and compiled snapshots. The index (with
+// kill switches) is re-read at most every `probeIntervalMs`; a snapshot is
+// re-read only when the index shows a newer version. Every read failure
+// keeps the last good value, so a store outage degrades to staleness.
+import { buildRouteMatcher, type RouteMatcher } from "../core/route";
+import { compileSnapshot } from "../core/snapshot";
+import type { CompiledFlag } from "../core/types";
+import type { Clock, FlagIndexEntry, SnapshotStore } from "./ports";
+
+export interface FlagCacheOptions {
+  probeIntervalMs: number;
+  /** After a failed snapshot read, wait this long before retrying it. */
+  retryAfterMs?: number;
+}
+
+export type FlagLookup = { ok: true; flag: CompiledFlag; stale: boolean } | { ok: false; errorCode: string };
+
+interface SnapshotSlot {
+  flag: CompiledFlag | null;
+  failedAtMs: number;
+  loading: Promise<void> | null;
+}
+
+export class FlagCache {
+  private matcher: RouteMatcher<FlagIndexEntry> | null = null;
+  private probedAtMs = -Infinity;
+  private probing: Promise<void> | null = null;
+  private readonly slots = new Map<string, SnapshotSlot>();
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly clock: Clock,
+    private readonly options: FlagCacheOptions,
+  ) {}
+
+  /** The flag whose route matches, refreshing the index when it is due. */
+  async match(method: string, host: string, path: string): Promise<FlagIndexEntry | null | "unavailable"> {
+    if (this.clock.now() - this.probedAtMs >= this.options.probeIntervalMs) await this.refreshIndex();
+    if (this.matcher === null) return "unavailable";
+    return this.matcher(method, host, path);
+  }
+
+  /** Forces the next `match` to re-read the index (after a local admin change). */
+  invalidate(): void {
+    this.probedAtMs = -Infinity;
+  }
+
+  private refreshIndex(): Promise<void> {
+    this.probing ??= this.store
+      .loadIndex()
+      .then((entries) => {
+        this.matcher = buildRouteMatcher(entries.map((entry) => ({ route: entry.route, target: entry })));
+        this.probedAtMs = this.clock.now();
+      })
+      .catch(() => {
+        // Keep the last good index; retry at the next interval, not per request.
+        this.probedAtMs = this.clock.now();
+      })
+      .finally(() => {
+        this.probing = null;
+      });
+    return this.probing;
+  }
+
+  /** The compiled snapshot for an index entry: fresh, else last good, else an error. */
+  async flag(entry: FlagIndexEntry): Promise<FlagLookup> {
+    let slot = this.slots.get(entry.key);
+    if (!slot) {
+      slot = { flag: null, failedAtMs: -Infinity, loading: null };
+      this.slots.set(entry.key, slot);
+    }
+    const current = slot.flag !== null && slot.flag.snapshot.version >= entry.version;
+    const retryDue = this.clock.now() - slot.failedAtMs >= (this.options.retryAfterMs ?? this.options.probeIntervalMs);
+    if (!current && retryDue) await this.load(entry, slot);
+    if (slot.flag === null) return { ok: false, errorCode: "snapshot_unavailable" };
+    return { ok: true, flag: slot.flag, stale: slot.flag.snapshot.version < entry.version };
+  }
+
+  private load(entry: FlagIndexEntry, slot: SnapshotSlot): Promise<void> {
+    slot.loading ??= this.store
+      .loadSnapshot(entry.key, entry.version)
+      .then((raw) => {
+        const compiled = raw === null ? null : compileSnapshot(raw);
+        if (compiled?.ok && (slot.flag === null || compiled.value.snapshot.version >= slot.flag.snapshot.version)) {
+          slot.flag = compiled.value;
+        }
+        if (!compiled?.ok || compiled.value.snapshot.version < entry.version) slot.failedAtMs = this.clock.now();
+      })
+      .catch(() => {
+        slot.failedAtMs = this.clock.now();
+      })
+      .finally(() => {
+        slot.loading = null;
+      });
+    return slot.loading;
+  }
+}

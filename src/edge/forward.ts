@@ -1,0 +1,87 @@
+// Forwarding one request to one origin: URL join, header hygiene (hop-by-hop
+// and switchyard credentials removed, spoofable routing headers dropped),
+// per-flag timeout to response headers, and a classification of failures.
+// Never throws: every failure becomes an OriginResult.
+import { ADMIN_SESSION_COOKIE, API_TOKEN_PREFIX } from "../core/credentials";
+import type { OriginSpec } from "../core/types";
+import type { Clock, OriginFetchers } from "./ports";
+
+export type OriginResult =
+  | { kind: "response"; response: Response; latencyMs: number }
+  | { kind: "timeout"; latencyMs: number }
+  | { kind: "unreachable"; latencyMs: number; message: string };
+
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"];
+const ROUTER_HEADERS = ["x-model-variant", "x-flag-reason", "x-flag-rule"];
+
+function carriesApiToken(value: string | null): boolean {
+  return value !== null && value.replace(/^Bearer\s+/i, "").startsWith(API_TOKEN_PREFIX);
+}
+
+/** Request headers as the origin should see them. */
+export function originHeaders(incoming: Headers, requestId: string, origin: OriginSpec, fetchers: OriginFetchers): Headers {
+  const headers = new Headers(incoming);
+  const listed = incoming.get("connection");
+  if (listed) for (const name of listed.split(",")) headers.delete(name.trim());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  for (const name of ROUTER_HEADERS) headers.delete(name);
+  if (carriesApiToken(incoming.get("authorization"))) headers.delete("authorization");
+  if (carriesApiToken(incoming.get("x-api-key"))) headers.delete("x-api-key");
+  const cookie = incoming.get("cookie");
+  if (cookie?.includes(`${ADMIN_SESSION_COOKIE}=`)) {
+    const kept = cookie.split(";").filter((part) => !part.trim().startsWith(`${ADMIN_SESSION_COOKIE}=`));
+    if (kept.length > 0) headers.set("cookie", kept.join(";").trim());
+    else headers.delete("cookie");
+  }
+  if (origin.authHeader) {
+    const secret = fetchers.secret(origin.authHeader.secret);
+    if (secret !== undefined) headers.set(origin.authHeader.name, secret);
+  }
+  headers.set("x-request-id", requestId);
+  return headers;
+}
+
+function targetUrl(origin: OriginSpec, url: URL): string {
+  const base = origin.url ?? "https://service.internal";
+  return base.replace(/\/+$/, "") + url.pathname + url.search;
+}
+
+export interface ForwardRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+  requestId: string;
+}
+
+export async function forwardToOrigin(
+  request: ForwardRequest, origin: OriginSpec, timeoutMs: number, fetchers: OriginFetchers, clock: Clock,
+): Promise<OriginResult> {
+  const startedMs = clock.now();
+  const elapsed = () => clock.now() - startedMs;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const fetcher = origin.service ? fetchers.service(origin.service) : undefined;
+    if (origin.service && !fetcher) return { kind: "unreachable", latencyMs: 0, message: `service binding ${origin.service} is not bound` };
+    const init: RequestInit = {
+      method: request.method,
+      headers: originHeaders(request.headers, request.requestId, origin, fetchers),
+      body: request.body,
+      redirect: "manual",
+      signal: controller.signal,
+    };
+    const target = targetUrl(origin, request.url);
+    const response = await (fetcher ? fetcher.fetch(target, init) : fetch(target, init));
+    return { kind: "response", response, latencyMs: elapsed() };
+  } catch (error) {
+    if (timedOut) return { kind: "timeout", latencyMs: elapsed() };
+    return { kind: "unreachable", latencyMs: elapsed(), message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,40 @@
+// The small interfaces the hot path depends on. Adapters in store/ and
+// telemetry/ implement them; index.ts wires them from env.
+import type { Outcome } from "../core/outcome";
+import type { OriginSpec } from "../core/types";
+
+/** The tiny, strongly consistent per-flag record re-checked every few seconds. */
+export interface FlagIndexEntry {
+  key: string;
+  version: number;
+  killSwitch: boolean;
+  route: { method: string; path: string; host?: string | null };
+  /** Enough to serve blue even when the full snapshot cannot be read. */
+  blue: OriginSpec;
+  timeoutMs: number;
+}
+
+export interface SnapshotStore {
+  /** All flags' index entries. Throws when the store is unreachable. */
+  loadIndex(): Promise<FlagIndexEntry[]>;
+  /** Raw snapshot JSON at least as new as `minVersion`, or null. Throws on I/O failure. */
+  loadSnapshot(flagKey: string, minVersion: number): Promise<unknown>;
+}
+
+export interface OutcomeSink {
+  /** Never throws and never blocks: failures are counted as dropped. */
+  record(outcome: Outcome): void;
+  /** Persists what is buffered; given to ctx.waitUntil. */
+  flush(): Promise<void>;
+}
+
+export interface OriginFetchers {
+  /** Service binding by name, or undefined when it is not bound. */
+  service(name: string): Fetcher | undefined;
+  /** Secret by name (origin credentials), or undefined. */
+  secret(name: string): string | undefined;
+}
+
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,112 @@
+// The hot path: request → flag → context → evaluation → origin → response,
+// with exactly one outcome recorded per routed request. It never throws
+// because of flag state: any doubt serves blue with reason ERROR.
+import { errorEvaluation, evaluateFlag } from "../core/evaluate";
+import type { Outcome } from "../core/outcome";
+import type { CompiledFlag, Evaluation, OriginSpec } from "../core/types";
+import { buildContext, unitCookie, type RequestContext } from "./context";
+import type { FlagCache } from "./flag-cache";
+import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
+import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink } from "./ports";
+import { errorResponse, withRoutingHeaders } from "./responses";
+
+export interface RouterDeps {
+  cache: FlagCache;
+  outcomes: OutcomeSink;
+  fetchers: OriginFetchers;
+  clock: Clock;
+  newId: () => string;
+  secureCookies: boolean;
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
+
+function stageLabel(flag: CompiledFlag | null): string {
+  const rollout = flag?.snapshot.rollout;
+  if (!rollout) return "none";
+  return rollout.stageMode === "shadow" ? "shadow" : `serve:${rollout.percent}`;
+}
+
+function isFailure(result: OriginResult): boolean {
+  return result.kind !== "response" || result.response.status >= 500;
+}
+
+interface Decision {
+  evaluation: Evaluation;
+  flag: CompiledFlag | null;
+  context: RequestContext | null;
+}
+
+async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: RouterDeps): Promise<Decision> {
+  const lookup = await deps.cache.flag(entry);
+  if (!lookup.ok) return { evaluation: entry.killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
+  const flag = lookup.flag;
+  try {
+    const context = buildContext(request, url, flag.snapshot.unitKey, deps.newId);
+    // The index is fresher than a snapshot that KV has not caught up with yet.
+    const evaluation = entry.killSwitch ? KILLED : evaluateFlag(flag, context);
+    return { evaluation, flag, context };
+  } catch {
+    return { evaluation: errorEvaluation("context_failed"), flag, context: null };
+  }
+}
+
+/** Routes a request that matched a flag; `null` entry means no route. */
+export async function routeRequest(request: Request, deps: RouterDeps): Promise<Response> {
+  const url = new URL(request.url);
+  const incomingId = request.headers.get("x-request-id");
+  const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : deps.newId();
+  const entry = await deps.cache.match(request.method, url.hostname, url.pathname);
+  if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", requestId);
+  if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, requestId);
+
+  const { evaluation, flag, context } = await decide(request, url, entry, deps);
+  const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
+  const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
+  const failover = evaluation.variant === "green" && flag?.snapshot.failover === true;
+
+  let body = request.body;
+  let spare: ReadableStream<Uint8Array> | null = null;
+  if (failover && body) [body, spare] = body.tee();
+  const forward: ForwardRequest = { method: request.method, url, headers: request.headers, body, requestId };
+  let result = await forwardToOrigin(forward, origins[evaluation.variant], timeoutMs, deps.fetchers, deps.clock);
+  const first = result;
+  let servedBy = evaluation.variant;
+  if (failover && isFailure(result)) {
+    if (result.kind === "response") void result.response.body?.cancel();
+    result = await forwardToOrigin({ ...forward, body: spare }, origins.blue, timeoutMs, deps.fetchers, deps.clock);
+    servedBy = "blue";
+  } else {
+    void spare?.cancel();
+  }
+
+  const outcome: Outcome = {
+    timestampMs: deps.clock.now(),
+    requestId,
+    flagKey: entry.key,
+    rolloutId: flag?.snapshot.rollout?.id ?? null,
+    variant: evaluation.variant,
+    reason: evaluation.reason,
+    ruleId: evaluation.ruleId,
+    stage: stageLabel(flag),
+    // Failover must not hide green's failure: the outcome describes the first answer.
+    status: first.kind === "response" ? first.response.status : 0,
+    latencyMs: first.latencyMs,
+    error: isFailure(first),
+    timeout: first.kind === "timeout",
+    shadowAgreement: null,
+    feedbackValue: null,
+    colo: String((request as { cf?: { colo?: unknown } }).cf?.colo ?? "local"),
+    unitKeyGenerated: context?.generated ?? false,
+    failedOver: servedBy !== evaluation.variant,
+  };
+  deps.outcomes.record(outcome);
+  deps.waitUntil(deps.outcomes.flush());
+
+  const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
+  if (result.kind === "timeout") return errorResponse(504, "origin_timeout", `The ${servedBy} origin did not answer within ${timeoutMs} ms`, requestId, servedBy, evaluation, cookie);
+  if (result.kind === "unreachable") return errorResponse(502, "origin_unavailable", `The ${servedBy} origin could not be reached`, requestId, servedBy, evaluation, cookie);
+  return withRoutingHeaders(result.response, { requestId, servedBy, evaluation, cookie, failedOver: outcome.failedOver });
+}

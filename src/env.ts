@@ -1,0 +1,33 @@
+// Bindings and vars of the Worker, typed once. Everything that reads `env`
+// goes through this shape; pure code never sees it.
+/** Shape of one SQL migration as the test pool hands it over. */
+export interface D1Migration {
+  name: string;
+  queries: string[];
+}
+
+export interface Env {
+  DB: D1Database;
+  SNAPSHOTS: KVNamespace;
+  OUTCOMES: AnalyticsEngineDataset;
+  SNAPSHOT_STORE?: string;
+  VERSION_PROBE_SECONDS?: string;
+  OUTCOMES_EMBEDDED?: string;
+  DEV_MODE?: string;
+  /** Only present under vitest: the SQL migrations to apply. */
+  TEST_MIGRATIONS?: D1Migration[];
+  /** Origin credentials and service bindings are looked up by name at run time. */
+  [binding: string]: unknown;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      SNAPSHOTS: KVNamespace;
+      OUTCOMES: AnalyticsEngineDataset;
+      TEST_MIGRATIONS: D1Migration[];
+      OUTCOMES_EMBEDDED: string;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// Worker entry: wires ports from env and dispatches. Everything that is not
+// switchyard's own surface goes straight to the hot path (no framework on it).
+import type { Env } from "./env";
+import { routeRequest } from "./edge/route-request";
+import { runScheduled } from "./cron/scheduled";
+import { servicesFor } from "./wiring";
+
+const OWN_PREFIX = "/_switchyard/";
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const services = servicesFor(env);
+    const path = new URL(request.url).pathname;
+    if (path === `${OWN_PREFIX}healthz`) {
+      return Response.json({ ok: true, outcomes: services.outcomes.counters });
+    }
+    return routeRequest(request, {
+      ...services,
+      newId: () => crypto.randomUUID(),
+      secureCookies: env.DEV_MODE !== "1",
+      waitUntil: (promise) => ctx.waitUntil(promise),
+    });
+  },
+
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(runScheduled(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env>;

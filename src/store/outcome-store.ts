@@ -1,0 +1,19 @@
+// Embedded outcome store: the D1 `outcomes` table, written in batches. Used
+// when Analytics Engine cannot be read back (local dev, tests, small installs).
+import type { EmbeddedSink } from "../telemetry/outcome-writer";
+
+const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
+  return {
+    async insertBatch(batch) {
+      if (batch.length === 0) return;
+      const statement = d1.prepare(INSERT);
+      await d1.batch(batch.map((o) => statement.bind(
+        o.timestampMs, o.requestId, o.flagKey, o.rolloutId, o.variant, o.reason, o.ruleId, o.stage,
+        o.status, o.latencyMs, o.error ? 1 : 0, o.timeout ? 1 : 0, o.shadowAgreement, o.feedbackValue, o.colo,
+      )));
+    },
+  };
+}

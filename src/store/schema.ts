@@ -1,0 +1,110 @@
+// D1 schema (drizzle). The source of truth for flags and their routing; the
+// hot path never reads these tables per request (see snapshot-store.ts).
+// Migrations are generated from this file: `npm run db:generate`.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+const timestamps = {
+  createdAt: integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
+};
+
+export const flags = sqliteTable("flags", {
+  key: text("key").primaryKey(),
+  description: text("description").notNull().default(""),
+  routeMethod: text("route_method").notNull(),
+  routePath: text("route_path").notNull(),
+  routeHost: text("route_host"),
+  /** JSON OriginSpec. */
+  blueOrigin: text("blue_origin").notNull(),
+  greenOrigin: text("green_origin").notNull(),
+  /** The blue origin before the last promotion: the rollback target. */
+  previousBlueOrigin: text("previous_blue_origin"),
+  timeoutMs: integer("timeout_ms").notNull().default(10_000),
+  failover: integer("failover", { mode: "boolean" }).notNull().default(false),
+  unitKeySource: text("unit_key_source").notNull().default("header"),
+  unitKeyName: text("unit_key_name").notNull().default("x-user-id"),
+  killSwitch: integer("kill_switch", { mode: "boolean" }).notNull().default(false),
+  killReason: text("kill_reason"),
+  /** JSON: guards, comparator, shadow settings — owned by later features. */
+  settings: text("settings").notNull().default("{}"),
+  /** Bumped on every change of the flag or anything it embeds (rules, overrides, rollout). */
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const segments = sqliteTable("segments", {
+  key: text("key").primaryKey(),
+  description: text("description").notNull().default(""),
+  /** JSON ConstraintSpec[]. */
+  constraints: text("constraints").notNull(),
+  negate: integer("negate", { mode: "boolean" }).notNull().default(false),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const flagRules = sqliteTable(
+  "flag_rules",
+  {
+    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    position: integer("position").notNull(),
+    segmentKey: text("segment_key").notNull().references(() => segments.key, { onDelete: "restrict" }),
+    variant: text("variant"),
+    percent: real("percent"),
+  },
+  (table) => [primaryKey({ columns: [table.flagKey, table.id] }), index("flag_rules_segment").on(table.segmentKey)],
+);
+
+export const overrides = sqliteTable(
+  "overrides",
+  {
+    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    unitKey: text("unit_key").notNull(),
+    variant: text("variant").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (table) => [primaryKey({ columns: [table.flagKey, table.unitKey] })],
+);
+
+export const rollouts = sqliteTable(
+  "rollouts",
+  {
+    id: text("id").primaryKey(),
+    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    /** JSON StagePlan: [{ mode, percent, minDurationSeconds, minSamples }]. */
+    stages: text("stages").notNull(),
+    stageIndex: integer("stage_index").notNull().default(0),
+    stageStartedAt: integer("stage_started_at").notNull(),
+    holdSeconds: integer("hold_seconds").notNull().default(600),
+    state: text("state").notNull(),
+    endedAt: integer("ended_at"),
+    version: integer("version").notNull().default(1),
+    ...timestamps,
+  },
+  (table) => [index("rollouts_flag_state").on(table.flagKey, table.state)],
+);
+
+/** Embedded outcome store: the same points written to Analytics Engine. */
+export const outcomes = sqliteTable(
+  "outcomes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    timestampMs: integer("ts").notNull(),
+    requestId: text("request_id").notNull(),
+    flagKey: text("flag_key").notNull(),
+    rolloutId: text("rollout_id"),
+    variant: text("variant").notNull(),
+    reason: text("reason").notNull(),
+    ruleId: text("rule_id"),
+    stage: text("stage").notNull(),
+    status: integer("status").notNull(),
+    latencyMs: real("latency_ms").notNull(),
+    error: integer("error").notNull(),
+    timeout: integer("timeout").notNull(),
+    shadowAgreement: real("shadow_agreement"),
+    feedbackValue: real("feedback_value"),
+    colo: text("colo").notNull(),
+  },
+  (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
+);

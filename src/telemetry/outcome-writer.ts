@@ -1,0 +1,61 @@
+// OutcomeSink: one Analytics Engine point per outcome (fire-and-forget, as AE
+// is), plus — when enabled — a buffer flushed to the embedded store in
+// batches from ctx.waitUntil. Recording never throws into the hot path:
+// failures are counted in `droppedOutcomes` and logged once per flush.
+import type { Outcome } from "../core/outcome";
+import type { OutcomeSink } from "../edge/ports";
+import { toDataPoint } from "./outcome-layout";
+
+export interface EmbeddedSink {
+  insertBatch(batch: Outcome[]): Promise<void>;
+}
+
+export interface OutcomeWriterOptions {
+  analytics: AnalyticsEngineDataset | undefined;
+  embedded: EmbeddedSink | null;
+  /** Flush early when this many outcomes are buffered. */
+  maxBatch?: number;
+}
+
+export interface OutcomeCounters {
+  written: number;
+  dropped: number;
+}
+
+export class OutcomeWriter implements OutcomeSink {
+  readonly counters: OutcomeCounters = { written: 0, dropped: 0 };
+  private buffer: Outcome[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly options: OutcomeWriterOptions) {}
+
+  record(outcome: Outcome): void {
+    try {
+      this.options.analytics?.writeDataPoint(toDataPoint(outcome));
+      this.counters.written++;
+    } catch (error) {
+      this.counters.dropped++;
+      console.warn("outcome: analytics write failed", String(error));
+    }
+    if (this.options.embedded) this.buffer.push(outcome);
+  }
+
+  /** Writes everything buffered so far; concurrent callers share one batch in flight. */
+  flush(): Promise<void> {
+    if (!this.options.embedded || this.buffer.length === 0) return this.flushing ?? Promise.resolve();
+    this.flushing = (this.flushing ?? Promise.resolve()).then(() => this.writeBuffered());
+    return this.flushing;
+  }
+
+  private async writeBuffered(): Promise<void> {
+    const batch = this.buffer.splice(0, this.options.maxBatch ?? 500);
+    if (batch.length === 0) return;
+    try {
+      await this.options.embedded!.insertBatch(batch);
+    } catch (error) {
+      this.counters.dropped += batch.length;
+      console.warn(`outcome: ${batch.length} embedded writes dropped`, String(error));
+    }
+    if (this.buffer.length > 0) await this.writeBuffered();
+  }
+}

@@ -1,0 +1,51 @@
+// Builds the per-isolate objects (flag cache, outcome writer) from env once
+// and reuses them across requests: the cache is what keeps D1 and KV off the
+// per-request path. Keyed by the DB binding so a different env (tests) gets
+// its own set.
+import type { Env } from "./env";
+import { FlagCache } from "./edge/flag-cache";
+import type { OriginFetchers, Clock } from "./edge/ports";
+import { createEmbeddedOutcomeStore } from "./store/outcome-store";
+import { createSnapshotStore, parseStoreMode } from "./store/snapshot-store";
+import { OutcomeWriter } from "./telemetry/outcome-writer";
+
+export const DEFAULT_PROBE_SECONDS = 5;
+
+export interface IsolateServices {
+  cache: FlagCache;
+  outcomes: OutcomeWriter;
+  fetchers: OriginFetchers;
+  clock: Clock;
+}
+
+const perEnv = new WeakMap<object, IsolateServices>();
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+function probeIntervalMs(env: Env): number {
+  const seconds = Number(env.VERSION_PROBE_SECONDS ?? DEFAULT_PROBE_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_PROBE_SECONDS * 1000;
+}
+
+export function servicesFor(env: Env): IsolateServices {
+  const existing = perEnv.get(env.DB);
+  if (existing) return existing;
+  const store = createSnapshotStore(env.DB, env.SNAPSHOTS, parseStoreMode(env.SNAPSHOT_STORE));
+  const services: IsolateServices = {
+    cache: new FlagCache(store, systemClock, { probeIntervalMs: probeIntervalMs(env) }),
+    outcomes: new OutcomeWriter({
+      analytics: env.OUTCOMES,
+      embedded: env.OUTCOMES_EMBEDDED === "1" ? createEmbeddedOutcomeStore(env.DB) : null,
+    }),
+    fetchers: {
+      service: (name) => {
+        const binding = env[name] as Fetcher | undefined;
+        return binding && typeof binding.fetch === "function" ? binding : undefined;
+      },
+      secret: (name) => (typeof env[name] === "string" ? (env[name] as string) : undefined),
+    },
+    clock: systemClock,
+  };
+  perEnv.set(env.DB, services);
+  return services;
+}

@@ -1,0 +1,39 @@
+// Fake model origins for integration tests: intercepts global fetch (the
+// Worker under test runs in this isolate) and answers per origin host.
+import { vi } from "vitest";
+
+export type OriginBehaviour =
+  | { kind: "json"; status?: number; body?: unknown; delayMs?: number }
+  | { kind: "throw"; message?: string }
+  | { kind: "hang" };
+
+export interface SeenRequest {
+  host: string;
+  method: string;
+  path: string;
+  headers: Headers;
+  body: string;
+}
+
+export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> = {}) {
+  const seen: SeenRequest[] = [];
+  const realFetch = globalThis.fetch;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input as RequestInfo, init);
+    const url = new URL(request.url);
+    if (!url.hostname.endsWith(".test")) return realFetch(input as RequestInfo, init);
+    const body = request.body ? await request.text() : "";
+    seen.push({ host: url.hostname, method: request.method, path: url.pathname + url.search, headers: request.headers, body });
+    const behaviour = behaviours[url.hostname] ?? { kind: "json" };
+    if (behaviour.kind === "throw") throw new TypeError(behaviour.message ?? "connection reset");
+    if (behaviour.kind === "hang") {
+      return new Promise<Response>((_, reject) => {
+        request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      });
+    }
+    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    const answer = behaviour.body ?? { model: url.hostname.split(".")[0], echo: body };
+    return Response.json(answer, { status: behaviour.status ?? 200, headers: { "x-origin": url.hostname } });
+  });
+  return { seen, spy, set: (host: string, behaviour: OriginBehaviour) => { behaviours[host] = behaviour; } };
+}
