@@ -2,6 +2,7 @@
 // switchyard's own surface goes straight to the hot path (no framework on it).
 import type { Env } from "./env";
 import { routeRequest } from "./edge/route-request";
+import { adminApp } from "./admin/app";
 import { runScheduled } from "./cron/scheduled";
 import { servicesFor } from "./wiring";
 
@@ -14,6 +15,7 @@ export default {
     if (path === `${OWN_PREFIX}healthz`) {
       return Response.json({ ok: true, outcomes: services.outcomes.counters });
     }
+    if (path.startsWith("/admin/")) return adminApp.fetch(request, env, ctx);
     return routeRequest(request, {
       ...services,
       newId: () => crypto.randomUUID(),
