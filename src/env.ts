@@ -16,18 +16,18 @@ export interface Env {
   DEV_MODE?: string;
   /** Only present under vitest: the SQL migrations to apply. */
   TEST_MIGRATIONS?: D1Migration[];
-  /** Origin credentials and service bindings are looked up by name at run time. */
-  [binding: string]: unknown;
+}
+
+/** Origin credentials and service bindings are looked up by name at run time. */
+export function bindingByName(env: Env, name: string): unknown {
+  return (env as unknown as Record<string, unknown>)[name];
 }
 
 declare global {
   namespace Cloudflare {
-    interface Env {
-      DB: D1Database;
-      SNAPSHOTS: KVNamespace;
-      OUTCOMES: AnalyticsEngineDataset;
-      TEST_MIGRATIONS: D1Migration[];
-      OUTCOMES_EMBEDDED: string;
-    }
+    // `cloudflare:test`'s env is typed as Cloudflare.Env: make it ours.
+    interface Env extends SwitchyardEnv {}
   }
 }
+
+type SwitchyardEnv = Env;

@@ -2,7 +2,7 @@
 // and reuses them across requests: the cache is what keeps D1 and KV off the
 // per-request path. Keyed by the DB binding so a different env (tests) gets
 // its own set.
-import type { Env } from "./env";
+import { bindingByName, type Env } from "./env";
 import { FlagCache } from "./edge/flag-cache";
 import type { OriginFetchers, Clock } from "./edge/ports";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
@@ -39,10 +39,13 @@ export function servicesFor(env: Env): IsolateServices {
     }),
     fetchers: {
       service: (name) => {
-        const binding = env[name] as Fetcher | undefined;
+        const binding = bindingByName(env, name) as Fetcher | undefined;
         return binding && typeof binding.fetch === "function" ? binding : undefined;
       },
-      secret: (name) => (typeof env[name] === "string" ? (env[name] as string) : undefined),
+      secret: (name) => {
+        const value = bindingByName(env, name);
+        return typeof value === "string" ? value : undefined;
+      },
     },
     clock: systemClock,
   };
