@@ -17,7 +17,8 @@ export interface RequestContext extends EvaluationContext {
 export function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
   if (!header) return cookies;
-  for (const part of header.split(";")) {
+  for (const rawPart of header.split(";")) {
+    const part = rawPart.trim();
     const eq = part.indexOf("=");
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { FlagCache } from "../../src/edge/flag-cache";
+import type { FlagIndexEntry, SnapshotStore } from "../../src/edge/ports";
+import fixture from "../fixtures/evaluation-cases.json";
+
+function entry(version: number, killSwitch = false): FlagIndexEntry {
+  return { key: "fx", version, killSwitch, route: { method: "POST", path: "/fx" }, blue: { url: "https://blue.test" }, timeoutMs: 1000 };
+}
+
+function fakeStore() {
+  const state = {
+    index: [entry(1)] as FlagIndexEntry[] | Error,
+    snapshot: { ...fixture.base, version: 1 } as unknown,
+    indexReads: 0,
+    snapshotReads: 0,
+  };
+  const store: SnapshotStore = {
+    async loadIndex() {
+      state.indexReads++;
+      if (state.index instanceof Error) throw state.index;
+      return state.index;
+    },
+    async loadSnapshot() {
+      state.snapshotReads++;
+      if (state.snapshot instanceof Error) throw state.snapshot;
+      return state.snapshot;
+    },
+  };
+  return { state, store };
+}
+
+function setup(probeIntervalMs = 5000) {
+  const clock = { t: 0, now() { return this.t; } };
+  const { state, store } = fakeStore();
+  return { clock, state, cache: new FlagCache(store, clock, { probeIntervalMs }) };
+}
+
+describe("FlagCache", () => {
+  it("reads the index at most once per probe interval", async () => {
+    const { clock, state, cache } = setup();
+    for (let i = 0; i < 50; i++) await cache.match("POST", "h", "/fx");
+    expect(state.indexReads).toBe(1);
+    clock.t = 4999;
+    await cache.match("POST", "h", "/fx");
+    expect(state.indexReads).toBe(1);
+    clock.t = 5000;
+    await cache.match("POST", "h", "/fx");
+    expect(state.indexReads).toBe(2);
+  });
+
+  it("reads a snapshot once per version, not per request", async () => {
+    const { state, cache } = setup();
+    const found = await cache.match("POST", "h", "/fx");
+    for (let i = 0; i < 20; i++) expect((await cache.flag(found as FlagIndexEntry)).ok).toBe(true);
+    expect(state.snapshotReads).toBe(1);
+  });
+
+  it("refetches the snapshot when the index shows a newer version", async () => {
+    const { clock, state, cache } = setup();
+    await cache.flag(entry(1));
+    state.snapshot = { ...fixture.base, version: 2, overrides: { u: "green" } };
+    clock.t = 10_000;
+    const lookup = await cache.flag(entry(2));
+    expect(lookup.ok && lookup.flag.snapshot.version).toBe(2);
+    expect(state.snapshotReads).toBe(2);
+  });
+
+  it("keeps the last good index when the store fails", async () => {
+    const { clock, state, cache } = setup();
+    expect(await cache.match("POST", "h", "/fx")).toMatchObject({ key: "fx" });
+    state.index = new Error("D1 down");
+    clock.t = 60_000;
+    expect(await cache.match("POST", "h", "/fx")).toMatchObject({ key: "fx" });
+    expect(await cache.match("GET", "h", "/nothing")).toBeNull();
+  });
+
+  it("reports unavailable when no index was ever read", async () => {
+    const { state, cache } = setup();
+    state.index = new Error("D1 down");
+    expect(await cache.match("POST", "h", "/fx")).toBe("unavailable");
+  });
+
+  it("keeps the last good snapshot when a newer one is invalid or unreadable, marked stale", async () => {
+    const { clock, state, cache } = setup();
+    await cache.flag(entry(1));
+    state.snapshot = { ...fixture.base, version: 2, rules: [{ id: "x", segment: { key: "s", constraints: [] }, percent: 900 }] };
+    clock.t = 10_000;
+    const invalid = await cache.flag(entry(2));
+    expect(invalid).toMatchObject({ ok: true, stale: true });
+    state.snapshot = new Error("KV down");
+    clock.t = 20_000;
+    expect(await cache.flag(entry(2))).toMatchObject({ ok: true, stale: true });
+  });
+
+  it("does not hammer a failing store: retries a failed snapshot after the interval", async () => {
+    const { clock, state, cache } = setup();
+    state.snapshot = new Error("KV down");
+    expect(await cache.flag(entry(1))).toEqual({ ok: false, errorCode: "snapshot_unavailable" });
+    await cache.flag(entry(1));
+    expect(state.snapshotReads).toBe(1);
+    clock.t = 5000;
+    state.snapshot = { ...fixture.base, version: 1 };
+    expect((await cache.flag(entry(1))).ok).toBe(true);
+    expect(state.snapshotReads).toBe(2);
+  });
+
+  it("shares one index read among concurrent requests", async () => {
+    const { state, cache } = setup();
+    await Promise.all(Array.from({ length: 10 }, () => cache.match("POST", "h", "/fx")));
+    expect(state.indexReads).toBe(1);
+  });
+});
