@@ -1,6 +1,6 @@
 // Sticky bucketing (SPEC §2, hashVersion 1). Do not change without bumping
 // HASH_VERSION and a migration: every user's assignment depends on it.
-import { murmur3 } from "./murmur3";
+import { murmur3, prefixedMurmur3 } from "./murmur3";
 
 export const BUCKET_COUNT = 100_000;
 const TWO_POW_32 = 4_294_967_296;
@@ -12,7 +12,13 @@ export function rolloutSalt(flagKey: string, rolloutId: string): string {
 
 /** floor(murmur3(utf8(salt + "/" + unitKey), 0) × 100 000 / 2^32) → 0..99 999. */
 export function bucketOf(salt: string, unitKey: string): number {
-  return Math.floor((murmur3(`${salt}/${unitKey}`, 0) * BUCKET_COUNT) / TWO_POW_32);
+  return Math.floor((murmur3(salt + "/" + unitKey, 0) * BUCKET_COUNT) / TWO_POW_32);
+}
+
+/** bucketOf(salt, ·) with the salt hashed once: what compiled flags use per request. */
+export function saltedBucketer(salt: string): (unitKey: string) => number {
+  const hash = prefixedMurmur3(`${salt}/`, 0);
+  return (unitKey) => Math.floor((hash(unitKey) * BUCKET_COUNT) / TWO_POW_32);
 }
 
 /** Percent (0–100, 0.001 steps) → number of green buckets; out-of-range clamps. */

@@ -1,11 +1,27 @@
 // evaluateFlag: the fixed evaluation order of SPEC §2 —
 // kill switch → override → segment rules in order → stage split → default.
 // Pure and total: it never throws; a failing rule predicate yields blue/ERROR.
-import { bucketOf, isGreen } from "./bucket";
-import type { CompiledFlag, Evaluation, EvaluationContext, Reason, Variant } from "./types";
+import { isGreen } from "./bucket";
+import type { CompiledFlag, CompiledRule, Evaluation, EvaluationContext, Reason, Variant } from "./types";
 
 function decided(variant: Variant, reason: Reason, ruleId: string | null = null, segmentKey: string | null = null): Evaluation {
-  return { variant, reason, ruleId, segmentKey, errorCode: null };
+  return Object.freeze({ variant, reason, ruleId, segmentKey, errorCode: null });
+}
+
+// Results are immutable and shared, so the hot path allocates nothing per evaluation.
+const KILLED = decided("blue", "KILL_SWITCH");
+const PINNED = { blue: decided("blue", "OVERRIDE"), green: decided("green", "OVERRIDE") };
+const SPLIT = { blue: decided("blue", "SPLIT"), green: decided("green", "SPLIT") };
+const DEFAULT = decided("blue", "DEFAULT");
+const ruleResults = new WeakMap<CompiledRule, { blue: Evaluation; green: Evaluation }>();
+
+function ruleResult(rule: CompiledRule, variant: Variant): Evaluation {
+  let results = ruleResults.get(rule);
+  if (!results) {
+    results = { blue: decided("blue", "SEGMENT_MATCH", rule.id, rule.segmentKey), green: decided("green", "SEGMENT_MATCH", rule.id, rule.segmentKey) };
+    ruleResults.set(rule, results);
+  }
+  return results[variant];
 }
 
 /** Blue with reason ERROR and an internal snake_case tag. */
@@ -14,22 +30,17 @@ export function errorEvaluation(errorCode: string): Evaluation {
 }
 
 export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Evaluation {
-  if (flag.snapshot.killSwitch) return decided("blue", "KILL_SWITCH");
+  if (flag.snapshot.killSwitch) return KILLED;
   try {
     const pinned = flag.overrides.get(context.unitKey);
-    if (pinned !== undefined) return decided(pinned, "OVERRIDE");
-    let bucket = -1;
+    if (pinned !== undefined) return PINNED[pinned];
     for (const rule of flag.rules) {
       if (!rule.matches(context)) continue;
-      if (rule.variant !== null) return decided(rule.variant, "SEGMENT_MATCH", rule.id, rule.segmentKey);
-      bucket = bucketOf(flag.salt, context.unitKey);
-      return decided(isGreen(bucket, rule.greenBuckets) ? "green" : "blue", "SEGMENT_MATCH", rule.id, rule.segmentKey);
+      if (rule.variant !== null) return ruleResult(rule, rule.variant);
+      return ruleResult(rule, isGreen(flag.bucketOf(context.unitKey), rule.greenBuckets) ? "green" : "blue");
     }
-    if (flag.splitGreenBuckets > 0) {
-      bucket = bucketOf(flag.salt, context.unitKey);
-      return decided(isGreen(bucket, flag.splitGreenBuckets) ? "green" : "blue", "SPLIT");
-    }
-    return decided("blue", "DEFAULT");
+    if (flag.splitGreenBuckets > 0) return SPLIT[isGreen(flag.bucketOf(context.unitKey), flag.splitGreenBuckets) ? "green" : "blue"];
+    return DEFAULT;
   } catch {
     return errorEvaluation("evaluation_failed");
   }

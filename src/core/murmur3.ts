@@ -1,43 +1,25 @@
 // MurmurHash3 x86 32-bit over the UTF-8 bytes of a string (Austin Appleby's
-// reference algorithm). Pure and allocation-free in steady state: strings are
-// encoded into one reusable scratch buffer that only grows.
+// reference algorithm). Pure. ASCII input (the common case for unit keys) is
+// hashed straight from char codes with no encoding step; anything else is
+// encoded to UTF-8 once into a reusable scratch buffer.
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(256);
 
-function utf8(input: string): number {
-  // Worst case 3 bytes per UTF-16 code unit.
-  if (input.length * 3 > scratch.length) scratch = new Uint8Array(input.length * 3);
-  return encoder.encodeInto(input, scratch).written;
+function mixK(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
 }
 
-/** murmur3_x86_32(utf8(input), seed) as an unsigned 32-bit integer. */
-export function murmur3(input: string, seed = 0): number {
-  const length = utf8(input);
-  const bytes = scratch;
-  let h = seed >>> 0;
-  const blockEnd = length & ~3;
-  for (let i = 0; i < blockEnd; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const remainder = length & 3;
-  if (remainder > 0) {
-    let tail = 0;
-    if (remainder === 3) tail ^= bytes[blockEnd + 2]! << 16;
-    if (remainder >= 2) tail ^= bytes[blockEnd + 1]! << 8;
-    tail ^= bytes[blockEnd]!;
-    tail = Math.imul(tail, C1);
-    tail = (tail << 15) | (tail >>> 17);
-    tail = Math.imul(tail, C2);
-    h ^= tail;
-  }
+function mixH(h: number, k: number): number {
+  h ^= mixK(k);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finalize(h: number, length: number): number {
   h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -45,4 +27,80 @@ export function murmur3(input: string, seed = 0): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+function murmur3Bytes(bytes: Uint8Array, length: number, seed: number): number {
+  let h = seed | 0;
+  const blockEnd = length & ~3;
+  for (let i = 0; i < blockEnd; i += 4) {
+    h = mixH(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+  }
+  let tail = 0;
+  for (let i = length - 1; i >= blockEnd; i--) tail = (tail << 8) | bytes[i]!;
+  if (length & 3) h ^= mixK(tail);
+  return finalize(h, length);
+}
+
+function murmur3Utf8(input: string, seed: number): number {
+  // Worst case 3 bytes per UTF-16 code unit.
+  if (input.length * 3 > scratch.length) scratch = new Uint8Array(input.length * 3);
+  const { written } = encoder.encodeInto(input, scratch);
+  return murmur3Bytes(scratch, written, seed);
+}
+
+/** murmur3_x86_32(utf8(input), seed) as an unsigned 32-bit integer. */
+export function murmur3(input: string, seed = 0): number {
+  const length = input.length;
+  const blockEnd = length & ~3;
+  let h = seed | 0;
+  for (let i = 0; i < blockEnd; i += 4) {
+    const c0 = input.charCodeAt(i);
+    const c1 = input.charCodeAt(i + 1);
+    const c2 = input.charCodeAt(i + 2);
+    const c3 = input.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) return murmur3Utf8(input, seed);
+    h = mixH(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+  }
+  let tail = 0;
+  for (let i = length - 1; i >= blockEnd; i--) {
+    const c = input.charCodeAt(i);
+    if (c >= 0x80) return murmur3Utf8(input, seed);
+    tail = (tail << 8) | c;
+  }
+  if (length & 3) h ^= mixK(tail);
+  return finalize(h, length);
+}
+
+/**
+ * A hasher for `prefix + suffix` that hashes the constant prefix once: the
+ * hot path hashes salt + "/" + unitKey per request, and only the unit key
+ * changes. Equal to murmur3(prefix + suffix, seed) for every input.
+ */
+export function prefixedMurmur3(prefix: string, seed = 0): (suffix: string) => number {
+  const prefixBytes = encoder.encode(prefix);
+  const blockEnd = prefixBytes.length & ~3;
+  let prefixHash = seed | 0;
+  for (let i = 0; i < blockEnd; i += 4) {
+    prefixHash = mixH(prefixHash, prefixBytes[i]! | (prefixBytes[i + 1]! << 8) | (prefixBytes[i + 2]! << 16) | (prefixBytes[i + 3]! << 24));
+  }
+  const pendingCount = prefixBytes.length - blockEnd;
+  let pendingBlock = 0;
+  for (let i = 0; i < pendingCount; i++) pendingBlock |= prefixBytes[blockEnd + i]! << (i * 8);
+  return (suffix) => {
+    let h = prefixHash;
+    let block = pendingBlock;
+    let count = pendingCount;
+    for (let i = 0; i < suffix.length; i++) {
+      const c = suffix.charCodeAt(i);
+      if (c >= 0x80) return murmur3Utf8(prefix + suffix, seed);
+      block |= c << (count << 3);
+      if (++count === 4) {
+        h = mixH(h, block);
+        block = 0;
+        count = 0;
+      }
+    }
+    if (count > 0) h ^= mixK(block);
+    return finalize(h, prefixBytes.length + suffix.length);
+  };
 }

@@ -2,7 +2,7 @@
 // CompiledFlag, or a typed error. Never throws. Compiles everything the hot
 // path needs once per snapshot: override map, rule predicates, regexes,
 // bucket thresholds, salt.
-import { percentToBuckets, rolloutSalt } from "./bucket";
+import { percentToBuckets, rolloutSalt, saltedBucketer } from "./bucket";
 import { compileOperator } from "./operators";
 import { err, ok, type Result } from "./result";
 import {
@@ -144,6 +144,7 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     return ok({
       snapshot,
       salt,
+      bucketOf: saltedBucketer(salt),
       overrides: compileOverrides(snapshot.overrides),
       rules: compileRules(snapshot.rules),
       splitGreenBuckets: serving ? percentToBuckets(rollout.percent) : 0,

@@ -110,6 +110,8 @@ export interface CompiledRule {
 export interface CompiledFlag {
   snapshot: FlagSnapshot;
   salt: string;
+  /** bucketOf(salt, unitKey) with the salt pre-hashed. */
+  bucketOf: (unitKey: string) => number;
   overrides: Map<string, Variant>;
   rules: CompiledRule[];
   /** Green threshold of the current stage in buckets; 0 without a serving rollout. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUCKET_COUNT, bucketOf, isGreen, percentToBuckets, rolloutSalt } from "../../src/core/bucket";
+import { BUCKET_COUNT, bucketOf, isGreen, percentToBuckets, rolloutSalt, saltedBucketer } from "../../src/core/bucket";
 import { murmur3 } from "../../src/core/murmur3";
 import golden from "../fixtures/murmur3-golden.json";
 
@@ -64,5 +64,37 @@ describe("bucketing properties", () => {
     // Independent draws keep ~25 % of the first cohort, not ~100 %.
     expect(stillGreen / inFirst.length).toBeGreaterThan(0.2);
     expect(stillGreen / inFirst.length).toBeLessThan(0.3);
+  });
+});
+
+/** Byte-at-a-time reference MurmurHash3 x86_32 over TextEncoder output, written independently of src. */
+function referenceMurmur3(input: string, seed = 0): number {
+  const bytes = new TextEncoder().encode(input);
+  let h = seed >>> 0;
+  const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
+  const full = bytes.length - (bytes.length % 4);
+  for (let i = 0; i < full; i += 4) {
+    let k = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
+    k = Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
+    h = (Math.imul(rotl((h ^ k) >>> 0, 13), 5) + 0xe6546b64) >>> 0;
+  }
+  let k = 0;
+  for (let i = bytes.length - 1; i >= full; i--) k = (k << 8) | bytes[i]!;
+  if (bytes.length % 4) h = (h ^ Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593)) >>> 0;
+  h = (h ^ bytes.length) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+describe("murmur3 implementations agree with a byte-wise reference", () => {
+  const anyText = fc.string({ maxLength: 24, unit: fc.oneof(fc.constant("a"), fc.constant("é"), fc.constant("😀"), fc.constant("\ud800"), fc.string({ minLength: 1, maxLength: 1, unit: "binary" })) });
+  it("murmur3 (ASCII fast path and UTF-8 path)", () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 40 }), anyText), (text) => murmur3(text) === referenceMurmur3(text)), { numRuns: 3000 });
+  });
+
+  it("the pre-hashed salt bucketer equals bucketOf for every salt and unit", () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 12 }), anyText), fc.oneof(fc.string({ maxLength: 24 }), anyText), (salt, unit) =>
+      saltedBucketer(salt)(unit) === bucketOf(salt, unit)), { numRuns: 3000 });
   });
 });
