@@ -12,13 +12,17 @@ export function rolloutSalt(flagKey: string, rolloutId: string): string {
 
 /** floor(murmur3(utf8(salt + "/" + unitKey), 0) × 100 000 / 2^32) → 0..99 999. */
 export function bucketOf(salt: string, unitKey: string): number {
-  return Math.floor((murmur3(salt + "/" + unitKey, 0) * BUCKET_COUNT) / TWO_POW_32);
+  return bucketFromHash(murmur3(salt + "/" + unitKey, 0));
 }
 
-/** bucketOf(salt, ·) with the salt hashed once: what compiled flags use per request. */
-export function saltedBucketer(salt: string): (unitKey: string) => number {
-  const hash = prefixedMurmur3(`${salt}/`, 0);
-  return (unitKey) => Math.floor((hash(unitKey) * BUCKET_COUNT) / TWO_POW_32);
+/** murmur3(salt + "/" + unitKey) with the salt hashed once: what compiled flags use per request. */
+export function saltedUnitHasher(salt: string): (unitKey: string) => number {
+  return prefixedMurmur3(`${salt}/`, 0);
+}
+
+/** The bucket of a salted unit hash (see bucketOf). */
+export function bucketFromHash(hash: number): number {
+  return Math.floor((hash * BUCKET_COUNT) / TWO_POW_32);
 }
 
 /** Percent (0–100, 0.001 steps) → number of green buckets; out-of-range clamps. */

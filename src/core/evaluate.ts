@@ -1,7 +1,8 @@
 // evaluateFlag: the fixed evaluation order of SPEC §2 —
 // kill switch → override → segment rules in order → stage split → default.
 // Pure and total: it never throws; a failing rule predicate yields blue/ERROR.
-import { isGreen } from "./bucket";
+import { bucketFromHash, isGreen } from "./bucket";
+import { mayBePinned } from "./override-filter";
 import type { CompiledFlag, CompiledRule, Evaluation, EvaluationContext, Reason, Variant } from "./types";
 
 function decided(variant: Variant, reason: Reason, ruleId: string | null = null, segmentKey: string | null = null): Evaluation {
@@ -32,14 +33,18 @@ export function errorEvaluation(errorCode: string): Evaluation {
 export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Evaluation {
   if (flag.snapshot.killSwitch) return KILLED;
   try {
-    const pinned = flag.overrides.get(context.unitKey);
-    if (pinned !== undefined) return PINNED[pinned];
+    // One salted hash serves the override filter, segment percentages and the split.
+    const unitHash = flag.hashUnit(context.unitKey);
+    if (flag.overrides.size > 0 && mayBePinned(flag.overrideFilter, unitHash)) {
+      const pinned = flag.overrides.get(context.unitKey);
+      if (pinned !== undefined) return PINNED[pinned];
+    }
     for (const rule of flag.rules) {
       if (!rule.matches(context)) continue;
       if (rule.variant !== null) return ruleResult(rule, rule.variant);
-      return ruleResult(rule, isGreen(flag.bucketOf(context.unitKey), rule.greenBuckets) ? "green" : "blue");
+      return ruleResult(rule, isGreen(bucketFromHash(unitHash), rule.greenBuckets) ? "green" : "blue");
     }
-    if (flag.splitGreenBuckets > 0) return SPLIT[isGreen(flag.bucketOf(context.unitKey), flag.splitGreenBuckets) ? "green" : "blue"];
+    if (flag.splitGreenBuckets > 0) return SPLIT[isGreen(bucketFromHash(unitHash), flag.splitGreenBuckets) ? "green" : "blue"];
     return DEFAULT;
   } catch {
     return errorEvaluation("evaluation_failed");

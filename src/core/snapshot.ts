@@ -2,7 +2,8 @@
 // CompiledFlag, or a typed error. Never throws. Compiles everything the hot
 // path needs once per snapshot: override map, rule predicates, regexes,
 // bucket thresholds, salt.
-import { percentToBuckets, rolloutSalt, saltedBucketer } from "./bucket";
+import { percentToBuckets, rolloutSalt, saltedUnitHasher } from "./bucket";
+import { buildOverrideFilter } from "./override-filter";
 import { compileOperator } from "./operators";
 import { err, ok, type Result } from "./result";
 import {
@@ -141,11 +142,14 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     const rollout = snapshot.rollout;
     const salt = rolloutSalt(snapshot.key, rollout ? rollout.id : STATIC_SALT_SUFFIX);
     const serving = rollout !== null && (rollout.state === "active" || rollout.state === "paused") && rollout.stageMode === "serve";
+    const hashUnit = saltedUnitHasher(salt);
+    const overrides = compileOverrides(snapshot.overrides);
     return ok({
       snapshot,
       salt,
-      bucketOf: saltedBucketer(salt),
-      overrides: compileOverrides(snapshot.overrides),
+      hashUnit,
+      overrides,
+      overrideFilter: buildOverrideFilter(overrides.keys(), overrides.size, hashUnit),
       rules: compileRules(snapshot.rules),
       splitGreenBuckets: serving ? percentToBuckets(rollout.percent) : 0,
     });

@@ -1,6 +1,7 @@
 // The vocabulary of flag evaluation: snapshot (wire JSON published to KV),
 // its compiled in-memory form, request context and evaluation result.
 // Pure types only; no runtime code lives here except fixed vocabularies.
+import type { OverrideFilter } from "./override-filter";
 
 export const VARIANTS = ["blue", "green"] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -110,9 +111,11 @@ export interface CompiledRule {
 export interface CompiledFlag {
   snapshot: FlagSnapshot;
   salt: string;
-  /** bucketOf(salt, unitKey) with the salt pre-hashed. */
-  bucketOf: (unitKey: string) => number;
+  /** murmur3(salt + "/" + unitKey) with the salt pre-hashed; bucketFromHash turns it into a bucket. */
+  hashUnit: (unitKey: string) => number;
   overrides: Map<string, Variant>;
+  /** Rejects most unpinned units without touching the (large) Map. */
+  overrideFilter: OverrideFilter;
   rules: CompiledRule[];
   /** Green threshold of the current stage in buckets; 0 without a serving rollout. */
   splitGreenBuckets: number;
