@@ -14,6 +14,10 @@ export interface Env {
   VERSION_PROBE_SECONDS?: string;
   OUTCOMES_EMBEDDED?: string;
   DEV_MODE?: string;
+  /** Secret: the bootstrap admin API token (must start with "syk_"). */
+  ADMIN_TOKEN?: string;
+  /** Comma-separated hosts/IPs allowed as origins despite the SSRF guard (e.g. "127.0.0.1,localhost"). */
+  ORIGIN_ALLOWLIST?: string;
   /** Only present under vitest: the SQL migrations to apply. */
   TEST_MIGRATIONS?: D1Migration[];
 }

@@ -1,8 +1,64 @@
-// Admin API sub-app (hono) mounted at /admin/api. Placeholder until the
-// admin-API issue lands: every route answers 404 in the one error shape.
-import { Hono } from "hono";
-import type { Env } from "../env";
+// Admin API sub-app (hono + zod-openapi) mounted at /admin/api by index.ts.
+// Owns: request id, body limit, per-request db/clock, the one error handler,
+// the route groups and the OpenAPI 3.1 document generated from the same
+// schemas that validate requests. Routes declare their scope (route-def.ts).
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { openDb } from "../store/snapshot-store";
+import type { AdminEnv } from "./context";
+import { ApiError, errorBody, handleError, validationHook } from "./errors";
+import { LIMITS } from "./limits";
+import { adminRoute } from "./route-def";
+import { flagRoutes } from "./routes/flags";
+import { segmentRoutes } from "./routes/segments";
+import { ruleOverrideRoutes } from "./routes/rules-overrides";
+import { killRolloutRoutes } from "./routes/kill-rollouts";
+import { tokenAuditRoutes } from "./routes/tokens-audit";
+import { evaluateRoutes } from "./routes/evaluate";
 
-export const adminApp = new Hono<{ Bindings: Env }>().basePath("/admin/api");
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-adminApp.notFound((c) => c.json({ error: { code: "not_found", message: `No admin route ${c.req.method} ${c.req.path}` } }, 404));
+export const adminApp = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook }).basePath("/admin/api");
+
+adminApp.use("*", async function adminRequestContext(c, next) {
+  const given = c.req.header("x-request-id");
+  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.set("db", openDb(c.env.DB));
+  c.set("now", Date.now());
+  c.header("x-request-id", requestId);
+  c.header("cache-control", "no-store");
+  await next();
+});
+
+adminApp.use("*", bodyLimit({
+  maxSize: LIMITS.bodyBytes,
+  onError: () => {
+    throw new ApiError("payload_too_large", `request body exceeds ${LIMITS.bodyBytes} bytes`);
+  },
+}));
+
+adminApp.route("/", flagRoutes);
+adminApp.route("/", ruleOverrideRoutes);
+adminApp.route("/", killRolloutRoutes);
+adminApp.route("/", evaluateRoutes);
+adminApp.route("/", segmentRoutes);
+adminApp.route("/", tokenAuditRoutes);
+
+adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: 'An API token ("syk_…") with scope read < operate < admin.',
+});
+
+// Declared through adminRoute like every other route so the auth-matrix test sees it.
+const openApiRoute = adminRoute({ method: "get", path: "/openapi.json", scope: "public", tags: ["meta"], summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document" } } });
+adminApp.openapi(openApiRoute, (c) =>
+  c.json(adminApp.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "switchyard admin API", version: "1.0.0", description: "Flags, segments, overrides, rollouts and the kill switch. Errors: { error: { code, message, details? } }." },
+    servers: [{ url: "/" }],
+  }), 200));
+
+adminApp.notFound((c) => c.json(errorBody("not_found", `No admin route ${c.req.method} ${c.req.path}`), 404));
+adminApp.onError(handleError);

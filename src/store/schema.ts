@@ -2,7 +2,7 @@
 // hot path never reads these tables per request (see snapshot-store.ts).
 // Migrations are generated from this file: `npm run db:generate`.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestamps = {
   createdAt: integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
@@ -107,4 +107,52 @@ export const outcomes = sqliteTable(
     colo: text("colo").notNull(),
   },
   (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
+);
+
+/** One row per accepted admin mutation. `actor` is a token id, never a secret. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id").notNull(),
+    flagKey: text("flag_key"),
+    /** JSON of the resource before/after the change; null when it did not exist. */
+    before: text("before"),
+    after: text("after"),
+    requestId: text("request_id").notNull(),
+  },
+  (table) => [index("audit_flag").on(table.flagKey, table.id), index("audit_actor").on(table.actor, table.id), index("audit_at").on(table.at)],
+);
+
+/** Admin API tokens: only the SHA-256 of the secret is stored. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    scope: text("scope").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    revokedAt: integer("revoked_at"),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex("api_tokens_hash").on(table.secretHash)],
+);
+
+/**
+ * Optimistic-concurrency guard: the first statement of an admin batch upserts
+ * `ok` = (the precondition holds ? 1 : 0) into this one-row table, and the
+ * CHECK aborts the whole D1 batch (a transaction) when it does not hold.
+ */
+export const writeGuards = sqliteTable(
+  "write_guards",
+  {
+    id: text("id").primaryKey(),
+    ok: integer("ok").notNull(),
+  },
+  (table) => [check("precondition", sql`${table.ok} = 1`)],
 );

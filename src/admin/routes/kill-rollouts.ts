@@ -1,0 +1,176 @@
+// The kill switch (operate scope, no If-Match: it is the emergency brake,
+// and idempotent — a no-op writes nothing) and rollouts: start with a fresh
+// salt, read the current one, and drive it through the pure state machine
+// in core/rollout-machine.ts, the same one the health loop uses.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import {
+  applyRolloutAction, DEFAULT_HOLD_SECONDS, DEFAULT_STAGE_PLAN, isLive, startRollout, validateStagePlan,
+  type RolloutAction, type RolloutRecord, type TransitionEffects,
+} from "../../core/rollout-machine";
+import { rolloutSalt } from "../../core/bucket";
+import type { RolloutSpec } from "../../core/types";
+import { commitChange, flagAtVersion, rolloutAtVersion, type Statement } from "../../store/admin-tx";
+import { updateFlag, type FlagRow, type FlagUpdate } from "../../store/flag-repo";
+import { insertRollout, latestRollout, toRolloutRecord, updateRollout, type RolloutRow } from "../../store/rollout-repo";
+import { readFlagSnapshot } from "../../store/snapshot-builder";
+import { afterCommit, auditBase, checkIfMatch, etagOf, type AdminContext, type AdminEnv } from "../context";
+import { ApiError, validationHook, writeFailureToApi } from "../errors";
+import { assertPublishable } from "../flag-model";
+import { adminRoute } from "../route-def";
+import { AnyObject, FlagParams, KillBody, RolloutStart } from "../schemas";
+import { loadFlag } from "./flags";
+
+const json = (description: string) => ({ description, content: { "application/json": { schema: AnyObject } } });
+const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+
+export const killRolloutRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+function killView(row: Pick<FlagRow, "key" | "killSwitch" | "killReason" | "version">, changed: boolean) {
+  return { key: row.key, killSwitch: row.killSwitch, killReason: row.killReason, version: row.version, changed };
+}
+
+async function setKill(c: AdminContext, key: string, on: boolean, reason: string) {
+  const db = c.get("db");
+  const flag = await loadFlag(c, key);
+  if (flag.killSwitch === on) {
+    // Idempotent: already in the asked state, so nothing is written or audited.
+    c.header("ETag", etagOf("flag", flag.version));
+    return c.json(killView(flag, false), 200);
+  }
+  // Turning the brake ON is never blocked by a snapshot problem: the hot path
+  // reads kill_switch from D1's index record even when no snapshot publishes.
+  const snapshot = on ? null : await readFlagSnapshot(db, key);
+  if (snapshot) assertPublishable({ ...snapshot, killSwitch: on, version: flag.version + 1 });
+  const now = c.get("now");
+  const changes: FlagUpdate = { killSwitch: on, killReason: reason };
+  const committed = await commitChange(db, {
+    // Guarded on the version just read, so the audit's `before` is exact; a
+    // concurrent change makes this a 412 the operator simply repeats.
+    guards: [flagAtVersion(key, flag.version)],
+    statements: [updateFlag(db, key, changes, now)],
+    audit: {
+      ...auditBase(c), action: on ? "flag.kill" : "flag.unkill", resourceType: "flag", resourceId: key, flagKey: key,
+      before: killView(flag, false), after: { ...killView({ ...flag, ...changes, version: flag.version + 1 }, true), reason },
+    },
+  }, now);
+  if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
+  await afterCommit(c, [key]);
+  c.header("ETag", etagOf("flag", flag.version + 1));
+  return c.json(killView({ ...flag, ...changes, version: flag.version + 1 } as FlagRow, true), 200);
+}
+
+killRolloutRoutes.openapi(
+  adminRoute({ method: "post", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch ON: everything to blue (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json("kill switch state") } }),
+  async (c) => setKill(c, c.req.valid("param").key, true, c.req.valid("json").reason),
+);
+
+killRolloutRoutes.openapi(
+  adminRoute({ method: "delete", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch OFF (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json("kill switch state") } }),
+  async (c) => setKill(c, c.req.valid("param").key, false, c.req.valid("json").reason),
+);
+
+function rolloutView(flagKey: string, row: Pick<RolloutRow, "version" | "createdAt">, record: RolloutRecord) {
+  return { ...record, flagKey, salt: rolloutSalt(flagKey, record.id), stage: record.stages[record.stageIndex] ?? null, version: row.version, createdAt: row.createdAt };
+}
+
+function rolloutSpec(record: RolloutRecord): RolloutSpec | null {
+  if (!isLive(record.state)) return null;
+  const stage = record.stages[record.stageIndex];
+  return { id: record.id, state: record.state, stageIndex: record.stageIndex, stageMode: stage?.mode ?? "shadow", percent: stage?.mode === "serve" ? stage.percent : 0 };
+}
+
+killRolloutRoutes.openapi(
+  adminRoute({ method: "post", path: "/flags/{key}/rollouts", scope: "admin", tags: ["rollouts"], summary: "Start a rollout with a fresh salt; {} starts the default plan (If-Match: flag ETag)", request: { params: FlagParams, body: body(RolloutStart) }, responses: { 201: json("the rollout") } }),
+  async (c) => {
+    const { key } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const db = c.get("db");
+    const flag = await loadFlag(c, key);
+    checkIfMatch(c, etagOf("flag", flag.version));
+    const plan = validateStagePlan(input.stages ?? DEFAULT_STAGE_PLAN);
+    if (!plan.ok) throw new ApiError("invalid_ruleset", `${plan.error.path}: ${plan.error.message}`, { path: plan.error.path });
+    const current = await latestRollout(db, key);
+    if (current && isLive(current.state as RolloutRecord["state"])) throw new ApiError("conflict", `flag "${key}" already has a ${current.state} rollout (${current.id})`);
+    if (flag.killSwitch) throw new ApiError("conflict", "the kill switch is on; turn it off before starting a rollout");
+    const now = c.get("now");
+    const record = startRollout(crypto.randomUUID(), plan.value, input.holdSeconds ?? DEFAULT_HOLD_SECONDS, now);
+    const snapshot = await readFlagSnapshot(db, key);
+    if (snapshot) assertPublishable({ ...snapshot, version: flag.version + 1, rollout: rolloutSpec(record) });
+    const committed = await commitChange(db, {
+      guards: [flagAtVersion(key, flag.version)],
+      statements: [insertRollout(db, key, record, now), updateFlag(db, key, {}, now)],
+      audit: { ...auditBase(c), action: "rollout.start", resourceType: "rollout", resourceId: record.id, flagKey: key, before: null, after: record },
+    }, now);
+    if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
+    await afterCommit(c, [key]);
+    c.header("ETag", etagOf("rollout", 1));
+    return c.json(rolloutView(key, { version: 1, createdAt: now }, record), 201);
+  },
+);
+
+async function loadRollout(c: AdminContext, key: string): Promise<RolloutRow> {
+  await loadFlag(c, key);
+  const row = await latestRollout(c.get("db"), key);
+  if (!row) throw new ApiError("not_found", `flag "${key}" has no rollout`);
+  return row;
+}
+
+killRolloutRoutes.openapi(
+  adminRoute({ method: "get", path: "/flags/{key}/rollouts/current", scope: "read", tags: ["rollouts"], summary: "The live rollout, else the most recent one", request: { params: FlagParams }, responses: { 200: json("the rollout") } }),
+  async (c) => {
+    const { key } = c.req.valid("param");
+    const row = await loadRollout(c, key);
+    c.header("ETag", etagOf("rollout", row.version));
+    return c.json(rolloutView(key, row, toRolloutRecord(row)), 200);
+  },
+);
+
+/** Flag column changes a transition's effects imply (kill on rollback, swap on promote). */
+function effectChanges(flag: FlagRow, effects: TransitionEffects, actor: string): FlagUpdate {
+  const changes: FlagUpdate = {};
+  if (effects.killSwitch) Object.assign(changes, { killSwitch: true, killReason: `rollout rolled back by ${actor}` });
+  // Promotion: green becomes blue, the old blue is kept as the rollback target,
+  // and the green slot points at the new blue (nothing differs any more).
+  if (effects.promoteGreen) Object.assign(changes, { blueOrigin: flag.greenOrigin, previousBlueOrigin: flag.blueOrigin });
+  return changes;
+}
+
+// pause and rollback are safety actions: a missing If-Match applies them to the current version.
+const ACTION_SCOPE = { pause: "operate", rollback: "operate", resume: "admin", advance: "admin", promote: "admin" } as const;
+
+for (const action of Object.keys(ACTION_SCOPE) as RolloutAction[]) {
+  killRolloutRoutes.openapi(
+    adminRoute({
+      method: "post", path: `/flags/{key}/rollouts/current/${action}`, scope: ACTION_SCOPE[action], tags: ["rollouts"],
+      summary: `${action} the live rollout (If-Match: rollout ETag${ACTION_SCOPE[action] === "operate" ? ", optional" : ""})`,
+      request: { params: FlagParams }, responses: { 200: json("the rollout after the transition") },
+    }),
+    async (c) => {
+      const { key } = c.req.valid("param");
+      const db = c.get("db");
+      const flag = await loadFlag(c, key);
+      const row = await loadRollout(c, key);
+      checkIfMatch(c, etagOf("rollout", row.version), { optional: ACTION_SCOPE[action] === "operate" });
+      const now = c.get("now");
+      const transition = applyRolloutAction(toRolloutRecord(row), action, now);
+      if (!transition.ok) throw new ApiError("conflict", transition.error.message, { reason: transition.error.code, state: row.state });
+      const next = transition.value.rollout;
+      const flagChanges = effectChanges(flag, transition.value.effects, c.get("actor").id);
+      const snapshot = await readFlagSnapshot(db, key);
+      if (snapshot) {
+        const promoted = flagChanges.blueOrigin !== undefined ? { blue: JSON.parse(flag.greenOrigin), green: snapshot.origins.green } : snapshot.origins;
+        assertPublishable({ ...snapshot, version: flag.version + 1, killSwitch: flagChanges.killSwitch ?? snapshot.killSwitch, origins: promoted, rollout: rolloutSpec(next) });
+      }
+      const statements: Statement[] = [updateRollout(db, next, now), updateFlag(db, key, flagChanges, now)];
+      const committed = await commitChange(db, {
+        guards: [rolloutAtVersion(row.id, row.version), flagAtVersion(key, flag.version)],
+        statements,
+        audit: { ...auditBase(c), action: `rollout.${action}`, resourceType: "rollout", resourceId: row.id, flagKey: key, before: toRolloutRecord(row), after: { ...next, flagChanges } },
+      }, now);
+      if (!committed.ok) throw writeFailureToApi(committed.error, `rollout of flag "${key}"`);
+      await afterCommit(c, [key]);
+      c.header("ETag", etagOf("rollout", row.version + 1));
+      return c.json(rolloutView(key, { version: row.version + 1, createdAt: row.createdAt }, next), 200);
+    },
+  );
+}

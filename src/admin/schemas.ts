@@ -1,0 +1,142 @@
+// Request (and documented response) schemas of the admin API. Every object
+// is strict: an unknown field is a 400, so nothing can be mass-assigned
+// (version, killSwitch, timestamps are never writable through a body).
+// Shape checks live here (400); semantic checks that need the whole ruleset
+// or the deployment's policy (route pattern, SSRF, counts) answer 422 later.
+import { z } from "@hono/zod-openapi";
+import { STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS, OPERATORS } from "../core/types";
+import { ROLLOUT_ACTIONS } from "../core/rollout-machine";
+import { SCOPES } from "./auth";
+import { LIMITS } from "./limits";
+
+const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const ResourceKey = z.string().regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
+const RuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and -, 1–64 chars");
+export const UnitKey = z.string().min(1).max(LIMITS.unitKeyLength);
+const Percent = z.number().min(0).max(100).refine((p) => Math.abs(p * 1000 - Math.round(p * 1000)) < 1e-6, "percent has 0.001 steps");
+const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "must be an HTTP header name");
+const BindingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a binding/secret name");
+
+export const Origin = z.strictObject({
+  url: z.string().min(1).max(2048).optional(),
+  service: BindingName.optional(),
+  authHeader: z.strictObject({ name: HeaderName, secret: BindingName }).optional(),
+}).refine((o) => (o.url === undefined) !== (o.service === undefined), "needs exactly one of url or service").openapi("Origin");
+
+const Route = z.strictObject({
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]),
+  path: z.string().min(1).max(512),
+  host: z.string().regex(/^[a-z0-9.-]{1,253}$/i, "must be a host name").optional(),
+});
+
+const Settings = z.strictObject({
+  comparator: z.strictObject({
+    kind: z.enum(["exact", "json", "label", "json_path"]),
+    tolerance: z.number().min(0).optional(),
+    field: z.string().min(1).max(256).optional(),
+    path: z.string().min(1).max(256).optional(),
+  }).optional(),
+  guards: z.strictObject({
+    errorRateRatio: z.number().positive().optional(),
+    p95LatencyRatio: z.number().positive().optional(),
+    timeoutRateRatio: z.number().positive().optional(),
+    minShadowAgreement: z.number().min(0).max(1).optional(),
+  }).optional(),
+  shadowSampleRate: z.number().min(0).max(1).optional(),
+});
+
+const flagFields = {
+  description: z.string().max(1000).optional(),
+  route: Route,
+  origins: z.strictObject({ blue: Origin, green: Origin }),
+  timeoutMs: z.number().int().min(1).max(LIMITS.maxTimeoutMs).optional(),
+  failover: z.boolean().optional(),
+  unitKey: z.strictObject({ source: z.enum(UNIT_KEY_SOURCES), name: z.string().min(1).max(128) }).optional(),
+  settings: Settings.optional(),
+};
+
+export const FlagCreate = z.strictObject({ key: ResourceKey, ...flagFields }).openapi("FlagCreate");
+export const FlagPatch = z.strictObject({
+  ...flagFields,
+  route: Route.optional(),
+  origins: z.strictObject({ blue: Origin.optional(), green: Origin.optional() }).optional(),
+}).openapi("FlagPatch");
+
+export const Constraint = z.strictObject({
+  attribute: z.string().min(1).max(256),
+  operator: z.enum(OPERATORS),
+  values: z.array(z.string().max(1024)),
+});
+export const SegmentCreate = z.strictObject({
+  key: ResourceKey,
+  description: z.string().max(1000).optional(),
+  constraints: z.array(Constraint),
+  negate: z.boolean().optional(),
+}).openapi("SegmentCreate");
+export const SegmentPatch = z.strictObject({
+  description: z.string().max(1000).optional(),
+  constraints: z.array(Constraint).optional(),
+  negate: z.boolean().optional(),
+}).openapi("SegmentPatch");
+
+const Rule = z.strictObject({
+  id: RuleId,
+  segment: ResourceKey,
+  variant: z.enum(VARIANTS).optional(),
+  percent: Percent.optional(),
+}).refine((r) => (r.variant === undefined) !== (r.percent === undefined), "needs exactly one of variant or percent");
+export const RulesPut = z.strictObject({ rules: z.array(Rule) }).openapi("RulesPut");
+
+export const OverridePut = z.strictObject({ variant: z.enum(VARIANTS) }).openapi("OverridePut");
+export const OverridesBulk = z.strictObject({
+  upsert: z.array(z.strictObject({ unitKey: UnitKey, variant: z.enum(VARIANTS) })).optional(),
+  delete: z.array(UnitKey).optional(),
+}).refine((b) => (b.upsert?.length ?? 0) + (b.delete?.length ?? 0) > 0, "needs at least one upsert or delete")
+  .refine((b) => {
+    const deleted = new Set(b.delete ?? []);
+    const upserted = new Set<string>();
+    return (b.upsert ?? []).every((u) => !deleted.has(u.unitKey) && !upserted.has(u.unitKey) && upserted.add(u.unitKey));
+  }, "a unit key may appear only once across upsert and delete")
+  .openapi("OverridesBulk");
+
+export const KillBody = z.strictObject({ reason: z.string().trim().min(1).max(500) }).openapi("KillBody");
+
+const StageInput = z.strictObject({
+  mode: z.enum(STAGE_MODES),
+  percent: Percent,
+  minDurationSeconds: z.number().int().min(0).max(LIMITS.maxStageSeconds),
+  minSamples: z.number().int().min(0).max(1_000_000_000),
+});
+export const RolloutStart = z.strictObject({
+  stages: z.array(StageInput).optional(),
+  holdSeconds: z.number().int().min(0).max(LIMITS.maxStageSeconds).optional(),
+}).openapi("RolloutStart");
+export const RolloutActionParam = z.enum(ROLLOUT_ACTIONS);
+
+export const TokenCreate = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(SCOPES) }).openapi("TokenCreate");
+
+// ---------- params and queries ----------
+
+export const FlagParams = z.object({ key: z.string().max(64) });
+export const SegmentParams = z.object({ key: z.string().max(64) });
+export const OverrideParams = z.object({ key: z.string().max(64), unitKey: UnitKey });
+export const TokenParams = z.object({ id: z.string().max(64) });
+
+const Limit = (max: number) => z.coerce.number().int().min(1).max(max).optional();
+export const PageQuery = z.strictObject({ limit: Limit(LIMITS.pageMax), cursor: z.string().max(512).optional() });
+export const OverridePageQuery = z.strictObject({ limit: Limit(LIMITS.overridePageMax), cursor: z.string().max(512).optional() });
+export const AuditQuery = z.strictObject({
+  flag: z.string().max(64).optional(),
+  actor: z.string().max(64).optional(),
+  since: z.string().max(64).optional(),
+  limit: Limit(LIMITS.pageMax),
+  cursor: z.string().max(512).optional(),
+});
+
+// ---------- documented responses ----------
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+}).openapi("Error");
+export const AnyObject = z.record(z.string(), z.unknown());
+export const Page = z.object({ items: z.array(AnyObject), nextCursor: z.string().nullable() });
