@@ -18,6 +18,17 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Comma-separated hosts/IPs allowed as origins despite the SSRF guard (e.g. "127.0.0.1,localhost"). */
   ORIGIN_ALLOWLIST?: string;
+  /** Health loop metrics source: "embedded" (D1 outcomes) or "analytics_engine"; default follows OUTCOMES_EMBEDDED. */
+  METRICS_READER?: string;
+  /** Secrets for the Analytics Engine SQL API reader. */
+  CF_ACCOUNT_ID?: string;
+  CF_API_TOKEN?: string;
+  /** AE dataset name queried by the reader (default "switchyard_outcomes", as in wrangler.toml). */
+  AE_DATASET?: string;
+  /** Secret: HMAC key of self-describing request ids (a dev default applies only when DEV_MODE=1). */
+  REQUEST_ID_SECRET?: string;
+  /** Secret: default HMAC key of health-loop webhooks (a flag may name another secret). */
+  HEALTH_WEBHOOK_SECRET?: string;
   /** Only present under vitest: the SQL migrations to apply. */
   TEST_MIGRATIONS?: D1Migration[];
 }

@@ -19,6 +19,7 @@ export default {
     return routeRequest(request, {
       ...services,
       newId: () => crypto.randomUUID(),
+      random: Math.random,
       secureCookies: env.DEV_MODE !== "1",
       waitUntil: (promise) => ctx.waitUntil(promise),
     });

@@ -4,8 +4,9 @@
 // its own set.
 import { bindingByName, type Env } from "./env";
 import { FlagCache } from "./edge/flag-cache";
-import type { OriginFetchers, Clock } from "./edge/ports";
+import type { OriginFetchers, Clock, ShadowExampleSink } from "./edge/ports";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
+import { createShadowExampleStore } from "./store/shadow-example-store";
 import { createSnapshotStore, parseStoreMode } from "./store/snapshot-store";
 import { OutcomeWriter } from "./telemetry/outcome-writer";
 
@@ -16,6 +17,8 @@ export interface IsolateServices {
   outcomes: OutcomeWriter;
   fetchers: OriginFetchers;
   clock: Clock;
+  examples: ShadowExampleSink;
+  coloOf: (request: Request) => string;
 }
 
 const perEnv = new WeakMap<object, IsolateServices>();
@@ -25,6 +28,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 function probeIntervalMs(env: Env): number {
   const seconds = Number(env.VERSION_PROBE_SECONDS ?? DEFAULT_PROBE_SECONDS);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_PROBE_SECONDS * 1000;
+}
+
+/** An isolate runs in one colo, so the first request's answer holds for all. */
+function isolateColo(): (request: Request) => string {
+  let colo: string | null = null;
+  return (request) => (colo ??= String((request as { cf?: { colo?: unknown } }).cf?.colo ?? "local"));
 }
 
 export function servicesFor(env: Env): IsolateServices {
@@ -48,6 +57,8 @@ export function servicesFor(env: Env): IsolateServices {
       },
     },
     clock: systemClock,
+    examples: createShadowExampleStore(env.DB),
+    coloOf: isolateColo(),
   };
   perEnv.set(env.DB, services);
   return services;

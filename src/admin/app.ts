@@ -15,6 +15,7 @@ import { ruleOverrideRoutes } from "./routes/rules-overrides";
 import { killRolloutRoutes } from "./routes/kill-rollouts";
 import { tokenAuditRoutes } from "./routes/tokens-audit";
 import { evaluateRoutes } from "./routes/evaluate";
+import { shadowRoutes } from "./routes/shadow";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -42,6 +43,7 @@ adminApp.route("/", flagRoutes);
 adminApp.route("/", ruleOverrideRoutes);
 adminApp.route("/", killRolloutRoutes);
 adminApp.route("/", evaluateRoutes);
+adminApp.route("/", shadowRoutes);
 adminApp.route("/", segmentRoutes);
 adminApp.route("/", tokenAuditRoutes);
 

@@ -8,6 +8,7 @@ import { STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS, OPERATORS } from "../core/type
 import { ROLLOUT_ACTIONS } from "../core/rollout-machine";
 import { SCOPES } from "./auth";
 import { LIMITS } from "./limits";
+import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const ResourceKey = z.string().regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
@@ -29,20 +30,39 @@ const Route = z.strictObject({
   host: z.string().regex(/^[a-z0-9.-]{1,253}$/i, "must be a host name").optional(),
 });
 
-const Settings = z.strictObject({
-  comparator: z.strictObject({
-    kind: z.enum(["exact", "json", "label", "json_path"]),
-    tolerance: z.number().min(0).optional(),
-    field: z.string().min(1).max(256).optional(),
-    path: z.string().min(1).max(256).optional(),
+const JsonPath = z.string().min(1).max(256).regex(/^\$/, "must be a JSON path starting with $");
+const Tolerances = { absTolerance: z.number().min(0).optional(), relTolerance: z.number().min(0).optional() };
+const Comparator = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("exact") }),
+  z.strictObject({ kind: z.literal("json"), ...Tolerances, ignorePaths: z.array(JsonPath).max(50).optional() }),
+  z.strictObject({ kind: z.literal("label"), path: JsonPath }),
+  z.strictObject({ kind: z.literal("numeric"), path: JsonPath, ...Tolerances }),
+  z.strictObject({ kind: z.literal("topk"), path: JsonPath, k: z.number().int().min(1).max(1000), minOverlap: z.number().min(0).max(1), idField: z.string().min(1).max(128).optional() }),
+]);
+const ShadowSettings = z.strictObject({
+  sampleRate: z.number().min(0).max(100).optional(),
+  alwaysSampleRate: z.number().min(0).max(100).optional(),
+  maxBodyBytes: z.number().int().min(1).max(MAX_SHADOW_BODY_BYTES).optional(),
+  timeoutMs: z.number().int().min(1).max(LIMITS.maxTimeoutMs).optional(),
+  comparator: Comparator.optional(),
+  redactPaths: z.array(JsonPath).max(50).optional(),
+  exampleRate: z.number().min(0).max(1).optional(),
+  thresholds: z.strictObject({
+    minAgreement: z.number().min(0).max(1).optional(),
+    maxP95Ratio: z.number().positive().optional(),
+    maxErrorRatio: z.number().positive().optional(),
+    minSamples: z.number().int().min(1).optional(),
   }).optional(),
+});
+
+const Settings = z.strictObject({
+  shadow: ShadowSettings.optional(),
   guards: z.strictObject({
     errorRateRatio: z.number().positive().optional(),
     p95LatencyRatio: z.number().positive().optional(),
     timeoutRateRatio: z.number().positive().optional(),
     minShadowAgreement: z.number().min(0).max(1).optional(),
   }).optional(),
-  shadowSampleRate: z.number().min(0).max(1).optional(),
 });
 
 const flagFields = {

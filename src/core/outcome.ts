@@ -23,7 +23,17 @@ export interface Outcome {
   unitKeyGenerated: boolean;
   /** True when green failed and blue answered instead. */
   failedOver: boolean;
+  /** "served" (default) = what a user got; "shadow" = a mirrored green answer compared with blue's. */
+  kind?: OutcomeKind;
+  /** Shadow pairs: comparator similarity 0..1 and its snake_case reason. */
+  similarity?: number | null;
+  comparatorReason?: string | null;
+  /** Shadow pairs: blue's latency and status in the same pair (this record holds green's). */
+  pairedLatencyMs?: number | null;
+  pairedStatus?: number | null;
 }
+
+export type OutcomeKind = "served" | "shadow";
 
 export function statusClass(status: number): string {
   return status === 0 ? "none" : `${Math.floor(status / 100)}xx`;

@@ -4,6 +4,7 @@
 // bucket thresholds, salt.
 import { percentToBuckets, rolloutSalt, saltedUnitHasher } from "./bucket";
 import { buildOverrideFilter } from "./override-filter";
+import { compileShadow } from "./shadow/settings";
 import { compileOperator } from "./operators";
 import { err, ok, type Result } from "./result";
 import {
@@ -142,16 +143,24 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     const rollout = snapshot.rollout;
     const salt = rolloutSalt(snapshot.key, rollout ? rollout.id : STATIC_SALT_SUFFIX);
     const serving = rollout !== null && (rollout.state === "active" || rollout.state === "paused") && rollout.stageMode === "serve";
+    const shadow = compileShadow(snapshot.shadow ?? {});
+    if ("message" in shadow) throw new Invalid(shadow.path, shadow.message);
+    const live = rollout !== null && (rollout.state === "active" || rollout.state === "paused");
+    const mirrorBuckets = !live ? 0 : rollout.stageMode === "shadow" ? shadow.sampleBuckets : shadow.alwaysSampleBuckets;
     const hashUnit = saltedUnitHasher(salt);
     const overrides = compileOverrides(snapshot.overrides);
     return ok({
-      snapshot,
+      // The wire overrides live on only as the Map: keeping both doubles the memory of every pin.
+      snapshot: { ...snapshot, overrides: {} },
       salt,
       hashUnit,
       overrides,
       overrideFilter: buildOverrideFilter(overrides.keys(), overrides.size, hashUnit),
       rules: compileRules(snapshot.rules),
       splitGreenBuckets: serving ? percentToBuckets(rollout.percent) : 0,
+      shadow,
+      mirrorBuckets,
+      hashShadowUnit: saltedUnitHasher(`${snapshot.key}:shadow`),
     });
   } catch (error) {
     if (error instanceof Invalid) return err({ code: "invalid_snapshot", path: error.path, message: error.message });

@@ -2,6 +2,7 @@
 // its compiled in-memory form, request context and evaluation result.
 // Pure types only; no runtime code lives here except fixed vocabularies.
 import type { OverrideFilter } from "./override-filter";
+import type { CompiledShadow, ShadowSpec } from "./shadow/settings";
 
 export const VARIANTS = ["blue", "green"] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -86,6 +87,8 @@ export interface FlagSnapshot {
   /** unit key → pinned variant. */
   overrides: Record<string, Variant>;
   rollout: RolloutSpec | null;
+  /** Mirroring settings (defaults merged); absent = defaults. */
+  shadow?: ShadowSpec;
 }
 
 // ---------- compiled form (in-isolate) ----------
@@ -109,6 +112,7 @@ export interface CompiledRule {
 }
 
 export interface CompiledFlag {
+  /** The validated snapshot, except `overrides`, which is emptied (see `overrides`). */
   snapshot: FlagSnapshot;
   salt: string;
   /** murmur3(salt + "/" + unitKey) with the salt pre-hashed; bucketFromHash turns it into a bucket. */
@@ -119,6 +123,11 @@ export interface CompiledFlag {
   rules: CompiledRule[];
   /** Green threshold of the current stage in buckets; 0 without a serving rollout. */
   splitGreenBuckets: number;
+  shadow: CompiledShadow;
+  /** Buckets mirrored to green now (stage-dependent); 0 = no mirroring. */
+  mirrorBuckets: number;
+  /** Sticky per-unit hash for mirror sampling, independent of the rollout's. */
+  hashShadowUnit: (unitKey: string) => number;
 }
 
 export interface Evaluation {

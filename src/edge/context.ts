@@ -70,7 +70,9 @@ export function buildContext(request: Request, url: URL, unitKey: FlagSnapshot["
       generated = true;
     }
   }
-  const cf = (request as { cf?: Record<string, unknown> }).cf;
+  // request.cf is parsed by the runtime on first access: only pay for it when a rule asks.
+  let cf: Record<string, unknown> | undefined | null = null;
+  const cfField = (name: string) => (cf === null ? (cf = (request as { cf?: Record<string, unknown> }).cf) : cf)?.[name];
   const attribute = (name: string): string | undefined => {
     const dot = name.indexOf(".");
     const scope = dot < 0 ? name : name.slice(0, dot);
@@ -80,7 +82,7 @@ export function buildContext(request: Request, url: URL, unitKey: FlagSnapshot["
       case "cookie": return cookie(field);
       case "query": return url.searchParams.get(field) ?? undefined;
       case "cf": {
-        const value = CF_FIELDS[field] ? cf?.[CF_FIELDS[field]] : undefined;
+        const value = CF_FIELDS[field] ? cfField(CF_FIELDS[field]) : undefined;
         return value === undefined || value === null ? undefined : String(value);
       }
       case "ip": return request.headers.get("cf-connecting-ip") ?? undefined;

@@ -38,3 +38,24 @@ export interface OriginFetchers {
 export interface Clock {
   now(): number;
 }
+
+/** One stored shadow disagreement (bodies already redacted and truncated). */
+export interface ShadowExample {
+  flagKey: string;
+  rolloutId: string | null;
+  requestId: string;
+  timestampMs: number;
+  reason: string;
+  similarity: number;
+  blueStatus: number;
+  greenStatus: number;
+  blueLatencyMs: number;
+  greenLatencyMs: number;
+  blueBody: string;
+  greenBody: string;
+}
+
+export interface ShadowExampleSink {
+  /** Best effort: a failure is logged by the caller, never surfaced to the user. */
+  save(example: ShadowExample): Promise<void>;
+}

@@ -7,7 +7,8 @@ import type { CompiledFlag, Evaluation, OriginSpec } from "../core/types";
 import { buildContext, unitCookie, type RequestContext } from "./context";
 import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
-import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink } from "./ports";
+import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
+import { openMirror, shouldMirror } from "./shadow-mirror";
 import { errorResponse, withRoutingHeaders } from "./responses";
 
 export interface RouterDeps {
@@ -18,6 +19,10 @@ export interface RouterDeps {
   newId: () => string;
   secureCookies: boolean;
   waitUntil: (promise: Promise<unknown>) => void;
+  examples: ShadowExampleSink;
+  random: () => number;
+  /** The data centre of this isolate (read once: request.cf is costly to parse). */
+  coloOf: (request: Request) => string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -70,6 +75,8 @@ export async function routeRequest(request: Request, deps: RouterDeps): Promise<
   let body = request.body;
   let spare: ReadableStream<Uint8Array> | null = null;
   if (failover && body) [body, spare] = body.tee();
+  const mirror = shouldMirror(flag, evaluation, context?.unitKey ?? null) ? openMirror(flag, request.headers, body) : null;
+  if (mirror) body = mirror.bodyForBlue;
   const forward: ForwardRequest = { method: request.method, url, headers: request.headers, body, requestId };
   let result = await forwardToOrigin(forward, origins[evaluation.variant], timeoutMs, deps.fetchers, deps.clock);
   const first = result;
@@ -98,11 +105,15 @@ export async function routeRequest(request: Request, deps: RouterDeps): Promise<
     timeout: first.kind === "timeout",
     shadowAgreement: null,
     feedbackValue: null,
-    colo: String((request as { cf?: { colo?: unknown } }).cf?.colo ?? "local"),
+    colo: deps.coloOf(request),
     unitKeyGenerated: context?.generated ?? false,
     failedOver: servedBy !== evaluation.variant,
   };
   deps.outcomes.record(outcome);
+  if (mirror) {
+    result = mirror.takeBlue(result);
+    deps.waitUntil(mirror.run(outcome, forward, deps).then(() => deps.outcomes.flush()));
+  }
   deps.waitUntil(deps.outcomes.flush());
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;

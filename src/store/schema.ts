@@ -105,6 +105,13 @@ export const outcomes = sqliteTable(
     shadowAgreement: real("shadow_agreement"),
     feedbackValue: real("feedback_value"),
     colo: text("colo").notNull(),
+    /** "served" (what a user got) or "shadow" (a mirrored green answer compared with blue's). */
+    kind: text("kind").notNull().default("served"),
+    similarity: real("similarity"),
+    comparatorReason: text("comparator_reason"),
+    /** For shadow rows: blue's latency and status in the same pair. */
+    pairedLatencyMs: real("paired_latency_ms"),
+    pairedStatus: integer("paired_status"),
   },
   (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
 );
@@ -155,4 +162,62 @@ export const writeGuards = sqliteTable(
     ok: integer("ok").notNull(),
   },
   (table) => [check("precondition", sql`${table.ok} = 1`)],
+);
+
+/**
+ * Health loop (issue 5): one row per assessment — holds included — with the
+ * figures it used. `applied` is 0 when the transition lost a version race.
+ */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    flagKey: text("flag_key").notNull(),
+    rolloutId: text("rollout_id").notNull(),
+    /** "rollout" or "rule:<id>" (per-segment judgement). */
+    scope: text("scope").notNull(),
+    action: text("action").notNull(),
+    reason: text("reason").notNull(),
+    stageIndex: integer("stage_index").notNull(),
+    /** Rollout version the decision was taken on (the concurrency guard). */
+    rolloutVersion: integer("rollout_version").notNull(),
+    applied: integer("applied", { mode: "boolean" }).notNull(),
+    /** 1 / 0, or null when the flag has no blue health URL. */
+    blueReady: integer("blue_ready", { mode: "boolean" }),
+    /** JSON Assessment (guards, samples, control, α) plus the reader used. */
+    figures: text("figures").notNull(),
+  },
+  (table) => [index("decisions_flag").on(table.flagKey, table.id), index("decisions_rollout").on(table.rolloutId, table.id)],
+);
+
+/** Blue's metrics before a rollout started, captured once per rollout (JSON ArmWindow). */
+export const healthBaselines = sqliteTable("health_baselines", {
+  rolloutId: text("rollout_id").primaryKey(),
+  flagKey: text("flag_key").notNull(),
+  capturedAt: integer("captured_at").notNull(),
+  fromMs: integer("from_ms").notNull(),
+  toMs: integer("to_ms").notNull(),
+  metrics: text("metrics").notNull(),
+});
+
+/** Sampled, bounded store of shadow disagreements (bodies truncated and redacted). */
+export const shadowExamples = sqliteTable(
+  "shadow_examples",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    flagKey: text("flag_key").notNull(),
+    rolloutId: text("rollout_id"),
+    requestId: text("request_id").notNull(),
+    timestampMs: integer("ts").notNull(),
+    reason: text("reason").notNull(),
+    similarity: real("similarity").notNull(),
+    blueStatus: integer("blue_status").notNull(),
+    greenStatus: integer("green_status").notNull(),
+    blueLatencyMs: real("blue_latency_ms").notNull(),
+    greenLatencyMs: real("green_latency_ms").notNull(),
+    blueBody: text("blue_body").notNull(),
+    greenBody: text("green_body").notNull(),
+  },
+  (table) => [index("shadow_examples_flag_ts").on(table.flagKey, table.timestampMs)],
 );

@@ -9,6 +9,7 @@ import {
   type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type StageMode, type Variant,
 } from "../core/types";
 import type { FlagIndexEntry } from "../edge/ports";
+import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
 import * as schema from "./schema";
 
 export type Db = DrizzleD1Database<typeof schema>;
@@ -93,6 +94,7 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
     rules,
     overrides: overrideMap,
     rollout: toRolloutSpec(rolloutRows[0]),
+    shadow: { ...DEFAULT_SHADOW, ...(parseJson<{ shadow?: Partial<ShadowSpec> }>(flag.settings)?.shadow ?? {}) },
   };
 }
 

@@ -1,0 +1,42 @@
+// GET /flags/{key}/shadow — the shadow-mode report for the flag's latest
+// rollout: agreement with Wilson CI (overall and per segment), latency and
+// error figures for both sides, latency outliers, the worst disagreement
+// examples and a recommendation. Reads the embedded outcome store.
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { buildShadowReport } from "../../core/shadow/report";
+import type { ShadowSpec } from "../../core/shadow/settings";
+import { latestRollout } from "../../store/rollout-repo";
+import { listShadowExamples, readShadowPairs } from "../../store/shadow-example-store";
+import { readFlagSnapshot } from "../../store/snapshot-builder";
+import type { AdminEnv } from "../context";
+import { ApiError, validationHook } from "../errors";
+import { adminRoute } from "../route-def";
+import { AnyObject, FlagParams } from "../schemas";
+
+/** Newest shadow pairs analysed per report: bounds the work of one admin call. */
+export const SHADOW_REPORT_MAX_PAIRS = 50_000;
+
+export const shadowRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+const ShadowQuery = z.strictObject({ examples: z.coerce.number().int().min(0).max(50).optional() });
+
+shadowRoutes.openapi(
+  adminRoute({
+    method: "get", path: "/flags/{key}/shadow", scope: "read", tags: ["flags"], summary: "Shadow-mode report and recommendation for the latest rollout",
+    request: { params: FlagParams, query: ShadowQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: AnyObject } } } },
+  }),
+  async (c) => {
+    const { key } = c.req.valid("param");
+    const { examples = 10 } = c.req.valid("query");
+    const db = c.get("db");
+    const snapshot = await readFlagSnapshot(db, key);
+    if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
+    const rollout = await latestRollout(db, key);
+    if (!rollout) throw new ApiError("not_found", `flag "${key}" has no rollout yet`);
+    const shadow: Partial<ShadowSpec> = snapshot.shadow ?? {};
+    const pairs = await readShadowPairs(c.env.DB, key, rollout.id, SHADOW_REPORT_MAX_PAIRS);
+    const report = buildShadowReport(pairs, shadow.thresholds ?? {});
+    const worst = examples > 0 ? await listShadowExamples(c.env.DB, key, rollout.id, examples) : [];
+    return c.json({ flag: key, rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, comparator: shadow.comparator ?? null, ...report, topDisagreements: worst }, 200);
+  },
+);

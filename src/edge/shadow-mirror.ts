@@ -1,0 +1,158 @@
+// Shadow mirroring: green answers a sampled copy of blue-served requests in
+// the background (ctx.waitUntil) and its answer is compared with blue's.
+// Contract: nothing here can change the served response, its status, headers
+// or latency — green slow, failing or hanging only affects the background
+// task. Bodies are read at most `maxBodyBytes` per side, so a mirror can never
+// push the isolate toward its memory limit.
+import { bucketFromHash } from "../core/bucket";
+import type { Outcome } from "../core/outcome";
+import { redactForExample } from "../core/shadow/redact";
+import type { CompiledFlag, Evaluation } from "../core/types";
+import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
+import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
+
+export type CappedBody = { kind: "bytes"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "unreadable" };
+
+export interface BlueAnswer {
+  status: number;
+  latencyMs: number;
+  body: Promise<CappedBody>;
+}
+
+export interface MirrorDeps {
+  outcomes: OutcomeSink;
+  examples: ShadowExampleSink;
+  fetchers: OriginFetchers;
+  clock: Clock;
+  random: () => number;
+}
+
+/** Mirror only traffic that is blue by chance (split/default) and sampled for this unit. */
+export function shouldMirror(flag: CompiledFlag | null, evaluation: Evaluation, unitKey: string | null): flag is CompiledFlag {
+  if (!flag || unitKey === null || flag.mirrorBuckets === 0) return false;
+  if (evaluation.variant !== "blue" || (evaluation.reason !== "SPLIT" && evaluation.reason !== "DEFAULT")) return false;
+  return bucketFromHash(flag.hashShadowUnit(unitKey)) < flag.mirrorBuckets;
+}
+
+/** Reads a stream up to `maxBytes`; beyond that it cancels the stream and reports too_large. */
+export async function readCapped(stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<CappedBody> {
+  if (!stream) return { kind: "bytes", bytes: new Uint8Array(0) };
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel("shadow body cap").catch(() => undefined);
+        return { kind: "too_large" };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return { kind: "unreadable" };
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { kind: "bytes", bytes };
+}
+
+export function declaredTooLarge(headers: Headers, maxBytes: number): boolean {
+  const declared = Number(headers.get("content-length") ?? "0");
+  return Number.isFinite(declared) && declared > maxBytes;
+}
+
+const decoder = new TextDecoder();
+const ok = (status: number) => status >= 200 && status < 300;
+
+/** Sends the mirrored request to green, waits for blue's answer, compares and records. */
+export async function runMirror(
+  flag: CompiledFlag, base: Outcome, request: ForwardRequest, requestBody: Promise<CappedBody>, blue: Promise<BlueAnswer>, deps: MirrorDeps,
+): Promise<void> {
+  const { spec, compare, redact } = flag.shadow;
+  const record = (fields: Partial<Outcome>) => deps.outcomes.record({ ...base, kind: "shadow", variant: "green", shadowAgreement: null, ...fields });
+  const body = await requestBody;
+  if (body.kind !== "bytes") {
+    record({ status: 0, latencyMs: 0, error: false, timeout: false, comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable" });
+    return;
+  }
+  const headers = new Headers(request.headers);
+  headers.set("x-switchyard-shadow", "1");
+  const green = await forwardToOrigin(
+    { ...request, headers, body: body.bytes.byteLength > 0 ? new Blob([body.bytes]).stream() : null },
+    flag.snapshot.origins.green, spec.timeoutMs, deps.fetchers, deps.clock,
+  );
+  const greenStatus = green.kind === "response" ? green.response.status : 0;
+  const greenBody = green.kind === "response" ? await readCapped(green.response.body, spec.maxBodyBytes) : null;
+  const blueAnswer = await blue;
+  const blueBody = await blueAnswer.body;
+  const pair = {
+    status: greenStatus, latencyMs: green.latencyMs, error: green.kind !== "response" || greenStatus >= 500,
+    timeout: green.kind === "timeout", pairedLatencyMs: blueAnswer.latencyMs, pairedStatus: blueAnswer.status,
+  };
+  // Blue failing says nothing about green's quality: recorded, excluded from agreement.
+  if (!ok(blueAnswer.status)) return record({ ...pair, comparatorReason: "blue_error" });
+  if (blueBody.kind === "too_large" || greenBody?.kind === "too_large") return record({ ...pair, comparatorReason: "skipped_too_large" });
+  let verdict: { agree: boolean; similarity: number; reason: string };
+  if (green.kind === "timeout") verdict = { agree: false, similarity: 0, reason: "green_timeout" };
+  else if (!ok(greenStatus) || greenBody?.kind !== "bytes" || blueBody.kind !== "bytes") verdict = { agree: false, similarity: 0, reason: "green_error" };
+  else verdict = compare(decoder.decode(blueBody.bytes), decoder.decode(greenBody.bytes));
+  record({ ...pair, shadowAgreement: verdict.agree ? 1 : 0, similarity: verdict.similarity, comparatorReason: verdict.reason });
+  if (verdict.agree || deps.random() >= spec.exampleRate) return;
+  const text = (capped: CappedBody | null) => (capped?.kind === "bytes" ? redactForExample(decoder.decode(capped.bytes), redact) : "");
+  await deps.examples.save({
+    flagKey: base.flagKey, rolloutId: base.rolloutId, requestId: base.requestId, timestampMs: base.timestampMs,
+    reason: verdict.reason, similarity: verdict.similarity, blueStatus: blueAnswer.status, greenStatus,
+    blueLatencyMs: blueAnswer.latencyMs, greenLatencyMs: green.latencyMs, blueBody: text(blueBody), greenBody: text(greenBody),
+  }).catch((error: unknown) => console.warn("shadow: example not stored", String(error)));
+}
+
+export interface OpenMirror {
+  /** The request body blue should read (a tee branch when mirroring a body). */
+  bodyForBlue: ReadableStream<Uint8Array> | null;
+  /** Tees blue's answer for comparison and returns what to serve (same status, headers and stream). */
+  takeBlue(result: OriginResult): OriginResult;
+  /** The background task for ctx.waitUntil. */
+  run(base: Outcome, request: ForwardRequest, deps: MirrorDeps): Promise<void>;
+}
+
+/** Splits the request body between blue and the mirror before blue is called. */
+export function openMirror(flag: CompiledFlag, headers: Headers, body: ReadableStream<Uint8Array> | null): OpenMirror {
+  const max = flag.shadow.spec.maxBodyBytes;
+  let bodyForBlue = body;
+  let requestBody: Promise<CappedBody>;
+  if (declaredTooLarge(headers, max)) requestBody = Promise.resolve({ kind: "too_large" });
+  else if (body) {
+    const [forBlue, forMirror] = body.tee();
+    bodyForBlue = forBlue;
+    // Read the mirror branch now, capped, so the tee never buffers more than `max` for it.
+    requestBody = readCapped(forMirror, max);
+  } else requestBody = Promise.resolve({ kind: "bytes", bytes: new Uint8Array(0) });
+  let resolveBlue!: (answer: BlueAnswer) => void;
+  const blue = new Promise<BlueAnswer>((resolve) => (resolveBlue = resolve));
+  return {
+    bodyForBlue,
+    takeBlue(result) {
+      if (result.kind !== "response") {
+        resolveBlue({ status: 0, latencyMs: result.latencyMs, body: Promise.resolve({ kind: "unreadable" }) });
+        return result;
+      }
+      const { response } = result;
+      if (!response.body || declaredTooLarge(response.headers, max)) {
+        const bodyState: CappedBody = response.body ? { kind: "too_large" } : { kind: "bytes", bytes: new Uint8Array(0) };
+        resolveBlue({ status: response.status, latencyMs: result.latencyMs, body: Promise.resolve(bodyState) });
+        return result;
+      }
+      const [toClient, toCompare] = response.body.tee();
+      resolveBlue({ status: response.status, latencyMs: result.latencyMs, body: readCapped(toCompare, max) });
+      return { ...result, response: new Response(toClient, response) };
+    },
+    run: (base, request, deps) => runMirror(flag, base, request, requestBody, blue, deps),
+  };
+}
