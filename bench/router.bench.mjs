@@ -12,18 +12,17 @@
 // Contract: everything it starts (origins, two Miniflare instances, wrk) is
 // stopped before it exits, on success, failure or SIGINT/SIGTERM; all load
 // stays on 127.0.0.1 and is bounded by runs × duration.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
+import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const ROUTE_PATH = "/bench/predict";
-const COMPATIBILITY = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
 const TARGET_RATIO = 0.9;
 const TARGET_ADDED_P99_MS = 0.5;
 
@@ -46,21 +45,6 @@ async function cleanup() {
   while (cleanups.length > 0) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
-
-/** wrangler's own bundle, exactly what `npm run build` would deploy. */
-function buildBundle(outdir) {
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { env, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`wrangler build failed:\n${built.stdout}\n${built.stderr}`);
-  return path.join(outdir, "index.js");
-}
-
-function migrationStatements() {
-  return readdirSync("migrations").filter((name) => name.endsWith(".sql")).sort()
-    .flatMap((name) => readFileSync(path.join("migrations", name), "utf8").split("--> statement-breakpoint"))
-    .map((statement) => statement.trim())
-    .filter((statement) => statement !== "");
-}
 
 // One flag on POST /bench/predict with a serving 25 % stage (schema defaults
 // elsewhere: no rules, no overrides, failover off). Values are bound, not

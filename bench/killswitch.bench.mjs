@@ -1,0 +1,136 @@
+// bench:killswitch — issue 7 item 4: how long after the kill switch is flipped
+// through router instance A does instance B serve blue to every request?
+// A and B are two Worker instances of the built bundle (separate isolates,
+// separate in-memory flag caches) in one Miniflare, sharing the same local D1
+// and KV — the same relationship two edge isolates have in production.
+// Each trial flips the kill switch at a random phase of B's version probe,
+// then polls B with distinct users until all are blue.
+//
+//   node bench/killswitch.bench.mjs [--trials N] [--probe-seconds S] [--smoke]
+//
+// Contract: bounded by trials × (probe interval + 1 s); everything started is
+// stopped on exit; all traffic stays on 127.0.0.1.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Miniflare } from "miniflare";
+import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { startOrigin } from "./lib/origin.mjs";
+import { median } from "./lib/stats.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    trials: { type: "string", default: "10" },
+    "probe-seconds": { type: "string", default: "5" },
+    smoke: { type: "boolean", default: false },
+  },
+});
+const TOKEN = "syk_bench_killswitch_token_000000000000";
+const PROBE_SECONDS = Number(args["probe-seconds"]);
+const TRIALS = args.smoke ? 2 : Number(args.trials);
+const POLL_USERS = 20;
+
+const cleanups = [];
+const cleanup = async () => {
+  while (cleanups.length) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+};
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function routerWorker(name, scriptPath) {
+  return {
+    name, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath), ...COMPATIBILITY,
+    d1Databases: { DB: "shared-db" }, kvNamespaces: { SNAPSHOTS: "shared-kv" },
+    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+    bindings: { VERSION_PROBE_SECONDS: String(PROBE_SECONDS), ADMIN_TOKEN: TOKEN, ORIGIN_ALLOWLIST: "127.0.0.1", OUTCOMES_EMBEDDED: "0" },
+  };
+}
+
+async function variantsOf(worker) {
+  const seen = { blue: 0, green: 0, other: 0 };
+  await Promise.all(Array.from({ length: POLL_USERS }, async (_, i) => {
+    const response = await worker.fetch("http://router.local/ks/predict", { method: "POST", body: "{}", headers: { "x-user-id": `ks-user-${i}` } });
+    await response.arrayBuffer();
+    seen[response.headers.get("x-model-variant") ?? "other"] ??= 0;
+    seen[response.headers.get("x-model-variant") ?? "other"]++;
+  }));
+  return seen;
+}
+
+async function admin(worker, method, pathName, body) {
+  const response = await worker.fetch(`http://router.local/admin/api${pathName}`, {
+    method, body: JSON.stringify(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+  });
+  if (!response.ok) throw new Error(`${method} ${pathName}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function waitUntil(worker, variant, limitMs) {
+  const started = performance.now();
+  for (;;) {
+    const seen = await variantsOf(worker);
+    const elapsed = performance.now() - started;
+    if (seen[variant] === POLL_USERS) return elapsed;
+    if (elapsed > limitMs) throw new Error(`still ${JSON.stringify(seen)} after ${elapsed.toFixed(0)} ms`);
+    await sleep(20);
+  }
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(tmpdir(), "switchyard-ks-"));
+  cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
+  const [blue, green] = [await startOrigin("blue"), await startOrigin("green")];
+  cleanups.push(blue.close, green.close);
+  const scriptPath = buildBundle(work);
+  const mf = new Miniflare({ workers: [routerWorker("a", scriptPath), routerWorker("b", scriptPath)] });
+  cleanups.push(() => mf.dispose());
+  await mf.ready;
+  const db = await mf.getD1Database("DB", "a");
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  await db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES ('ks', 'POST', '/ks/predict', ?1, ?2, 2000)`)
+    .bind(JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }), JSON.stringify({ url: `http://127.0.0.1:${green.port}` })).run();
+  await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES ('ks-r', 'ks', ?1, 0, ?2, 'active')`)
+    .bind(JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]), Date.now()).run();
+  const [a, b] = [await mf.getWorker("a"), await mf.getWorker("b")];
+  await waitUntil(b, "green", 2000);
+
+  const samples = [];
+  for (let trial = 0; trial < TRIALS; trial++) {
+    await sleep(Math.random() * PROBE_SECONDS * 1000); // a random phase of B's probe cycle
+    const flippedAt = performance.now();
+    await admin(a, "POST", "/flags/ks/kill", { reason: `bench trial ${trial}` });
+    const onA = await variantsOf(a);
+    if (onA.blue !== POLL_USERS) throw new Error(`instance A did not honour its own kill at once: ${JSON.stringify(onA)}`);
+    await waitUntil(b, "blue", PROBE_SECONDS * 1000 + 3000);
+    samples.push(performance.now() - flippedAt);
+    console.log(`trial ${trial}: B all blue after ${samples.at(-1).toFixed(0)} ms`);
+    await admin(a, "DELETE", "/flags/ks/kill", { reason: "bench reset" });
+    await waitUntil(b, "green", PROBE_SECONDS * 1000 + 3000);
+  }
+  const sorted = [...samples].sort((x, y) => x - y);
+  const result = {
+    intervalMs: PROBE_SECONDS * 1000,
+    p50Ms: Math.round(median(samples)),
+    maxMs: Math.round(sorted.at(-1)),
+    minMs: Math.round(sorted[0]),
+    samplesMs: samples.map(Math.round),
+    trials: TRIALS,
+  };
+  console.log(JSON.stringify(result));
+  const meets = result.maxMs <= result.intervalMs + 1000;
+  console.log(`kill switch honoured by instance B within ${result.maxMs} ms (bound: probe interval ${result.intervalMs} ms + one poll): ${meets ? "meets" : "MISSES"}`);
+  if (!args.smoke) {
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/killswitch.json", JSON.stringify(result, null, 2) + "\n");
+  } else if (!meets) process.exitCode = 1;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench:killswitch failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
