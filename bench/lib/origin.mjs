@@ -18,6 +18,7 @@ export async function startOrigin(name) {
   await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   return {
     port: server.address().port,
+    server,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -1,0 +1,120 @@
+// bench:shadow — issue 6: what mirroring costs the *served* traffic. One
+// router (the built bundle under Miniflare, 127.0.0.1) holds two flags that
+// differ only in shadow sampling: /on mirrors 100 % of requests to green,
+// /off mirrors none. wrk loads them alternately at the same concurrency.
+// Target: served throughput with shadow ≥ 85 % of shadow-off (the mirror
+// costs green capacity and background CPU, not the user's latency).
+//
+//   node bench/shadow.bench.mjs [--runs N] [--duration S] [--connections C] [--smoke]
+//
+// Contract: everything started is stopped on exit; load is bounded by
+// runs × duration and stays on 127.0.0.1.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Miniflare } from "miniflare";
+import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { startOrigin } from "./lib/origin.mjs";
+import { median, spread } from "./lib/stats.mjs";
+import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+    smoke: { type: "boolean", default: false },
+  },
+});
+const TARGET_RATIO = 0.85;
+const cleanups = [];
+const cleanup = async () => {
+  stopWrk();
+  while (cleanups.length) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+};
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+
+async function startRouter(scriptPath, origins) {
+  const mf = new Miniflare({
+    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath), host: "127.0.0.1", port: 0, cf: false,
+    d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+    bindings: { VERSION_PROBE_SECONDS: "5", OUTCOMES_EMBEDDED: "0", DEV_MODE: "0" },
+  });
+  cleanups.push(() => mf.dispose());
+  const url = await mf.ready;
+  const db = await mf.getD1Database("DB");
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  const stages = JSON.stringify([{ mode: "shadow", percent: 0, minDurationSeconds: 600, minSamples: 1000 }, { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 1000 }]);
+  for (const [key, sampleRate] of [["on", 100], ["off", 0]]) {
+    await db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms, settings) VALUES (?1, 'POST', ?2, ?3, ?4, 2000, ?5)`)
+      .bind(key, `/${key}/predict`, JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }), JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
+        JSON.stringify({ shadow: { sampleRate } })).run();
+    await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES (?1, ?2, ?3, 0, ?4, 'active')`)
+      .bind(`${key}-r`, key, stages, Date.now()).run();
+  }
+  return url;
+}
+
+async function smoke(base, counts) {
+  for (const key of ["on", "off"]) {
+    for (let i = 0; i < 100; i++) {
+      const response = await fetch(new URL(`/${key}/predict`, base), { method: "POST", body: "{}", headers: { "x-user-id": `smoke-${i}` } });
+      await response.text();
+      if (response.status !== 200 || response.headers.get("x-model-variant") !== "blue") throw new Error(`${key}: ${response.status} ${response.headers.get("x-model-variant")}`);
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300)); // let background mirrors land
+  if (counts.green() < 100) throw new Error(`expected ~100 mirrored requests on green, saw ${counts.green()}`);
+  console.log(`smoke: 200 served by blue, ${counts.green()} mirrored to green (only /on mirrors)`);
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(tmpdir(), "switchyard-shadow-"));
+  cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
+  const [blue, green] = [await startOrigin("blue"), await startOrigin("green")];
+  cleanups.push(blue.close, green.close);
+  let greenRequests = 0;
+  green.server.on("request", () => greenRequests++);
+  const base = await startRouter(buildBundle(work), { blue: blue.port, green: green.port });
+  await smoke(base, { green: () => greenRequests });
+  if (args.smoke) return;
+  if (!hasWrk()) return console.log("bench:shadow skipped: wrk is not installed; the smoke check passed.");
+  const load = { threads: 2, connections: Number(args.connections), durationS: Number(args.duration) };
+  const scripts = {};
+  for (const key of ["on", "off"]) {
+    mkdirSync(path.join(work, key));
+    scripts[key] = writeLuaScript(path.join(work, key), { path: `/${key}/predict` });
+    await runWrk({ ...load, durationS: 2, url: base.href, script: scripts[key] }); // warm-up, discarded
+  }
+  const runs = [];
+  for (let pair = 0; pair < Number(args.runs); pair++) {
+    for (const key of ["on", "off"]) {
+      const result = await runWrk({ ...load, url: base.href, script: scripts[key] });
+      if (result.non2xx > 0 || result.socketErrors > 0) throw new Error(`${key}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+      runs.push({ pair, key, ...result });
+      console.log(`pair ${pair} shadow-${key.padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`);
+    }
+  }
+  const of = (key, field) => runs.filter((run) => run.key === key).map((run) => run[field]);
+  const pairs = [...new Set(runs.map((run) => run.pair))].map((pair) => runs.find((r) => r.pair === pair && r.key === "on").rps / runs.find((r) => r.pair === pair && r.key === "off").rps);
+  const result = {
+    shadowOnRps: Math.round(median(of("on", "rps"))), shadowOffRps: Math.round(median(of("off", "rps"))),
+    shadowOnP50Ms: median(of("on", "p50Ms")), shadowOffP50Ms: median(of("off", "p50Ms")),
+    ratio: Math.round((median(of("on", "rps")) / median(of("off", "rps"))) * 1000) / 1000,
+    perPairRatio: spread(pairs, 3), runs: Number(args.runs), concurrency: load.connections, durationS: load.durationS,
+  };
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/shadow.json", JSON.stringify(result, null, 2) + "\n");
+  console.log(JSON.stringify(result));
+  console.log(`served throughput with shadow / without: ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench:shadow failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
