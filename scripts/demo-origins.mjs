@@ -27,10 +27,30 @@ function label(score) {
 }
 
 export function startDemoOrigin(port, version, score) {
+  // Dev-only fault injection for the health-loop walkthrough: a share of
+  // requests answers 500 (set through POST /__control/fail-rate {"rate"}).
+  let failRate = 0;
   const server = http.createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
+      if (request.url === "/__control/fail-rate" && request.method === "POST") {
+        const rate = Number(JSON.parse(body || "{}").rate);
+        if (!(rate >= 0 && rate <= 1)) {
+          response.writeHead(400, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: { code: "invalid_request", message: "rate must be 0..1" } }));
+          return;
+        }
+        failRate = rate;
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ origin: version, failRate }));
+        return;
+      }
+      if (failRate > 0 && Math.random() < failRate) {
+        response.writeHead(500, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: "injected failure", model_version: version }));
+        return;
+      }
       let text = "";
       try {
         text = String(JSON.parse(body || "{}").text ?? "");

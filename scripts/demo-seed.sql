@@ -5,5 +5,5 @@ VALUES ('demo-model', 'Demo: sentiment v1 (blue) → v2 (green)', 'POST', '/demo
         '{"url":"http://127.0.0.1:8701"}', '{"url":"http://127.0.0.1:8702"}', 2000, 1, 'header', 'x-user-id', 1);
 INSERT OR IGNORE INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state)
 VALUES ('demo-r1', 'demo-model',
-        '[{"mode":"shadow","percent":0,"minDurationSeconds":300,"minSamples":1000},{"mode":"serve","percent":5,"minDurationSeconds":600,"minSamples":500},{"mode":"serve","percent":25,"minDurationSeconds":600,"minSamples":500},{"mode":"serve","percent":50,"minDurationSeconds":900,"minSamples":1000},{"mode":"serve","percent":100,"minDurationSeconds":900,"minSamples":1000}]',
+        '[{"mode":"shadow","percent":0,"minDurationSeconds":300,"minSamples":1000},{"mode":"serve","percent":5,"minDurationSeconds":600,"minSamples":500},{"mode":"serve","percent":25,"minDurationSeconds":600,"minSamples":100},{"mode":"serve","percent":50,"minDurationSeconds":900,"minSamples":1000},{"mode":"serve","percent":100,"minDurationSeconds":900,"minSamples":1000}]',
         2, CAST(unixepoch('subsec') * 1000 AS INTEGER), 600, 'active');

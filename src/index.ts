@@ -5,6 +5,9 @@ import { routeRequest } from "./edge/route-request";
 import { adminApp } from "./admin/app";
 import { runScheduled } from "./cron/scheduled";
 import { servicesFor } from "./wiring";
+import { handleFeedback } from "./feedback/handler";
+import { requestIdMinter } from "./feedback/ids";
+import { handleDemoControl } from "./dev/demo-control";
 
 const OWN_PREFIX = "/_switchyard/";
 
@@ -16,9 +19,12 @@ export default {
       return Response.json({ ok: true, outcomes: services.outcomes.counters });
     }
     if (path.startsWith("/admin/")) return adminApp.fetch(request, env, ctx);
+    if (path === "/feedback") return handleFeedback(request, env, ctx);
+    if (path.startsWith("/__demo/") && env.DEV_MODE === "1") return handleDemoControl(request, path);
     return routeRequest(request, {
       ...services,
       newId: () => crypto.randomUUID(),
+      mintRequestId: requestIdMinter(env),
       random: Math.random,
       secureCookies: env.DEV_MODE !== "1",
       waitUntil: (promise) => ctx.waitUntil(promise),

@@ -16,6 +16,7 @@ import { killRolloutRoutes } from "./routes/kill-rollouts";
 import { tokenAuditRoutes } from "./routes/tokens-audit";
 import { evaluateRoutes } from "./routes/evaluate";
 import { shadowRoutes } from "./routes/shadow";
+import { decisionRoutes } from "./routes/decisions";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -46,6 +47,7 @@ adminApp.route("/", evaluateRoutes);
 adminApp.route("/", shadowRoutes);
 adminApp.route("/", segmentRoutes);
 adminApp.route("/", tokenAuditRoutes);
+adminApp.route("/", decisionRoutes);
 
 adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -1,14 +1,60 @@
-// Cron entry (every minute). Today: republish any snapshot whose KV copy is
-// missing or stale, so KV converges to D1 even after a failed publish.
-// The health loop (measure → judge → act) plugs in here.
-import type { Env } from "../env";
-import { reconcileSnapshots } from "../store/snapshot-store";
+// Cron entry (every minute): first republish any snapshot whose KV copy is
+// missing or stale (this is also what repairs a tick that crashed between
+// its D1 batch and its KV publish), then run the health loop
+// (measure → judge → act). Webhook deliveries are awaited last, so a slow
+// receiver never delays a decision.
+import { bindingByName, type Env } from "../env";
+import { openDb, reconcileSnapshots } from "../store/snapshot-store";
+import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
+import { createEmbeddedReader } from "../telemetry/readers/embedded";
+import type { MetricsReader } from "../telemetry/readers/types";
+import { servicesFor } from "../wiring";
+import { runHealthLoop, type TickReport } from "./health-loop";
+import type { WebhookDelivery } from "./webhook";
 
-export async function runScheduled(env: Env, scheduledTimeMs: number): Promise<void> {
+export const DEFAULT_AE_DATASET = "switchyard_outcomes";
+
+export function metricsReaderFor(env: Env): MetricsReader {
+  const kind = env.METRICS_READER ?? (env.OUTCOMES_EMBEDDED === "1" ? "embedded" : "analytics_engine");
+  if (kind === "embedded") return createEmbeddedReader(env.DB);
+  return createAnalyticsEngineReader({ accountId: env.CF_ACCOUNT_ID, apiToken: env.CF_API_TOKEN, dataset: env.AE_DATASET ?? DEFAULT_AE_DATASET });
+}
+
+export interface ScheduledOptions {
+  /** Defaults to the wall clock: windows end at the moment the tick runs. */
+  now?: number;
+  reader?: MetricsReader;
+  webhookSleep?: (ms: number) => Promise<void>;
+}
+
+export async function runScheduled(env: Env, scheduledTimeMs: number, options: ScheduledOptions = {}): Promise<TickReport | null> {
   try {
     const published = await reconcileSnapshots(env.DB, env.SNAPSHOTS);
     if (published.length > 0) console.log(`cron ${new Date(scheduledTimeMs).toISOString()}: republished ${published.join(", ")}`);
   } catch (error) {
     console.error("cron: snapshot reconcile failed", String(error));
+  }
+  const now = options.now ?? Date.now();
+  const deliveries: Promise<WebhookDelivery>[] = [];
+  try {
+    const report = await runHealthLoop({
+      db: openDb(env.DB), d1: env.DB, kv: env.SNAPSHOTS, now, tickId: `cron:${new Date(now).toISOString()}`,
+      reader: options.reader ?? metricsReaderFor(env),
+      secret: (name) => {
+        const value = bindingByName(env, name);
+        return typeof value === "string" ? value : undefined;
+      },
+      deliveries,
+      invalidate: () => servicesFor(env).cache.invalidate(),
+      webhookSleep: options.webhookSleep,
+    });
+    const acted = report.decisions.filter((d) => d.action !== "hold");
+    if (acted.length > 0 || report.errors.length > 0) console.log("health loop", JSON.stringify({ checked: report.checked, acted, errors: report.errors }));
+    return report;
+  } catch (error) {
+    console.error("cron: health loop failed", String(error));
+    return null;
+  } finally {
+    await Promise.allSettled(deliveries);
   }
 }

@@ -10,6 +10,7 @@ import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forwa
 import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { errorResponse, withRoutingHeaders } from "./responses";
+import type { RequestAttribution } from "./request-id";
 
 export interface RouterDeps {
   cache: FlagCache;
@@ -23,6 +24,8 @@ export interface RouterDeps {
   random: () => number;
   /** The data centre of this isolate (read once: request.cf is costly to parse). */
   coloOf: (request: Request) => string;
+  /** Mints a self-describing signed request id (feedback attribution); absent = plain `newId()`. Never throws. */
+  mintRequestId?: (attribution: RequestAttribution) => Promise<string>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -62,12 +65,15 @@ async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: R
 export async function routeRequest(request: Request, deps: RouterDeps): Promise<Response> {
   const url = new URL(request.url);
   const incomingId = request.headers.get("x-request-id");
-  const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : deps.newId();
+  let requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : deps.newId();
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", requestId);
   if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, requestId);
 
   const { evaluation, flag, context } = await decide(request, url, entry, deps);
+  if (deps.mintRequestId && requestId !== incomingId) {
+    requestId = await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() });
+  }
   const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
   const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
   const failover = evaluation.variant === "green" && flag?.snapshot.failover === true;

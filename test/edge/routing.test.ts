@@ -27,7 +27,7 @@ describe("routing through the real Worker", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("x-model-variant")).toBe("blue");
     expect(response.headers.get("x-flag-reason")).toBe("DEFAULT");
-    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-request-id")).toMatch(/^sy1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/); // signed, self-describing (src/edge/request-id.ts)
     expect(response.headers.get("set-cookie")).toBeNull();
     expect(await response.json()).toEqual({ model: "blue", echo: '{"text":"hi"}' });
     expect(origins.seen[0]).toMatchObject({ host: "blue.test", method: "POST", path: "/basic/predict?x=1" });

@@ -1,0 +1,125 @@
+// assessHealth: the health loop's judge (SPEC §6). Given one scope's window
+// aggregates for green and its control (concurrent blue, or blue's baseline
+// from before the rollout when too little blue traffic remains, e.g. at
+// 100 %), the settings and the rollout record, it returns hold | advance |
+// rollback | promote with the reason and every figure it used.
+// Pure: no I/O, no clock (`now` is passed in), no randomness. It never acts:
+// src/cron applies the result through the rollout machine.
+import { currentStage, holdElapsed, stageMinimumsElapsed, type RolloutRecord } from "../rollout-machine";
+import {
+  errorCapGuard, feedbackGuard, latencyGuard, latencyThreshold, p99CapGuard, rateGuard, shadowGuard, testedGuardCount,
+  type GuardFigure, type GuardName,
+} from "./guards";
+import type { ArmWindow, HealthScope } from "./metrics";
+import type { HealthSettings } from "./settings";
+
+export const HEALTH_ACTIONS = ["hold", "advance", "rollback", "promote"] as const;
+export type HealthAction = (typeof HEALTH_ACTIONS)[number];
+
+/** Fixed vocabulary of reasons: a breached guard's name, or one of these. */
+export type HealthReason =
+  | GuardName
+  | "insufficient_samples" | "guard_inconclusive" | "blue_not_ready" | "min_duration" | "hold_time"
+  | "healthy" | "not_active";
+
+export type ControlKind = "concurrent" | "baseline" | "none";
+
+export interface AssessInput {
+  now: number;
+  rollout: RolloutRecord;
+  scope: HealthScope;
+  settings: HealthSettings;
+  /** Green's requests: served ones, or in a shadow stage its mirrored answers. */
+  green: ArmWindow;
+  /** Mirrored pairs compared in this window (all stages), and how many agreed. */
+  shadow: { pairs: number; agreements: number };
+  /** Concurrent blue over the same window. */
+  blue: ArmWindow;
+  /** Blue before the rollout started (null when none was captured). */
+  baseline: ArmWindow | null;
+  /** Weighted counts slower than `exceedanceThresholds(...)` (same order), or null if not read. */
+  above: { green: number[]; control: number[] } | null;
+  /** Blue's readiness probe: null when the flag has no health URL. */
+  blueReady: boolean | null;
+}
+
+export interface Assessment {
+  action: HealthAction;
+  reason: HealthReason;
+  scope: HealthScope;
+  stageIndex: number;
+  control: ControlKind;
+  samples: { green: number; control: number; required: number };
+  elapsedSeconds: number;
+  guards: GuardFigure[];
+  blueReady: boolean | null;
+  alphaPerGuard: number;
+}
+
+/** Concurrent blue when it has enough rows, else the baseline, else none. */
+export function chooseControl(blue: ArmWindow, baseline: ArmWindow | null, required: number): { kind: ControlKind; arm: ArmWindow | null } {
+  if (blue.rows >= required) return { kind: "concurrent", arm: blue };
+  if (baseline && baseline.rows >= required) return { kind: "baseline", arm: baseline };
+  return { kind: "none", arm: null };
+}
+
+export function requiredSamples(rollout: RolloutRecord): number {
+  return currentStage(rollout)?.minSamples ?? Number.POSITIVE_INFINITY;
+}
+
+/** Latency thresholds the reader must count exceedances for: [p95 guard threshold, p99 cap]. */
+export function exceedanceThresholds(settings: HealthSettings, control: ArmWindow | null): number[] {
+  const p95 = control?.p95Ms ?? null;
+  const { latencyP95Ratio, latencyMinMarginMs, maxP99Ms } = settings.guards;
+  return [p95 === null ? Number.POSITIVE_INFINITY : latencyThreshold(latencyP95Ratio, latencyMinMarginMs, p95), maxP99Ms ?? Number.POSITIVE_INFINITY];
+}
+
+function runGuards(input: AssessInput, control: ArmWindow, alpha: number): GuardFigure[] {
+  const { guards } = input.settings;
+  const knobs = { alpha, tuningN: input.settings.tuningN, wideMarginFactor: input.settings.wideMarginFactor };
+  const required = requiredSamples(input.rollout);
+  const { pairs, agreements } = input.shadow;
+  const figures = [
+    errorCapGuard(guards.maxErrorRate, input.green, knobs),
+    p99CapGuard(guards.maxP99Ms, input.green, input.above?.green[1] ?? null, knobs),
+    shadowGuard(guards.shadowAgreementMin, pairs, agreements, required, knobs),
+    feedbackGuard(guards.feedbackMaxDrop, control, input.green, input.settings.minFeedbackSamples, knobs),
+  ];
+  if (input.green.rows >= required) {
+    figures.splice(2, 0,
+      rateGuard("error_rate", "errors", guards.errorRateRatio, guards.errorRateMinMargin, control, input.green, knobs),
+      rateGuard("timeout_rate", "timeouts", guards.timeoutRateRatio, guards.timeoutRateMinMargin, control, input.green, knobs),
+      latencyGuard(control.p95Ms === null ? null : latencyThreshold(guards.latencyP95Ratio, guards.latencyMinMarginMs, control.p95Ms), control, input.green, input.above ? { control: input.above.control[0] ?? 0, green: input.above.green[0] ?? 0 } : null, knobs),
+    );
+  }
+  return figures;
+}
+
+export function assessHealth(input: AssessInput): Assessment {
+  const { rollout, now, settings } = input;
+  const required = requiredSamples(rollout);
+  const chosen = chooseControl(input.blue, input.baseline, required);
+  const green = input.green.rows;
+  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs);
+  const base = {
+    scope: input.scope, stageIndex: rollout.stageIndex, control: chosen.kind, blueReady: input.blueReady, alphaPerGuard: alpha,
+    samples: { green, control: chosen.arm?.rows ?? 0, required },
+    elapsedSeconds: Math.max(0, Math.floor((now - rollout.stageStartedAt) / 1000)),
+  };
+  const result = (action: HealthAction, reason: HealthReason, guards: GuardFigure[] = []): Assessment => ({ ...base, action, reason, guards });
+
+  if (rollout.state !== "active") return result("hold", "not_active");
+  // Not one unlucky request: nothing is judged before both arms have the stage's minimum.
+  if (green < required || chosen.arm === null) return result("hold", "insufficient_samples");
+
+  const guards = runGuards(input, chosen.arm, alpha);
+  const breached = guards.find((guard) => guard.status === "breach");
+  if (breached) return result("rollback", breached.guard, guards);
+  if (input.scope.kind === "rule") return result("hold", guards.some((g) => g.status === "suspect") ? "guard_inconclusive" : "healthy", guards);
+  if (guards.some((guard) => guard.status === "suspect")) return result("hold", "guard_inconclusive", guards);
+  if (input.blueReady === false) return result("hold", "blue_not_ready", guards);
+
+  const last = rollout.stageIndex >= rollout.stages.length - 1;
+  if (last) return holdElapsed(rollout, now) ? result("promote", "healthy", guards) : result("hold", "hold_time", guards);
+  return stageMinimumsElapsed(rollout, now) ? result("advance", "healthy", guards) : result("hold", "min_duration", guards);
+}

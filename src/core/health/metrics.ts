@@ -1,0 +1,93 @@
+// What a metrics reader returns for one window, and how the judge slices it
+// into arms. Pure data + pure slicing: readers (src/telemetry/readers) fill
+// these shapes, the judge (assess.ts) only reads them.
+// Counts are weighted (Analytics Engine `_sample_interval`); `rows` is the
+// number of stored rows behind them, so decisions can demand real data.
+import type { Variant } from "../types";
+
+export interface ArmWindow {
+  /** Requests (weighted), the denominator of error/timeout rates and latency. */
+  requests: number;
+  /** Raw stored rows behind `requests` (≤ requests under sampling). */
+  rows: number;
+  errors: number;
+  timeouts: number;
+  latencySumMs: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Mirrored pairs compared, and how many agreed. */
+  shadowPairs: number;
+  shadowAgreements: number;
+  /** Ground-truth feedback received for requests of this arm, and its successes (sum of values). */
+  feedbackTotal: number;
+  feedbackSuccesses: number;
+}
+
+/** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
+export type OutcomeKindKey = "served" | "shadow";
+
+/** One group of a window read: outcomes with the same variant, reason, rule and kind. */
+export interface SliceKey {
+  variant: Variant;
+  reason: string;
+  ruleId: string | null;
+  kind: OutcomeKindKey;
+}
+
+export interface WindowGroup extends SliceKey {
+  metrics: ArmWindow;
+}
+
+/** Weighted counts of requests slower than each threshold, per group. */
+export interface ExceedanceGroup extends SliceKey {
+  above: number[];
+}
+
+/** Which outcomes an assessment is about: the rollout's own split, or one segment rule. */
+export type HealthScope = { kind: "rollout" } | { kind: "rule"; ruleId: string };
+
+export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
+  requests: 0, rows: 0, errors: 0, timeouts: 0, latencySumMs: 0, p50Ms: null, p95Ms: null, p99Ms: null,
+  shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 0, feedbackSuccesses: 0,
+});
+
+/** The rollout's own traffic is SPLIT (serving stages) or DEFAULT (shadow: 0 % split). */
+export function inScope(key: SliceKey, scope: HealthScope): boolean {
+  if (scope.kind === "rule") return key.reason === "SEGMENT_MATCH" && key.ruleId === scope.ruleId;
+  return key.reason === "SPLIT" || key.reason === "DEFAULT";
+}
+
+/**
+ * Sums the groups of one variant in scope. Counts add up exactly; quantiles
+ * cannot be merged from aggregates, so they come from the largest group (in
+ * practice a scope has one group per variant: SPLIT in serving stages,
+ * DEFAULT in shadow).
+ */
+export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: HealthScope, kind: OutcomeKindKey = "served"): ArmWindow {
+  const matching = groups.filter((group) => group.variant === variant && group.kind === kind && inScope(group, scope));
+  if (matching.length === 0) return { ...EMPTY_ARM };
+  const largest = matching.reduce((a, b) => (b.metrics.requests > a.metrics.requests ? b : a));
+  const sum = (field: keyof ArmWindow) => matching.reduce((total, group) => total + (group.metrics[field] ?? 0), 0);
+  return {
+    requests: sum("requests"), rows: sum("rows"), errors: sum("errors"), timeouts: sum("timeouts"), latencySumMs: sum("latencySumMs"),
+    p50Ms: largest.metrics.p50Ms, p95Ms: largest.metrics.p95Ms, p99Ms: largest.metrics.p99Ms,
+    shadowPairs: sum("shadowPairs"), shadowAgreements: sum("shadowAgreements"),
+    feedbackTotal: sum("feedbackTotal"), feedbackSuccesses: sum("feedbackSuccesses"),
+  };
+}
+
+/** Exceedance counts of one variant in scope, summed per threshold. */
+export function aboveOf(groups: readonly ExceedanceGroup[], variant: Variant, scope: HealthScope, thresholds: number, kind: OutcomeKindKey = "served"): number[] {
+  const totals = new Array<number>(thresholds).fill(0);
+  for (const group of groups) {
+    if (group.variant !== variant || group.kind !== kind || !inScope(group, scope)) continue;
+    group.above.forEach((count, i) => { if (i < thresholds) totals[i]! += count; });
+  }
+  return totals;
+}
+
+/** The stage label the hot path records on outcomes ("shadow" or "serve:<percent>"). */
+export function stageLabelOf(stage: { mode: "shadow" | "serve"; percent: number }): string {
+  return stage.mode === "shadow" ? "shadow" : `serve:${stage.percent}`;
+}

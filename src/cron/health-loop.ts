@@ -1,0 +1,146 @@
+// The health loop, one tick: for every active rollout, MEASURE (a
+// MetricsReader) → JUDGE (core/health assessHealth, pure) → ACT (store:
+// one guarded D1 batch per transition, then snapshot publish and webhook).
+// Contract: every assessment is stored as a decision (holds included); a
+// transition is applied only if the rollout and flag versions it was judged
+// on are still current, so overlapping ticks cannot apply it twice; a crash
+// after the D1 batch leaves D1 consistent and the next tick's reconcile
+// republishes KV. One rollout's failure never stops the others.
+import {
+  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, stageLabelOf,
+  type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
+} from "../core/health";
+import { currentStage, type RolloutRecord } from "../core/rollout-machine";
+import { listRules } from "../store/flag-repo";
+import { activeRollouts, getBaseline, recordDecision, saveBaseline } from "../store/health-repo";
+import { toRolloutRecord } from "../store/rollout-repo";
+import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/snapshot-builder";
+import type { MetricsReader, MetricsWindow } from "../telemetry/readers/types";
+import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
+import { probeReadiness, type Readiness } from "./readiness";
+
+export interface HealthLoopDeps extends ActDeps {
+  db: Db;
+  reader: MetricsReader;
+  /** Rollouts checked at once (D1/AE round trips dominate a tick). */
+  concurrency?: number;
+}
+
+export interface TickEntry {
+  flagKey: string;
+  rolloutId: string;
+  scope: string;
+  action: string;
+  reason: string;
+  applied: boolean;
+}
+
+export interface TickReport {
+  checked: number;
+  decisions: TickEntry[];
+  errors: { flagKey: string; error: string }[];
+}
+
+export const DEFAULT_TICK_CONCURRENCY = 6;
+
+async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
+  const window: MetricsWindow = { flagKey: flag.key, rolloutId: null, stage: null, fromMs: row.createdAt - settings.baselineLookbackSeconds * 1000, toMs: row.createdAt };
+  const stored = await getBaseline(deps.db, row.id);
+  if (stored) return { arm: stored, window };
+  // Captured once per rollout: blue's own traffic in the lookback window before it started.
+  const arm = armOf(await deps.reader.readWindow(window), "blue", { kind: "rollout" });
+  await saveBaseline(deps.db, { rolloutId: row.id, flagKey: flag.key, capturedAt: deps.now, fromMs: window.fromMs, toMs: window.toMs, metrics: arm });
+  return { arm, window };
+}
+
+interface JudgeContext {
+  deps: HealthLoopDeps;
+  record: RolloutRecord;
+  settings: HealthSettings;
+  window: MetricsWindow;
+  groups: WindowGroup[];
+  baseline: { arm: ArmWindow | null; window: MetricsWindow };
+  readiness: Readiness | null;
+  exceedances: Map<string, Promise<ExceedanceGroup[]>>;
+}
+
+function exceedancesOf(ctx: JudgeContext, window: MetricsWindow, thresholds: number[]): Promise<ExceedanceGroup[]> {
+  const key = `${window.rolloutId}|${window.fromMs}|${thresholds.join(",")}`;
+  let pending = ctx.exceedances.get(key);
+  if (!pending) ctx.exceedances.set(key, (pending = ctx.deps.reader.readExceedances(window, thresholds)));
+  return pending;
+}
+
+async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment> {
+  const shadowRows = armOf(ctx.groups, "green", scope, "shadow");
+  // In a shadow stage green serves nobody: its mirrored answers are its sample.
+  const greenKind = currentStage(ctx.record)?.mode === "shadow" ? "shadow" : "served";
+  const blue = armOf(ctx.groups, "blue", scope);
+  const green = greenKind === "shadow" ? shadowRows : armOf(ctx.groups, "green", scope);
+  const baseline = scope.kind === "rollout" ? ctx.baseline.arm : null;
+  const required = requiredSamples(ctx.record);
+  const control = chooseControl(blue, baseline, required);
+  let above: { green: number[]; control: number[] } | null = null;
+  // Exceedance counts are only worth a query once the guards will run.
+  if (green.rows >= required && control.arm) {
+    const thresholds = exceedanceThresholds(ctx.settings, control.arm);
+    const current = await exceedancesOf(ctx, ctx.window, thresholds);
+    const controlAbove = control.kind === "concurrent"
+      ? aboveOf(current, "blue", scope, thresholds.length)
+      : aboveOf(await exceedancesOf(ctx, ctx.baseline.window, thresholds), "blue", { kind: "rollout" }, thresholds.length);
+    above = { green: aboveOf(current, "green", scope, thresholds.length, greenKind), control: controlAbove };
+  }
+  return assessHealth({
+    now: ctx.deps.now, rollout: ctx.record, scope, settings: ctx.settings, green, blue, baseline, above,
+    shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
+    blueReady: ctx.readiness ? ctx.readiness.ready : null,
+  });
+}
+
+async function checkRollout(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, report: TickReport): Promise<void> {
+  const { settings, problems } = parseHealthSettings(parseJson(flag.settings) ?? {});
+  const record = toRolloutRecord(row);
+  const stage = currentStage(record);
+  if (!stage) throw new Error(`rollout ${row.id} has no stage ${record.stageIndex}`);
+  const readiness = settings.blueHealthUrl ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch) : null;
+  const window: MetricsWindow = { flagKey: flag.key, rolloutId: row.id, stage: stageLabelOf(stage), fromMs: record.stageStartedAt, toMs: deps.now + 1 };
+  const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings), deps.reader.readWindow(window)]);
+  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map() };
+  const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
+  const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
+    flagKey: flag.key, rolloutId: row.id, scope: assessment.scope.kind === "rule" ? `rule:${assessment.scope.ruleId}` : "rollout",
+    action: assessment.action, reason: assessment.reason, applied,
+  });
+
+  // Segments with their own green percentage are judged on their own outcomes.
+  for (const rule of await listRules(deps.db, flag.key)) {
+    if (rule.variant !== null || !(rule.percent !== null && rule.percent > 0)) continue;
+    const assessment = await judge(ctx, { kind: "rule", ruleId: rule.id });
+    const decision = { at: deps.now, flagKey: flag.key, rolloutId: row.id, rolloutVersion: row.version, assessment, applied: true, extra };
+    if (assessment.action === "rollback") push(assessment, await applyRuleRollback(deps, flag.key, rule.id, rule.percent, decision, settings.webhook));
+    else { await recordDecision(deps.db, decision); push(assessment, true); }
+  }
+
+  const assessment = await judge(ctx, { kind: "rollout" });
+  const decision = { at: deps.now, flagKey: flag.key, rolloutId: row.id, rolloutVersion: row.version, assessment, applied: true, extra };
+  push(assessment, await applyRolloutDecision(deps, row, record, decision, settings.webhook));
+}
+
+export async function runHealthLoop(deps: HealthLoopDeps): Promise<TickReport> {
+  const report: TickReport = { checked: 0, decisions: [], errors: [] };
+  const queue = await activeRollouts(deps.db);
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      report.checked++;
+      try {
+        await checkRollout(deps, next.flag, next.rollout, report);
+      } catch (error) {
+        // Nothing was committed for this rollout (or its batch is whole): the next tick retries.
+        report.errors.push({ flagKey: next.flag.key, error: String((error as Error).message ?? error) });
+        console.error("health loop: rollout check failed", { flagKey: next.flag.key, error: String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: deps.concurrency ?? DEFAULT_TICK_CONCURRENCY }, worker));
+  return report;
+}

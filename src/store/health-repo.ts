@@ -1,0 +1,129 @@
+// Store side of the health loop: which rollouts to check, blue's baseline,
+// decision records, and the statement sets that apply a decision in ONE D1
+// batch through admin-tx's commitChange (version guards + audit row), the
+// same path the admin API's manual rollout controls take. Never judges.
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { ArmWindow, Assessment } from "../core/health";
+import type { RolloutRecord, TransitionEffects } from "../core/rollout-machine";
+import * as schema from "./schema";
+import { bumpFlag, commitChange, flagAtVersion, rolloutAtVersion, stmt, type Statement, type WriteFailure } from "./admin-tx";
+import { updateFlag, type FlagUpdate } from "./flag-repo";
+import { updateRollout } from "./rollout-repo";
+import type { Db, FlagRow, RolloutRow } from "./snapshot-builder";
+import type { Result } from "../core/result";
+
+export type DecisionRow = typeof schema.decisions.$inferSelect;
+export const HEALTH_ACTOR = "health-loop";
+
+/** Every active rollout with its flag (paused rollouts are not judged). */
+export async function activeRollouts(db: Db): Promise<{ flag: FlagRow; rollout: RolloutRow }[]> {
+  return db.select({ flag: schema.flags, rollout: schema.rollouts }).from(schema.rollouts)
+    .innerJoin(schema.flags, eq(schema.flags.key, schema.rollouts.flagKey))
+    .where(eq(schema.rollouts.state, "active"))
+    .orderBy(schema.rollouts.flagKey);
+}
+
+export async function getBaseline(db: Db, rolloutId: string): Promise<ArmWindow | null> {
+  const [row] = await db.select().from(schema.healthBaselines).where(eq(schema.healthBaselines.rolloutId, rolloutId)).limit(1);
+  return row ? (JSON.parse(row.metrics) as ArmWindow) : null;
+}
+
+export async function saveBaseline(db: Db, row: { rolloutId: string; flagKey: string; capturedAt: number; fromMs: number; toMs: number; metrics: ArmWindow }): Promise<void> {
+  // First capture wins: a concurrent tick's copy is ignored.
+  await db.insert(schema.healthBaselines).values({ ...row, metrics: JSON.stringify(row.metrics) }).onConflictDoNothing();
+}
+
+export interface DecisionRecord {
+  at: number;
+  flagKey: string;
+  rolloutId: string;
+  rolloutVersion: number;
+  assessment: Assessment;
+  applied: boolean;
+  extra?: Record<string, unknown>;
+}
+
+const scopeLabel = (a: Assessment) => (a.scope.kind === "rule" ? `rule:${a.scope.ruleId}` : "rollout");
+
+export function insertDecision(db: Db, record: DecisionRecord): Statement {
+  const a = record.assessment;
+  return stmt(db.insert(schema.decisions).values({
+    at: record.at, flagKey: record.flagKey, rolloutId: record.rolloutId, scope: scopeLabel(a), action: a.action, reason: a.reason,
+    stageIndex: a.stageIndex, rolloutVersion: record.rolloutVersion, applied: record.applied, blueReady: a.blueReady,
+    figures: JSON.stringify({ ...a, ...record.extra }),
+  }));
+}
+
+/** Holds and lost races: a decision row on its own (no audit: nothing changed). */
+export async function recordDecision(db: Db, record: DecisionRecord): Promise<void> {
+  const built = insertDecision(db, record);
+  const d1 = (db as Db & { $client: D1Database }).$client;
+  await d1.prepare(built.sql).bind(...built.params).run();
+}
+
+/** Newest first, keyset-paginated by id. */
+export async function listDecisions(db: Db, flagKey: string, limit: number, beforeId: number | null): Promise<DecisionRow[]> {
+  return db.select().from(schema.decisions)
+    .where(and(eq(schema.decisions.flagKey, flagKey), beforeId === null ? undefined : lt(schema.decisions.id, beforeId)))
+    .orderBy(desc(schema.decisions.id)).limit(limit);
+}
+
+/** Flag columns a transition's effects imply (kill on rollback, blue-green swap on promote). */
+export function effectChanges(flag: Pick<FlagRow, "blueOrigin" | "greenOrigin">, effects: TransitionEffects, reason: string): FlagUpdate {
+  const changes: FlagUpdate = {};
+  if (effects.killSwitch) Object.assign(changes, { killSwitch: true, killReason: reason });
+  if (effects.promoteGreen) Object.assign(changes, { blueOrigin: flag.greenOrigin, previousBlueOrigin: flag.blueOrigin });
+  return changes;
+}
+
+export interface TransitionCommit {
+  flag: FlagRow;
+  rolloutRow: RolloutRow;
+  next: RolloutRecord;
+  effects: TransitionEffects;
+  decision: DecisionRecord;
+  before: RolloutRecord;
+  tickId: string;
+}
+
+/** Rollout transition + flag effects + decision + audit, one batch, guarded on both versions. */
+export async function commitTransition(db: Db, change: TransitionCommit, now: number): Promise<Result<FlagUpdate, WriteFailure>> {
+  const a = change.decision.assessment;
+  const flagChanges = effectChanges(change.flag, change.effects, `health loop: ${a.action} (${a.reason})`);
+  const committed = await commitChange(db, {
+    guards: [rolloutAtVersion(change.rolloutRow.id, change.rolloutRow.version), flagAtVersion(change.flag.key, change.flag.version)],
+    statements: [updateRollout(db, change.next, now), updateFlag(db, change.flag.key, flagChanges, now), insertDecision(db, change.decision)],
+    audit: {
+      actor: HEALTH_ACTOR, action: `rollout.${a.action}`, resourceType: "rollout", resourceId: change.rolloutRow.id, flagKey: change.flag.key,
+      before: change.before, after: { ...change.next, flagChanges, reason: a.reason }, requestId: change.tickId,
+    },
+  }, now);
+  return committed.ok ? { ok: true, value: flagChanges } : committed;
+}
+
+/** A segment rule's green share to 0 % (per-segment rollback), guarded on the flag version. */
+export async function commitRuleRollback(db: Db, flag: FlagRow, ruleId: string, percentBefore: number, decision: DecisionRecord, tickId: string, now: number): Promise<Result<void, WriteFailure>> {
+  return commitChange(db, {
+    guards: [flagAtVersion(flag.key, flag.version)],
+    statements: [
+      stmt(db.update(schema.flagRules).set({ percent: 0 }).where(and(eq(schema.flagRules.flagKey, flag.key), eq(schema.flagRules.id, ruleId)))),
+      bumpFlag(db, flag.key, now),
+      insertDecision(db, decision),
+    ],
+    audit: {
+      actor: HEALTH_ACTOR, action: "rule.rollback", resourceType: "flag", resourceId: flag.key, flagKey: flag.key,
+      before: { ruleId, percent: percentBefore }, after: { ruleId, percent: 0, reason: decision.assessment.reason }, requestId: tickId,
+    },
+  }, now);
+}
+
+/** Current flag row (fresh version) for a guarded write. */
+export async function currentFlag(db: Db, key: string): Promise<FlagRow | undefined> {
+  return db.query.flags.findFirst({ where: eq(schema.flags.key, key) });
+}
+
+/** The flag a rollout belongs to (feedback attribution check), or null. */
+export async function rolloutFlagKey(db: Db, rolloutId: string): Promise<string | null> {
+  const [row] = await db.select({ flagKey: schema.rollouts.flagKey }).from(schema.rollouts).where(eq(schema.rollouts.id, rolloutId)).limit(1);
+  return row?.flagKey ?? null;
+}
