@@ -3,6 +3,7 @@
 import type { Env } from "./env";
 import { routeRequest } from "./edge/route-request";
 import { adminApp } from "./admin/app";
+import { ofrepApp } from "./ofrep/app";
 import { runScheduled } from "./cron/scheduled";
 import { servicesFor } from "./wiring";
 import { handleFeedback } from "./feedback/handler";
@@ -19,6 +20,7 @@ export default {
       return Response.json({ ok: true, outcomes: services.outcomes.counters });
     }
     if (path.startsWith("/admin/")) return adminApp.fetch(request, env, ctx);
+    if (path.startsWith("/ofrep/")) return ofrepApp.fetch(request, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);
     if (path.startsWith("/__demo/") && env.DEV_MODE === "1") return handleDemoControl(request, path);
     return routeRequest(request, {

@@ -50,7 +50,8 @@ function bearerOf(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-async function authenticate(secret: string, c: Parameters<MiddlewareHandler<AdminEnv>>[0]): Promise<Actor | null> {
+/** Exported for the OFREP sub-app (same tokens, same checks); reads only `c.env.ADMIN_TOKEN` and `c.get("db")`. */
+export async function authenticate(secret: string, c: Parameters<MiddlewareHandler<AdminEnv>>[0]): Promise<Actor | null> {
   const digest = await sha256(secret);
   const bootstrap = c.env.ADMIN_TOKEN;
   // The bootstrap secret must carry the API prefix, so the hot path strips it

@@ -1,0 +1,76 @@
+// OFREP (OpenFeature Remote Evaluation Protocol v0.3) sub-app at /ofrep/v1:
+//   POST /evaluate/flags/{key}  one flag  → 200 | 400 | 404 | 500
+//   POST /evaluate/flags        all flags → 200 with ETag | 304 | 400 | 500
+// Both need a token (auth.ts). Evaluation is the proxy path's own — same
+// snapshot cache, evaluator and bucketing — and every evaluation handed out
+// records one Outcome (see evaluate.ts); a 304 hands nothing out and records
+// nothing. The value and the variant are the variant name, "blue"/"green".
+import { Hono } from "hono";
+import { servicesFor } from "../wiring";
+import { bulkFailure, flagFailure, ofrepJson, type OfrepFailure } from "./errors";
+import { parseEvaluationRequest } from "./context";
+import { evaluateEntry, type RequestFacts } from "./evaluate";
+import { flagKeyIndexFor } from "./flag-index";
+import { requireToken, type OfrepEnv } from "./auth";
+import { etagOfBody, matchesIfNoneMatch } from "./etag";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const UNAVAILABLE: OfrepFailure = { code: "GENERAL", details: "flag configuration could not be loaded; use your default value" };
+
+export const ofrepApp = new Hono<OfrepEnv>().basePath("/ofrep/v1");
+
+ofrepApp.use("*", requireToken());
+
+function factsOf(request: Request, env: OfrepEnv["Bindings"]): RequestFacts {
+  const given = request.headers.get("x-request-id");
+  return {
+    requestId: given !== null && REQUEST_ID.test(given) ? given : crypto.randomUUID(),
+    nowMs: Date.now(),
+    colo: servicesFor(env).coloOf(request),
+  };
+}
+
+ofrepApp.post("/evaluate/flags/:key", async (c) => {
+  const key = c.req.param("key");
+  const parsed = parseEvaluationRequest(await c.req.text());
+  if (!parsed.ok) return flagFailure(key, parsed.error);
+  const facts = factsOf(c.req.raw, c.env);
+  const index = await flagKeyIndexFor(c.env).all(facts.nowMs);
+  if (index === null) return flagFailure(key, UNAVAILABLE);
+  const entry = index.get(key);
+  if (!entry) return flagFailure(key, { code: "FLAG_NOT_FOUND", details: `flag "${key}" not found` });
+  const services = servicesFor(c.env);
+  const { response, outcome } = await evaluateEntry(entry, parsed.value, services.cache, facts);
+  services.outcomes.record(outcome);
+  c.executionCtx.waitUntil(services.outcomes.flush());
+  return ofrepJson(response, 200, { "x-request-id": facts.requestId });
+});
+
+ofrepApp.post("/evaluate/flags", async (c) => {
+  const parsed = parseEvaluationRequest(await c.req.text());
+  if (!parsed.ok) return bulkFailure(parsed.error);
+  const facts = factsOf(c.req.raw, c.env);
+  const index = await flagKeyIndexFor(c.env).all(facts.nowMs);
+  if (index === null) return bulkFailure(UNAVAILABLE);
+  const services = servicesFor(c.env);
+  const entries = [...index.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const evaluated = await Promise.all(entries.map((entry) => evaluateEntry(entry, parsed.value, services.cache, facts)));
+  const body = JSON.stringify({ flags: evaluated.map((item) => item.response) });
+  // The ETag is a digest of the answer itself: it changes exactly when any
+  // decision for this context changes (flag edits, kill switch, stage moves).
+  const etag = await etagOfBody(body);
+  if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers: { etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
+  }
+  for (const item of evaluated) services.outcomes.record(item.outcome);
+  c.executionCtx.waitUntil(services.outcomes.flush());
+  return new Response(body, { status: 200, headers: { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
+});
+
+ofrepApp.notFound((c) => c.json({ errorCode: "GENERAL", errorDetails: `No OFREP route ${c.req.method} ${c.req.path}` }, 404));
+
+ofrepApp.onError((error) => {
+  // Name and message only: request headers (tokens) are never logged.
+  console.error("ofrep internal error", `${error.name}: ${error.message}`);
+  return ofrepJson({ errorCode: "GENERAL", errorDetails: "internal error" }, 500);
+});
