@@ -18,8 +18,9 @@ import type { CompiledFlag, Evaluation } from "../core/types";
 import type { FlagCache } from "../edge/flag-cache";
 import type { FlagIndexEntry } from "../edge/ports";
 import { attributeLookup, type EvaluationInput } from "./context";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
 
-export const OFREP_STAGE_PREFIX = "ofrep:";
+export const OFREP_STAGE_PREFIX = DECISION_ONLY_STAGE_PREFIX;
 
 const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
 

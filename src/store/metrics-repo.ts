@@ -9,6 +9,7 @@
 // window functions so no latency list ever leaves D1.
 import type { ExceedanceGroup, WindowGroup } from "../core/health";
 import type { Variant } from "../core/types";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
 
 export interface OutcomeWindow {
   flagKey: string;
@@ -20,7 +21,8 @@ export interface OutcomeWindow {
   toMs: number;
 }
 
-const WHERE = "flag_key = ?1 AND ts >= ?2 AND ts < ?3 AND rollout_id IS ?4 AND (?5 IS NULL OR stage = ?5)";
+// Decision-only rows (OFREP) never count toward health: they had no origin call.
+const WHERE = `flag_key = ?1 AND ts >= ?2 AND ts < ?3 AND rollout_id IS ?4 AND (?5 IS NULL OR stage = ?5) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'`;
 const GROUP = "variant, reason, rule_id, kind";
 
 const AGGREGATES = `SELECT ${GROUP},

@@ -9,6 +9,7 @@ import type { ExceedanceGroup, WindowGroup } from "../../core/health";
 import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
 import { MetricsReadError, type MetricsReader, type MetricsWindow } from "./types";
+import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
 
 export interface AnalyticsEngineReaderOptions {
   accountId: string | undefined;
@@ -45,6 +46,8 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
     `timestamp < toDateTime(${Math.ceil(window.toMs / 1000)})`,
   ];
   if (window.stage !== null) conditions.push(`${b("stage")} = ${sqlString(window.stage)}`);
+  // Decision-only points (OFREP) had no origin call and never count toward health.
+  conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
   if (extra) conditions.push(extra);
   return `FROM ${dataset} WHERE ${conditions.join(" AND ")} GROUP BY variant, reason, rule, kind FORMAT JSON`;
 }
