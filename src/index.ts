@@ -3,6 +3,7 @@
 import type { Env } from "./env";
 import { routeRequest } from "./edge/route-request";
 import { adminApp } from "./admin/app";
+import { dashboardApp } from "./dashboard/app";
 import { ofrepApp } from "./ofrep/app";
 import { runScheduled } from "./cron/scheduled";
 import { servicesFor } from "./wiring";
@@ -19,7 +20,8 @@ export default {
     if (path === `${OWN_PREFIX}healthz`) {
       return Response.json({ ok: true, outcomes: services.outcomes.counters });
     }
-    if (path.startsWith("/admin/")) return adminApp.fetch(request, env, ctx);
+    if (path.startsWith("/admin/api/")) return adminApp.fetch(request, env, ctx);
+    if (path === "/admin" || path.startsWith("/admin/")) return dashboardApp.fetch(request, env, ctx);
     if (path.startsWith("/ofrep/")) return ofrepApp.fetch(request, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);
     if (path.startsWith("/__demo/") && env.DEV_MODE === "1") return handleDemoControl(request, path);

@@ -17,6 +17,8 @@ import { tokenAuditRoutes } from "./routes/tokens-audit";
 import { evaluateRoutes } from "./routes/evaluate";
 import { shadowRoutes } from "./routes/shadow";
 import { decisionRoutes } from "./routes/decisions";
+import { seriesRoutes } from "./routes/series";
+import { whoamiRoutes } from "./routes/whoami";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -48,6 +50,8 @@ adminApp.route("/", shadowRoutes);
 adminApp.route("/", segmentRoutes);
 adminApp.route("/", tokenAuditRoutes);
 adminApp.route("/", decisionRoutes);
+adminApp.route("/", seriesRoutes);
+adminApp.route("/", whoamiRoutes);
 
 adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

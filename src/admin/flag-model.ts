@@ -2,6 +2,7 @@
 // checks that answer 422 live here: route pattern, SSRF policy on origins,
 // and — the gate for every change — compiling the snapshot the change would
 // publish with the hot path's own compiler, before anything is written.
+import { parseHealthSettings } from "../core/health/settings";
 import { checkOriginUrl, parseAllowlist } from "../core/origin-guard";
 import { checkRoutePattern } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
@@ -58,10 +59,29 @@ function checkRoute(path: string): void {
   }
 }
 
+/**
+ * Settings policy (422): health settings must parse without problems (the
+ * loop would otherwise silently fall back to defaults), and the URLs the
+ * cron calls — webhook and blue's health probe — pass the same SSRF guard as
+ * origins.
+ */
+function checkSettings(settings: Record<string, unknown> | undefined, allowlistText: string | undefined): void {
+  if (settings === undefined) return;
+  const { settings: health, problems } = parseHealthSettings(settings);
+  if (problems.length > 0) throw new ApiError("invalid_ruleset", `settings.${problems[0]}`, { path: "settings.health", problems });
+  const allowlist = parseAllowlist(allowlistText);
+  for (const [path, url] of [["settings.health.webhook.url", health.webhook?.url], ["settings.health.blueHealthUrl", health.blueHealthUrl]] as const) {
+    if (!url) continue;
+    const problem = checkOriginUrl(url, allowlist);
+    if (problem !== null) throw new ApiError("invalid_ruleset", `${path} ${problem}`, { path, reason: "url_not_allowed" });
+  }
+}
+
 /** Create body → row (422 on route/origin policy). */
 export function flagInsertFrom(body: FlagCreateInput, allowlist: string | undefined, now: number): FlagInsert {
   checkRoute(body.route.path);
   checkOrigins(body.origins, allowlist);
+  checkSettings(body.settings, allowlist);
   return {
     key: body.key,
     description: body.description ?? "",
@@ -97,7 +117,10 @@ export function flagChangesFrom(body: FlagPatchInput, allowlist: string | undefi
   if (body.timeoutMs !== undefined) changes.timeoutMs = body.timeoutMs;
   if (body.failover !== undefined) changes.failover = body.failover;
   if (body.unitKey !== undefined) Object.assign(changes, { unitKeySource: body.unitKey.source, unitKeyName: body.unitKey.name });
-  if (body.settings !== undefined) changes.settings = JSON.stringify(body.settings);
+  if (body.settings !== undefined) {
+    checkSettings(body.settings, allowlist);
+    changes.settings = JSON.stringify(body.settings);
+  }
   return changes;
 }
 

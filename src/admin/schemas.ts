@@ -57,12 +57,8 @@ const ShadowSettings = z.strictObject({
 
 const Settings = z.strictObject({
   shadow: ShadowSettings.optional(),
-  guards: z.strictObject({
-    errorRateRatio: z.number().positive().optional(),
-    p95LatencyRatio: z.number().positive().optional(),
-    timeoutRateRatio: z.number().positive().optional(),
-    minShadowAgreement: z.number().min(0).max(1).optional(),
-  }).optional(),
+  /** Health-loop settings (guards, caps, webhook, blue health URL); see src/core/health/settings.ts. Checked field by field (422). */
+  health: z.record(z.string(), z.unknown()).optional(),
 });
 
 const flagFields = {

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   applyRolloutAction, DEFAULT_HOLD_SECONDS, DEFAULT_STAGE_PLAN, isLive, startRollout, validateStagePlan,
-  type RolloutAction, type RolloutRecord, type TransitionEffects,
+  type RolloutAction, type RolloutRecord,
 } from "../../core/rollout-machine";
 import { rolloutSalt } from "../../core/bucket";
 import type { RolloutSpec } from "../../core/types";
@@ -19,6 +19,9 @@ import { assertPublishable } from "../flag-model";
 import { adminRoute } from "../route-def";
 import { AnyObject, FlagParams, KillBody, RolloutStart } from "../schemas";
 import { loadFlag } from "./flags";
+import { effectChanges } from "../../store/health-repo";
+import { parseHealthSettings } from "../../core/health/settings";
+import { probeReadiness } from "../../cron/readiness";
 
 const json = (description: string) => ({ description, content: { "application/json": { schema: AnyObject } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
@@ -92,6 +95,12 @@ killRolloutRoutes.openapi(
     const current = await latestRollout(db, key);
     if (current && isLive(current.state as RolloutRecord["state"])) throw new ApiError("conflict", `flag "${key}" already has a ${current.state} rollout (${current.id})`);
     if (flag.killSwitch) throw new ApiError("conflict", "the kill switch is on; turn it off before starting a rollout");
+    // Blue is the rollback target: a rollout must not start while it cannot take traffic back.
+    const { settings: health } = parseHealthSettings(JSON.parse(flag.settings));
+    if (health.blueHealthUrl) {
+      const readiness = await probeReadiness(health.blueHealthUrl, health.readinessTimeoutMs);
+      if (!readiness.ready) throw new ApiError("conflict", `blue is not ready (${readiness.error}); it must be healthy to serve as the rollback target`, { reason: "blue_not_ready", readiness });
+    }
     const now = c.get("now");
     const record = startRollout(crypto.randomUUID(), plan.value, input.holdSeconds ?? DEFAULT_HOLD_SECONDS, now);
     const snapshot = await readFlagSnapshot(db, key);
@@ -125,16 +134,6 @@ killRolloutRoutes.openapi(
   },
 );
 
-/** Flag column changes a transition's effects imply (kill on rollback, swap on promote). */
-function effectChanges(flag: FlagRow, effects: TransitionEffects, actor: string): FlagUpdate {
-  const changes: FlagUpdate = {};
-  if (effects.killSwitch) Object.assign(changes, { killSwitch: true, killReason: `rollout rolled back by ${actor}` });
-  // Promotion: green becomes blue, the old blue is kept as the rollback target,
-  // and the green slot points at the new blue (nothing differs any more).
-  if (effects.promoteGreen) Object.assign(changes, { blueOrigin: flag.greenOrigin, previousBlueOrigin: flag.blueOrigin });
-  return changes;
-}
-
 // pause and rollback are safety actions: a missing If-Match applies them to the current version.
 const ACTION_SCOPE = { pause: "operate", rollback: "operate", resume: "admin", advance: "admin", promote: "admin" } as const;
 
@@ -155,7 +154,7 @@ for (const action of Object.keys(ACTION_SCOPE) as RolloutAction[]) {
       const transition = applyRolloutAction(toRolloutRecord(row), action, now);
       if (!transition.ok) throw new ApiError("conflict", transition.error.message, { reason: transition.error.code, state: row.state });
       const next = transition.value.rollout;
-      const flagChanges = effectChanges(flag, transition.value.effects, c.get("actor").id);
+      const flagChanges = effectChanges(flag, transition.value.effects, `rollout rolled back by ${c.get("actor").id}`);
       const snapshot = await readFlagSnapshot(db, key);
       if (snapshot) {
         const promoted = flagChanges.blueOrigin !== undefined ? { blue: JSON.parse(flag.greenOrigin), green: snapshot.origins.green } : snapshot.origins;

@@ -4,7 +4,9 @@
 // examples and a recommendation. Reads the embedded outcome store.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { buildShadowReport } from "../../core/shadow/report";
-import type { ShadowSpec } from "../../core/shadow/settings";
+import { parseHealthSettings } from "../../core/health/settings";
+import { shadowThresholdsFor, type ShadowSpec } from "../../core/shadow/settings";
+import { getFlag } from "../../store/flag-repo";
 import { latestRollout } from "../../store/rollout-repo";
 import { listShadowExamples, readShadowPairs } from "../../store/shadow-example-store";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
@@ -34,8 +36,10 @@ shadowRoutes.openapi(
     const rollout = await latestRollout(db, key);
     if (!rollout) throw new ApiError("not_found", `flag "${key}" has no rollout yet`);
     const shadow: Partial<ShadowSpec> = snapshot.shadow ?? {};
+    const flag = await getFlag(db, key);
+    const { settings: health } = parseHealthSettings(JSON.parse(flag?.settings ?? "{}"));
     const pairs = await readShadowPairs(c.env.DB, key, rollout.id, SHADOW_REPORT_MAX_PAIRS);
-    const report = buildShadowReport(pairs, shadow.thresholds ?? {});
+    const report = buildShadowReport(pairs, shadowThresholdsFor(health.guards, shadow.thresholds));
     const worst = examples > 0 ? await listShadowExamples(c.env.DB, key, rollout.id, examples) : [];
     return c.json({ flag: key, rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, comparator: shadow.comparator ?? null, ...report, topDisagreements: worst }, 200);
   },

@@ -1,6 +1,7 @@
 // Shadow-mode settings: the one place their defaults live, and their
 // validation (a snapshot with an invalid shadow section is refused whole).
 import { compileComparator, DEFAULT_COMPARATOR, type Comparator, type ComparatorSpec } from "./comparators";
+import { DEFAULT_GUARDS, type GuardSettings } from "../health/settings";
 import { parseJsonPath, type PathStep } from "./json-path";
 
 export interface ShadowSpec {
@@ -39,7 +40,24 @@ export interface ShadowThresholds {
   minSamples: number;
 }
 
-export const DEFAULT_SHADOW_THRESHOLDS: ShadowThresholds = { minAgreement: 0.85, maxP95Ratio: 1.5, maxErrorRatio: 2, minSamples: 1000 };
+/** Agreement, latency and error bars are the health loop's guard defaults: one number, one place. */
+export const DEFAULT_SHADOW_THRESHOLDS: ShadowThresholds = {
+  minAgreement: DEFAULT_GUARDS.shadowAgreementMin,
+  maxP95Ratio: DEFAULT_GUARDS.latencyP95Ratio,
+  maxErrorRatio: DEFAULT_GUARDS.errorRateRatio,
+  minSamples: 1000,
+};
+
+/** A flag's own health guards become its shadow thresholds, unless shadow.thresholds overrides them. */
+export function shadowThresholdsFor(guards: GuardSettings, overrides: Partial<ShadowThresholds> = {}): ShadowThresholds {
+  return {
+    minAgreement: guards.shadowAgreementMin,
+    maxP95Ratio: guards.latencyP95Ratio,
+    maxErrorRatio: guards.errorRateRatio,
+    minSamples: DEFAULT_SHADOW_THRESHOLDS.minSamples,
+    ...overrides,
+  };
+}
 
 /** Hard ceiling so a mirror can never push the isolate toward its 128 MB limit. */
 export const MAX_SHADOW_BODY_BYTES = 4 * 1024 * 1024;

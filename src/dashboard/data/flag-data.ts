@@ -1,0 +1,93 @@
+// Loads everything the flag page shows. Through the admin API in-process:
+// the flag and its ETag, the current rollout and its ETag, decisions, the
+// chart series, the shadow report, the experiment report (when a deployment
+// has that route) and the audit log. Rules with their segments and the
+// override count/search come from the store's read functions (the API has
+// no read route for them; the session was already authenticated by the API).
+import { countOverrides, listRules } from "../../store/flag-repo";
+import { searchOverrides } from "../../store/override-search";
+import { getSegments } from "../../store/segment-repo";
+import { openDb } from "../../store/snapshot-store";
+import { parseJson } from "../../store/snapshot-builder";
+import { api, routeMissing, type ApiResult, type DashContext } from "../context";
+import type { AuditView, DecisionView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
+
+/** Chart window and resolution, and how much history the page fetches (one place). */
+export const FLAG_PAGE = { hours: 6, bucketMinutes: 10, decisions: 200, audit: 200, auditShown: 25, overrideMatches: 20 } as const;
+
+export interface RuleWithSegment {
+  id: string;
+  position: number;
+  segmentKey: string;
+  variant: string | null;
+  percent: number | null;
+  constraints: { attribute: string; operator: string; values: string[] }[];
+  negate: boolean;
+}
+
+/** A section's data, or why it is missing. */
+export type Section<T> = { ok: true; value: T } | { ok: false; why: string };
+
+export interface FlagPageData {
+  flag: FlagView;
+  flagEtag: string;
+  rollout: RolloutView | null;
+  rolloutEtag: string | null;
+  decisions: Section<DecisionView[]>;
+  series: Section<SeriesView>;
+  shadow: Section<Record<string, unknown> & ShadowView>;
+  experiment: Section<Record<string, unknown>>;
+  audit: Section<AuditView[]>;
+  rules: RuleWithSegment[];
+  overrideCount: number;
+  overrideQuery: string;
+  overrideMatches: { unitKey: string; variant: string }[];
+}
+
+function section<T>(result: ApiResult<T>, absent: string): Section<T> {
+  if (result.data !== null) return { ok: true, value: result.data };
+  if (routeMissing(result)) return { ok: false, why: absent };
+  return { ok: false, why: result.error?.message ?? `HTTP ${result.status}` };
+}
+
+const items = <T>(s: Section<Page<T>>): Section<T[]> => (s.ok ? { ok: true, value: s.value.items } : s);
+
+/** null when the flag does not exist. */
+export async function loadFlagPage(c: DashContext, key: string, overrideQuery: string): Promise<FlagPageData | null> {
+  const k = encodeURIComponent(key);
+  const flag = await api<FlagView>(c, "GET", `/flags/${k}`);
+  if (flag.status === 404) return null;
+  if (!flag.data) throw new Error(`flag read failed: ${flag.status} ${flag.error?.message ?? ""}`);
+  const [rollout, decisions, series, shadow, experiment, audit] = await Promise.all([
+    api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`),
+    api<Page<DecisionView>>(c, "GET", `/flags/${k}/decisions?limit=${FLAG_PAGE.decisions}`),
+    api<SeriesView>(c, "GET", `/flags/${k}/series?hours=${FLAG_PAGE.hours}&bucketMinutes=${FLAG_PAGE.bucketMinutes}`),
+    api<Record<string, unknown> & ShadowView>(c, "GET", `/flags/${k}/shadow?examples=0`),
+    api<Record<string, unknown>>(c, "GET", `/flags/${k}/experiment`),
+    api<Page<AuditView>>(c, "GET", `/audit?flag=${k}&limit=${FLAG_PAGE.audit}`),
+  ]);
+  const db = openDb(c.env.DB);
+  const ruleRows = await listRules(db, key);
+  const segments = new Map((await getSegments(db, [...new Set(ruleRows.map((r) => r.segmentKey))])).map((s) => [s.key, s]));
+  const rules = ruleRows.map((r) => ({
+    id: r.id, position: r.position, segmentKey: r.segmentKey, variant: r.variant, percent: r.percent,
+    constraints: parseJson<RuleWithSegment["constraints"]>(segments.get(r.segmentKey)?.constraints ?? null) ?? [],
+    negate: segments.get(r.segmentKey)?.negate ?? false,
+  }));
+  const query = overrideQuery.trim().slice(0, 256);
+  return {
+    flag: flag.data,
+    flagEtag: flag.etag ?? "",
+    rollout: rollout.data,
+    rolloutEtag: rollout.etag,
+    decisions: items(section(decisions, "The health loop's decisions route is not deployed here yet.")),
+    series: section(series, "No series route."),
+    shadow: section(shadow, "No shadow report route."),
+    experiment: section(experiment, "No experiment report is available from this deployment yet."),
+    audit: items(section(audit, "No audit route.")),
+    rules,
+    overrideCount: await countOverrides(db, key),
+    overrideQuery: query,
+    overrideMatches: query === "" ? [] : await searchOverrides(c.env.DB, key, query, FLAG_PAGE.overrideMatches),
+  };
+}

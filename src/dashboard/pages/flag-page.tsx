@@ -1,0 +1,76 @@
+// One flag: state and controls first (what an operator under stress needs),
+// then blue vs green charts, the rollout timeline with every decision, the
+// evaluation order, shadow agreement, the experiment report and the audit
+// log. Renders FlagPageData (data/flag-data.ts); no I/O here.
+import { AuditTable } from "../components/audit-table";
+import { KillSwitchControl, RolloutControls } from "../components/controls";
+import { EvaluationOrder } from "../components/evaluation";
+import { LineChart } from "../components/line-chart";
+import { ExperimentPanel, ShadowPanel } from "../components/reports";
+import { RolloutTimeline } from "../components/timeline";
+import type { Session } from "../context";
+import { FLAG_PAGE, type FlagPageData } from "../data/flag-data";
+import { formatTime, stageLabel } from "../format";
+import { Layout, type Notice } from "../layout";
+import type { SeriesView } from "../types";
+import { KillBadge } from "./flags-list";
+
+function Charts({ series }: { series: SeriesView }) {
+  const { buckets, bucketMs } = series;
+  const perMin = bucketMs / 60_000;
+  const pick = (variant: "blue" | "green", f: (b: SeriesView["series"]["blue"][number]) => number | null) => series.series[variant].map(f);
+  const common = { buckets, bucketMs };
+  return (
+    <div class="grid2">
+      <LineChart id="chart-requests" title="Request rate (requests/min)" unit="perMin" {...common}
+        blue={pick("blue", (b) => b.requests / perMin)} green={pick("green", (b) => b.requests / perMin)} />
+      <LineChart id="chart-errors" title="Error rate" unit="percent" {...common}
+        blue={pick("blue", (b) => b.errorRate)} green={pick("green", (b) => b.errorRate)} />
+      <LineChart id="chart-timeouts" title="Timeout rate" unit="percent" {...common}
+        blue={pick("blue", (b) => b.timeoutRate)} green={pick("green", (b) => b.timeoutRate)} />
+      <LineChart id="chart-p95" title="p95 latency" unit="ms" {...common}
+        blue={pick("blue", (b) => b.p95Ms)} green={pick("green", (b) => b.p95Ms)} />
+    </div>
+  );
+}
+
+export function FlagPage({ session, data, notice, now }: { session: Session; data: FlagPageData; notice?: Notice | null; now: number }) {
+  const { flag, rollout } = data;
+  return (
+    <Layout title={flag.key} session={session} notice={notice ?? null}>
+      <p><a href="/admin">← All flags</a></p>
+      <h1>{flag.key} <KillBadge on={flag.killSwitch} reason={flag.killReason} /></h1>
+      {flag.description ? <p>{flag.description}</p> : null}
+      <dl class="facts">
+        <dt>Route</dt><dd><code>{flag.route.method} {flag.route.path}</code>{flag.route.host ? <> on {flag.route.host}</> : null}</dd>
+        <dt>Stage</dt><dd>{rollout && (rollout.state === "active" || rollout.state === "paused") ? <>{stageLabel(rollout.stage)} — stage {rollout.stageIndex + 1} of {rollout.stages.length}, {rollout.state}</> : <span class="muted">no live rollout</span>}</dd>
+        <dt>Version</dt><dd>{flag.version} <span class="muted">(loaded {formatTime(now)})</span></dd>
+      </dl>
+
+      <h2 id="controls">Controls</h2>
+      <div class="grid2">
+        <KillSwitchControl session={session} flag={flag} />
+        <RolloutControls session={session} flag={flag} rollout={rollout} etag={data.rolloutEtag} />
+      </div>
+
+      <h2 id="charts">Blue vs green, last {FLAG_PAGE.hours} h</h2>
+      <p class="muted">Served requests in {FLAG_PAGE.bucketMinutes}-minute buckets. Blue (stable) is solid with circles, green (new) dashed with squares; gaps mean no requests.</p>
+      {data.series.ok ? <Charts series={data.series.value} /> : <p class="muted">{data.series.why}</p>}
+
+      <h2 id="timeline">Rollout timeline</h2>
+      {rollout ? <RolloutTimeline rollout={rollout} decisions={data.decisions} audit={data.audit} now={now} /> : <p class="muted">No rollout yet.</p>}
+
+      <h2 id="evaluation">Evaluation order</h2>
+      <EvaluationOrder data={data} />
+
+      <h2 id="shadow">Shadow agreement</h2>
+      <ShadowPanel shadow={data.shadow} />
+
+      <h2 id="experiment">Experiment report</h2>
+      <ExperimentPanel experiment={data.experiment} />
+
+      <h2 id="audit">Audit log</h2>
+      <AuditTable audit={data.audit} limit={FLAG_PAGE.auditShown} />
+    </Layout>
+  );
+}

@@ -1,0 +1,53 @@
+// Time-bucketed outcome series for charts (dashboard, CLI): per bucket and
+// variant the served requests, errors, timeouts and nearest-rank p95 latency
+// over the embedded D1 `outcomes` table. Measure only — no judging, no
+// filling of empty buckets (the caller knows the window it asked for).
+// Only served request rows count: shadow rows (kind = 'shadow') are green's
+// mirrored answers and feedback rows (feedback_value NOT NULL) are not requests.
+// p95 uses the same nearest-rank rule as metrics-repo (smallest latency whose
+// rank ≥ 0.95·n), computed in D1 so no latency list leaves the database.
+// Decision-only rows (OFREP evaluations, stage "ofrep:*") had no origin call:
+// their zero latency and errors are excluded, as in the health metrics.
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+
+export interface SeriesWindow {
+  flagKey: string;
+  /** Inclusive start; bucket i covers [fromMs + i·bucketMs, fromMs + (i+1)·bucketMs). */
+  fromMs: number;
+  /** Exclusive end. */
+  toMs: number;
+  bucketMs: number;
+}
+
+export interface SeriesPoint {
+  bucket: number;
+  variant: string;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  p95Ms: number | null;
+}
+
+const SERIES = `WITH rows AS (
+  SELECT CAST((ts - ?2) / ?4 AS INTEGER) AS bucket, variant, error, timeout, latency_ms
+  FROM outcomes
+  WHERE flag_key = ?1 AND ts >= ?2 AND ts < ?3 AND kind = 'served' AND feedback_value IS NULL
+    AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'),
+ranked AS (
+  SELECT bucket, variant, error, timeout, latency_ms,
+    ROW_NUMBER() OVER (PARTITION BY bucket, variant ORDER BY latency_ms) AS k,
+    COUNT(*) OVER (PARTITION BY bucket, variant) AS n
+  FROM rows)
+SELECT bucket, variant, COUNT(*) AS requests, SUM(error) AS errors, SUM(timeout) AS timeouts,
+  MIN(CASE WHEN k >= n * 0.95 THEN latency_ms END) AS p95
+FROM ranked GROUP BY bucket, variant ORDER BY bucket, variant`;
+
+interface SeriesRow { bucket: number; variant: string; requests: number; errors: number; timeouts: number; p95: number | null }
+
+export async function readFlagSeries(d1: D1Database, window: SeriesWindow): Promise<SeriesPoint[]> {
+  const { results } = await d1.prepare(SERIES).bind(window.flagKey, window.fromMs, window.toMs, window.bucketMs).all<SeriesRow>();
+  return results.map((row) => ({
+    bucket: Number(row.bucket), variant: row.variant, requests: Number(row.requests),
+    errors: Number(row.errors ?? 0), timeouts: Number(row.timeouts ?? 0), p95Ms: row.p95 === null ? null : Number(row.p95),
+  }));
+}
