@@ -33,6 +33,8 @@ export function checkIfMatch(c: AdminContext, currentEtag: string, options: IfMa
     if (options.optional) return;
     throw new ApiError("precondition_required", "send If-Match with the ETag from your last read");
   }
+  // Weak tags are compared as strong ones on purpose: Cloudflare weakens ETags
+  // when it compresses a response, and ours name an exact version anyway.
   const tags = header.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
   // "*" would skip the version check entirely, which is what If-Match exists to prevent.
   if (tags.includes("*")) throw new ApiError("invalid_request", 'If-Match: * is not accepted; send the ETag');

@@ -21,7 +21,7 @@ const query = fc.dictionary(
 ).map((entries) => new URLSearchParams(entries).toString());
 
 const headers = fc.record({
-  "if-match": fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('"flag-0"', '"flag-999"', "*", 'W/"flag-1"', '"segment-999"')),
+  "if-match": fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('"flag-0"', '"flag-999"', "*", 'W/"flag-0"', '"segment-999"')),
   "content-type": fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", ""),
   "x-request-id": fc.string({ maxLength: 40 }).filter((v) => /^[\x20-\x7e]*$/.test(v)),
 }, { requiredKeys: [] });
