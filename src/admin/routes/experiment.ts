@@ -1,0 +1,39 @@
+// GET /flags/{key}/experiment — the A/B report (src/core/stats analyzeExperiment)
+// for the latest rollout's current serving stage, or `?stage=serve:25` for an
+// earlier one: rates, effects with CIs, fixed-horizon and always-valid
+// p-values, power, SRM and a per-colo Simpson check. Reads the embedded
+// outcome store (served SPLIT traffic only).
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { stageLabelOf } from "../../core/health/metrics";
+import { analyzeExperiment } from "../../core/stats/index";
+import { readExperimentData } from "../../store/experiment-repo";
+import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
+import type { AdminEnv } from "../context";
+import { ApiError, validationHook } from "../errors";
+import { adminRoute } from "../route-def";
+import { AnyObject, FlagParams } from "../schemas";
+
+export const experimentRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+const ExperimentQuery = z.strictObject({ stage: z.string().regex(/^serve:\d+(\.\d+)?$/, "must look like serve:25").optional() });
+
+experimentRoutes.openapi(
+  adminRoute({
+    method: "get", path: "/flags/{key}/experiment", scope: "read", tags: ["flags"], summary: "A/B report of green against blue for a serving stage",
+    request: { params: FlagParams, query: ExperimentQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: AnyObject } } } },
+  }),
+  async (c) => {
+    const { key } = c.req.valid("param");
+    const row = await latestRollout(c.get("db"), key);
+    if (!row) throw new ApiError("not_found", `flag "${key}" has no rollout yet`);
+    const rollout = toRolloutRecord(row);
+    const current = rollout.stages[rollout.stageIndex];
+    const stage = c.req.valid("query").stage ?? (current?.mode === "serve" ? stageLabelOf(current) : null);
+    if (stage === null) throw new ApiError("conflict", "the rollout is in its shadow stage: nobody is served green yet (see /shadow)", { reason: "no_split_traffic" });
+    const percent = Number(stage.slice("serve:".length));
+    if (!(percent > 0 && percent < 100)) throw new ApiError("conflict", `stage ${stage} has no control arm to compare with`, { reason: "no_control_arm" });
+    const data = await readExperimentData(c.env.DB, key, rollout.id, stage);
+    const report = analyzeExperiment({ arms: data.arms, segments: data.segments, expectedWeights: { blue: 100 - percent, green: percent } });
+    return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report }, 200);
+  },
+);
