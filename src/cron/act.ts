@@ -26,7 +26,11 @@ export interface ActDeps {
   /** Drops this isolate's flag cache so the hot path sees the change at once. */
   invalidate: () => void;
   webhookSleep?: (ms: number) => Promise<void>;
+  /** Records a decision without a transition (the health loop passes a batching writer). */
+  recordDecision?: (decision: DecisionRecord) => Promise<void>;
 }
+
+const writeDecision = (deps: ActDeps, decision: DecisionRecord) => (deps.recordDecision ? deps.recordDecision(decision) : recordDecision(deps.db, decision));
 
 type Webhook = HealthSettings["webhook"];
 
@@ -61,14 +65,14 @@ function notify(deps: ActDeps, webhook: Webhook, decision: DecisionRecord, extra
 export async function applyRolloutDecision(deps: ActDeps, row: RolloutRow, record: RolloutRecord, decision: DecisionRecord, webhook: Webhook): Promise<boolean> {
   const action = decision.assessment.action;
   if (action === "hold") {
-    await recordDecision(deps.db, decision);
+    await writeDecision(deps, decision);
     return true;
   }
   const transition = applyRolloutAction(record, action, deps.now);
   const flag = await currentFlag(deps.db, row.flagKey);
   if (!transition.ok || !flag) {
     const error = transition.ok ? "flag vanished" : transition.error.code;
-    await recordDecision(deps.db, { ...decision, applied: false, extra: { ...decision.extra, error } });
+    await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error } });
     return false;
   }
   const committed = await commitTransition(deps.db, {
@@ -76,7 +80,7 @@ export async function applyRolloutDecision(deps: ActDeps, row: RolloutRow, recor
   }, deps.now);
   if (!committed.ok) {
     // Another tick or an operator changed the rollout/flag since it was read.
-    await recordDecision(deps.db, { ...decision, applied: false, extra: { ...decision.extra, error: committed.error.kind } });
+    await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error: committed.error.kind } });
     return false;
   }
   await publish(deps, row.flagKey);
@@ -89,7 +93,7 @@ export async function applyRuleRollback(deps: ActDeps, flagKey: string, ruleId: 
   const flag = await currentFlag(deps.db, flagKey);
   const committed = flag ? await commitRuleRollback(deps.db, flag, ruleId, percentBefore, decision, deps.tickId, deps.now) : null;
   if (!committed?.ok) {
-    await recordDecision(deps.db, { ...decision, applied: false, extra: { ...decision.extra, error: committed ? committed.error.kind : "flag vanished" } });
+    await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error: committed ? committed.error.kind : "flag vanished" } });
     return false;
   }
   await publish(deps, flagKey);

@@ -6,13 +6,18 @@
 // on are still current, so overlapping ticks cannot apply it twice; a crash
 // after the D1 batch leaves D1 consistent and the next tick's reconcile
 // republishes KV. One rollout's failure never stops the others.
+// Cost (issue 7): inputs (rollouts, baselines, rules) come in one D1 batch;
+// rollouts are checked concurrently so their reads and hold decisions are
+// coalesced by the embedded reader / decision writer into a few round trips
+// per tick instead of ~5 per rollout. The AE reader stays at a small bound
+// (HTTP API rate limits).
 import {
   aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, stageLabelOf,
   type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
-import { listRules } from "../store/flag-repo";
-import { activeRollouts, getBaseline, recordDecision, saveBaseline } from "../store/health-repo";
+import type { RuleRow } from "../store/flag-repo";
+import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/snapshot-builder";
 import type { MetricsReader, MetricsWindow } from "../telemetry/readers/types";
@@ -22,7 +27,7 @@ import { probeReadiness, type Readiness } from "./readiness";
 export interface HealthLoopDeps extends ActDeps {
   db: Db;
   reader: MetricsReader;
-  /** Rollouts checked at once (D1/AE round trips dominate a tick). */
+  /** Rollouts checked at once (D1/AE round trips dominate a tick). Default by reader kind. */
   concurrency?: number;
 }
 
@@ -42,10 +47,11 @@ export interface TickReport {
 }
 
 export const DEFAULT_TICK_CONCURRENCY = 6;
+/** Embedded reads are coalesced: the more rollouts in flight, the fewer D1 round trips. */
+export const EMBEDDED_TICK_CONCURRENCY = 100;
 
-async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
+async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: ArmWindow | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
   const window: MetricsWindow = { flagKey: flag.key, rolloutId: null, stage: null, fromMs: row.createdAt - settings.baselineLookbackSeconds * 1000, toMs: row.createdAt };
-  const stored = await getBaseline(deps.db, row.id);
   if (stored) return { arm: stored, window };
   // Captured once per rollout: blue's own traffic in the lookback window before it started.
   const arm = armOf(await deps.reader.readWindow(window), "blue", { kind: "rollout" });
@@ -97,14 +103,14 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
   });
 }
 
-async function checkRollout(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, report: TickReport): Promise<void> {
+async function checkRollout(deps: HealthLoopDeps, state: TickState, flag: FlagRow, row: RolloutRow, report: TickReport): Promise<void> {
   const { settings, problems } = parseHealthSettings(parseJson(flag.settings) ?? {});
   const record = toRolloutRecord(row);
   const stage = currentStage(record);
   if (!stage) throw new Error(`rollout ${row.id} has no stage ${record.stageIndex}`);
   const readiness = settings.blueHealthUrl ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch) : null;
   const window: MetricsWindow = { flagKey: flag.key, rolloutId: row.id, stage: stageLabelOf(stage), fromMs: record.stageStartedAt, toMs: deps.now + 1 };
-  const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings), deps.reader.readWindow(window)]);
+  const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings, state.baselines.get(row.id)), deps.reader.readWindow(window)]);
   const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map() };
   const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
   const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
@@ -113,12 +119,13 @@ async function checkRollout(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow
   });
 
   // Segments with their own green percentage are judged on their own outcomes.
-  for (const rule of await listRules(deps.db, flag.key)) {
+  const rules: RuleRow[] = state.rules.get(flag.key) ?? [];
+  for (const rule of rules) {
     if (rule.variant !== null || !(rule.percent !== null && rule.percent > 0)) continue;
     const assessment = await judge(ctx, { kind: "rule", ruleId: rule.id });
     const decision = { at: deps.now, flagKey: flag.key, rolloutId: row.id, rolloutVersion: row.version, assessment, applied: true, extra };
     if (assessment.action === "rollback") push(assessment, await applyRuleRollback(deps, flag.key, rule.id, rule.percent, decision, settings.webhook));
-    else { await recordDecision(deps.db, decision); push(assessment, true); }
+    else { await deps.recordDecision!(decision); push(assessment, true); }
   }
 
   const assessment = await judge(ctx, { kind: "rollout" });
@@ -126,14 +133,17 @@ async function checkRollout(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow
   push(assessment, await applyRolloutDecision(deps, row, record, decision, settings.webhook));
 }
 
-export async function runHealthLoop(deps: HealthLoopDeps): Promise<TickReport> {
+export async function runHealthLoop(input: HealthLoopDeps): Promise<TickReport> {
   const report: TickReport = { checked: 0, decisions: [], errors: [] };
-  const queue = await activeRollouts(deps.db);
+  // One writer per tick, so only this tick's concurrent decisions share a batch.
+  const deps: HealthLoopDeps = { ...input, recordDecision: input.recordDecision ?? decisionWriter(input.db) };
+  const state = await loadTickState(deps.db);
+  const queue = [...state.rollouts];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       report.checked++;
       try {
-        await checkRollout(deps, next.flag, next.rollout, report);
+        await checkRollout(deps, state, next.flag, next.rollout, report);
       } catch (error) {
         // Nothing was committed for this rollout (or its batch is whole): the next tick retries.
         report.errors.push({ flagKey: next.flag.key, error: String((error as Error).message ?? error) });
@@ -141,6 +151,7 @@ export async function runHealthLoop(deps: HealthLoopDeps): Promise<TickReport> {
       }
     }
   };
-  await Promise.all(Array.from({ length: deps.concurrency ?? DEFAULT_TICK_CONCURRENCY }, worker));
+  const concurrency = deps.concurrency ?? (deps.reader.kind === "embedded" ? EMBEDDED_TICK_CONCURRENCY : DEFAULT_TICK_CONCURRENCY);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
   return report;
 }

@@ -2,12 +2,16 @@
 // decision records, and the statement sets that apply a decision in ONE D1
 // batch through admin-tx's commitChange (version guards + audit row), the
 // same path the admin API's manual rollout controls take. Never judges.
-import { and, desc, eq, lt } from "drizzle-orm";
+// A tick reads its inputs in one batch (loadTickState) and writes its hold
+// decisions through a coalescing writer: D1 round trips, not SQL, dominate
+// a tick with many rollouts (issue 7).
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { ArmWindow, Assessment } from "../core/health";
 import type { RolloutRecord, TransitionEffects } from "../core/rollout-machine";
 import * as schema from "./schema";
 import { bumpFlag, commitChange, flagAtVersion, rolloutAtVersion, stmt, type Statement, type WriteFailure } from "./admin-tx";
-import { updateFlag, type FlagUpdate } from "./flag-repo";
+import { coalesce } from "./d1-coalesce";
+import { updateFlag, type FlagUpdate, type RuleRow } from "./flag-repo";
 import { updateRollout } from "./rollout-repo";
 import type { Db, FlagRow, RolloutRow } from "./snapshot-builder";
 import type { Result } from "../core/result";
@@ -15,12 +19,45 @@ import type { Result } from "../core/result";
 export type DecisionRow = typeof schema.decisions.$inferSelect;
 export const HEALTH_ACTOR = "health-loop";
 
+const activeRolloutsQuery = (db: Db) => db.select({ flag: schema.flags, rollout: schema.rollouts }).from(schema.rollouts)
+  .innerJoin(schema.flags, eq(schema.flags.key, schema.rollouts.flagKey))
+  .where(eq(schema.rollouts.state, "active"))
+  .orderBy(schema.rollouts.flagKey);
+
 /** Every active rollout with its flag (paused rollouts are not judged). */
 export async function activeRollouts(db: Db): Promise<{ flag: FlagRow; rollout: RolloutRow }[]> {
-  return db.select({ flag: schema.flags, rollout: schema.rollouts }).from(schema.rollouts)
-    .innerJoin(schema.flags, eq(schema.flags.key, schema.rollouts.flagKey))
-    .where(eq(schema.rollouts.state, "active"))
-    .orderBy(schema.rollouts.flagKey);
+  return activeRolloutsQuery(db);
+}
+
+export interface TickState {
+  rollouts: { flag: FlagRow; rollout: RolloutRow }[];
+  /** Stored baselines of those rollouts, by rollout id (missing = not captured yet). */
+  baselines: Map<string, ArmWindow>;
+  /** Their flags' rules, by flag key, in position order. */
+  rules: Map<string, RuleRow[]>;
+}
+
+/** Everything a tick reads before measuring, in ONE D1 batch (one consistent snapshot). */
+export async function loadTickState(db: Db): Promise<TickState> {
+  const active = eq(schema.rollouts.state, "active");
+  const activeFlags = db.select({ key: schema.rollouts.flagKey }).from(schema.rollouts).where(active);
+  // Flags and rollouts are read apart: in a batch, drizzle maps a joined row by column
+  // name, so the two tables' created_at/updated_at/version would overwrite each other.
+  const [rolloutRows, flagRows, baselineRows, ruleRows] = await db.batch([
+    db.select().from(schema.rollouts).where(active).orderBy(asc(schema.rollouts.flagKey)),
+    db.select().from(schema.flags).where(inArray(schema.flags.key, activeFlags)),
+    db.select().from(schema.healthBaselines).where(inArray(schema.healthBaselines.rolloutId, db.select({ id: schema.rollouts.id }).from(schema.rollouts).where(active))),
+    db.select().from(schema.flagRules).where(inArray(schema.flagRules.flagKey, activeFlags)).orderBy(asc(schema.flagRules.flagKey), asc(schema.flagRules.position)),
+  ]);
+  const flags = new Map(flagRows.map((flag) => [flag.key, flag]));
+  const rollouts = rolloutRows.flatMap((rollout) => {
+    const flag = flags.get(rollout.flagKey);
+    return flag ? [{ flag, rollout }] : [];
+  });
+  const baselines = new Map(baselineRows.map((row) => [row.rolloutId, JSON.parse(row.metrics) as ArmWindow]));
+  const rules = new Map<string, RuleRow[]>();
+  for (const rule of ruleRows) rules.set(rule.flagKey, [...(rules.get(rule.flagKey) ?? []), rule]);
+  return { rollouts, baselines, rules };
 }
 
 export async function getBaseline(db: Db, rolloutId: string): Promise<ArmWindow | null> {
@@ -59,6 +96,23 @@ export async function recordDecision(db: Db, record: DecisionRecord): Promise<vo
   const built = insertDecision(db, record);
   const d1 = (db as Db & { $client: D1Database }).$client;
   await d1.prepare(built.sql).bind(...built.params).run();
+}
+
+/**
+ * recordDecision for one tick: decisions recorded together (concurrent
+ * rollouts) share one D1 batch. The batch is a transaction, so a failed
+ * insert fails every caller of that batch; each caller then reports its own
+ * rollout as failed, as a lone failed insert would.
+ */
+export function decisionWriter(db: Db): (record: DecisionRecord) => Promise<void> {
+  const d1 = (db as Db & { $client: D1Database }).$client;
+  return coalesce(async (records: DecisionRecord[]) => {
+    await d1.batch(records.map((record) => {
+      const built = insertDecision(db, record);
+      return d1.prepare(built.sql).bind(...built.params);
+    }));
+    return records.map(() => undefined);
+  });
 }
 
 /** Newest first, keyset-paginated by id. */

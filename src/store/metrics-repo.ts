@@ -7,6 +7,10 @@
 // embedded store is not sampled), so `rows` equals `requests`.
 // Quantiles are nearest-rank (the smallest latency whose rank ≥ q·n), via
 // window functions so no latency list ever leaves D1.
+// Cost (issue 7): readOutcomeWindows / readOutcomeExceedancesMany measure any
+// number of windows in one round trip; the single-window functions are the
+// same SQL over a one-element list. The quantile query's window functions
+// (two sorts per group) are the largest CPU item of a health tick.
 import type { ExceedanceGroup, WindowGroup } from "../core/health";
 import type { Variant } from "../core/types";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
@@ -21,11 +25,17 @@ export interface OutcomeWindow {
   toMs: number;
 }
 
+// Many windows are measured in ONE statement: they arrive as a JSON array
+// (?1) and are joined against `outcomes`, one window row at a time (CROSS JOIN
+// keeps the window list as the outer loop, so each window is an index range
+// scan on outcomes_flag_ts). `wi` is the window's position in the array.
+const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
+  value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t FROM json_each(?1))`;
 // Decision-only rows (OFREP) never count toward health: they had no origin call.
-const WHERE = `flag_key = ?1 AND ts >= ?2 AND ts < ?3 AND rollout_id IS ?4 AND (?5 IS NULL OR stage = ?5) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'`;
-const GROUP = "variant, reason, rule_id, kind";
+const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND rollout_id IS w_rollout AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'`;
+const GROUP = "wi, variant, reason, rule_id, kind";
 
-const AGGREGATES = `SELECT ${GROUP},
+const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(feedback_value IS NULL) AS requests,
   SUM(CASE WHEN feedback_value IS NULL THEN error ELSE 0 END) AS errors,
   SUM(CASE WHEN feedback_value IS NULL THEN timeout ELSE 0 END) AS timeouts,
@@ -34,37 +44,44 @@ const AGGREGATES = `SELECT ${GROUP},
   SUM(CASE WHEN feedback_value IS NULL AND shadow_agreement IS NOT NULL THEN shadow_agreement ELSE 0 END) AS shadow_agreements,
   SUM(feedback_value IS NOT NULL) AS feedback_total,
   SUM(COALESCE(feedback_value, 0)) AS feedback_successes
-FROM outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
+FROM w CROSS JOIN outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
 
-const QUANTILES = `WITH ranked AS (
+const QUANTILES = `WITH ${WINDOWS}, ranked AS (
   SELECT ${GROUP}, latency_ms,
     ROW_NUMBER() OVER (PARTITION BY ${GROUP} ORDER BY latency_ms) AS k,
     COUNT(*) OVER (PARTITION BY ${GROUP}) AS n
-  FROM outcomes WHERE ${WHERE} AND feedback_value IS NULL)
+  FROM w CROSS JOIN outcomes WHERE ${WHERE} AND feedback_value IS NULL)
 SELECT ${GROUP},
   MIN(CASE WHEN k >= n * 0.50 THEN latency_ms END) AS p50,
   MIN(CASE WHEN k >= n * 0.95 THEN latency_ms END) AS p95,
   MIN(CASE WHEN k >= n * 0.99 THEN latency_ms END) AS p99
 FROM ranked GROUP BY ${GROUP}`;
 
-interface AggregateRow {
-  variant: string; reason: string; rule_id: string | null; kind: string;
+interface GroupKey { wi: number; variant: string; reason: string; rule_id: string | null; kind: string }
+interface AggregateRow extends GroupKey {
   requests: number; errors: number; timeouts: number; latency_sum: number;
   shadow_pairs: number; shadow_agreements: number; feedback_total: number; feedback_successes: number;
 }
-interface QuantileRow { variant: string; reason: string; rule_id: string | null; kind: string; p50: number | null; p95: number | null; p99: number | null }
+interface QuantileRow extends GroupKey { p50: number | null; p95: number | null; p99: number | null }
 
-const keyOf = (row: { variant: string; reason: string; rule_id: string | null; kind: string }) => `${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
+const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
 const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as "served" | "shadow";
-const bindWindow = (w: OutcomeWindow) => [w.flagKey, w.fromMs, w.toMs, w.rolloutId, w.stage];
+/** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
+const windowsJson = (windows: readonly OutcomeWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
+  w.flagKey, w.fromMs, w.toMs, w.rolloutId, w.stage, (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
+]));
+const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 
-export async function readOutcomeWindow(d1: D1Database, window: OutcomeWindow): Promise<WindowGroup[]> {
-  const params = bindWindow(window);
-  const [aggregates, quantiles] = await d1.batch([d1.prepare(AGGREGATES).bind(...params), d1.prepare(QUANTILES).bind(...params)]);
+/** Aggregates per group for each window, in the order given: one D1 round trip for all. */
+export async function readOutcomeWindows(d1: D1Database, windows: readonly OutcomeWindow[]): Promise<WindowGroup[][]> {
+  if (windows.length === 0) return [];
+  const json = windowsJson(windows);
+  const [aggregates, quantiles] = await d1.batch([d1.prepare(AGGREGATES).bind(json), d1.prepare(QUANTILES).bind(json)]);
   const byKey = new Map((quantiles!.results as unknown as QuantileRow[]).map((row) => [keyOf(row), row]));
-  return (aggregates!.results as unknown as AggregateRow[]).map((row) => {
+  const out = perWindow<WindowGroup>(windows.length);
+  for (const row of aggregates!.results as unknown as AggregateRow[]) {
     const q = byKey.get(keyOf(row));
-    return {
+    out[row.wi]!.push({
       variant: row.variant as Variant, reason: row.reason, ruleId: row.rule_id, kind: kindOf(row.kind),
       metrics: {
         requests: row.requests, rows: row.requests, errors: row.errors, timeouts: row.timeouts, latencySumMs: row.latency_sum ?? 0,
@@ -72,18 +89,36 @@ export async function readOutcomeWindow(d1: D1Database, window: OutcomeWindow): 
         shadowPairs: row.shadow_pairs, shadowAgreements: row.shadow_agreements,
         feedbackTotal: row.feedback_total, feedbackSuccesses: row.feedback_successes ?? 0,
       },
-    };
-  });
+    });
+  }
+  return out;
+}
+
+export async function readOutcomeWindow(d1: D1Database, window: OutcomeWindow): Promise<WindowGroup[]> {
+  return (await readOutcomeWindows(d1, [window]))[0]!;
+}
+
+/** Per window (with its own thresholds), requests slower than each threshold: one D1 round trip for all. */
+export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly { window: OutcomeWindow; thresholdsMs: number[] }[]): Promise<ExceedanceGroup[][]> {
+  if (items.length === 0) return [];
+  const width = Math.max(0, ...items.map((item) => item.thresholdsMs.length));
+  const columns = Array.from({ length: width }, (_, i) =>
+    `, SUM(CASE WHEN (w_t ->> '$[${i}]') IS NOT NULL AND latency_ms > (w_t ->> '$[${i}]') THEN 1 ELSE 0 END) AS above_${i}`);
+  const sql = `WITH ${WINDOWS} SELECT ${GROUP}${columns.join("")} FROM w CROSS JOIN outcomes WHERE ${WHERE} AND feedback_value IS NULL GROUP BY ${GROUP}`;
+  const json = windowsJson(items.map((item) => item.window), items.map((item) => item.thresholdsMs));
+  const { results } = await d1.prepare(sql).bind(json).all<Record<string, unknown>>();
+  const out = perWindow<ExceedanceGroup>(items.length);
+  for (const row of results) {
+    const wi = Number(row.wi);
+    out[wi]!.push({
+      variant: row.variant as Variant, reason: String(row.reason), ruleId: (row.rule_id as string | null) ?? null, kind: kindOf(row.kind),
+      above: items[wi]!.thresholdsMs.map((_, i) => Number(row[`above_${i}`] ?? 0)),
+    });
+  }
+  return out;
 }
 
 /** Requests slower than each threshold (non-finite thresholds count 0). */
 export async function readOutcomeExceedances(d1: D1Database, window: OutcomeWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]> {
-  const columns = thresholdsMs.map((_, i) => `SUM(CASE WHEN ?${6 + i} IS NOT NULL AND latency_ms > ?${6 + i} THEN 1 ELSE 0 END) AS above_${i}`);
-  const sql = `SELECT ${GROUP}${columns.map((c) => `, ${c}`).join("")} FROM outcomes WHERE ${WHERE} AND feedback_value IS NULL GROUP BY ${GROUP}`;
-  const bound = thresholdsMs.map((t) => (Number.isFinite(t) ? t : null));
-  const { results } = await d1.prepare(sql).bind(...bindWindow(window), ...bound).all<Record<string, unknown>>();
-  return results.map((row) => ({
-    variant: row.variant as Variant, reason: String(row.reason), ruleId: (row.rule_id as string | null) ?? null, kind: kindOf(row.kind),
-    above: thresholdsMs.map((_, i) => Number(row[`above_${i}`] ?? 0)),
-  }));
+  return (await readOutcomeExceedancesMany(d1, [{ window, thresholdsMs }]))[0]!;
 }

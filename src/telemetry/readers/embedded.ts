@@ -1,12 +1,20 @@
 // Embedded MetricsReader over the D1 `outcomes` table (fed by the same
 // OutcomeWriter as Analytics Engine), so the whole loop runs offline.
-import { readOutcomeExceedances, readOutcomeWindow } from "../../store/metrics-repo";
+// Reads issued together (the health loop checks its rollouts concurrently)
+// are coalesced into one multi-window D1 statement per kind: with 100
+// rollouts a tick costs a few round trips instead of hundreds (issue 7).
+// Contract: same results per call as a lone read; a failed coalesced read
+// fails every call that shared it.
+import { coalesce } from "../../store/d1-coalesce";
+import { readOutcomeExceedancesMany, readOutcomeWindows, type OutcomeWindow } from "../../store/metrics-repo";
 import type { MetricsReader } from "./types";
 
 export function createEmbeddedReader(d1: D1Database): MetricsReader {
+  const readWindow = coalesce((windows: OutcomeWindow[]) => readOutcomeWindows(d1, windows));
+  const readExceedances = coalesce((items: { window: OutcomeWindow; thresholdsMs: number[] }[]) => readOutcomeExceedancesMany(d1, items));
   return {
     kind: "embedded",
-    readWindow: (window) => readOutcomeWindow(d1, window),
-    readExceedances: (window, thresholds) => readOutcomeExceedances(d1, window, thresholds),
+    readWindow: (window) => readWindow(window),
+    readExceedances: (window, thresholdsMs) => readExceedances({ window, thresholdsMs }),
   };
 }
