@@ -49,6 +49,7 @@ describe("Analytics Engine SQL reader", () => {
     expect(aggregates).toContain("index1 = 'demo-model' AND blob5 = 'r1'");
     expect(aggregates).toContain("timestamp >= toDateTime(1700000000) AND timestamp < toDateTime(1700000060) AND blob4 = 'serve:25'");
     expect(aggregates).toContain("NOT startsWith(blob4, 'ofrep:')");
+    expect(aggregates).toContain("NOT (blob10 = 'shadow' AND blob11 IN ('skipped_too_large', 'request_unreadable'))");
     expect(aggregates).toContain("GROUP BY variant, reason, rule, kind FORMAT JSON");
     expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain("quantileExactWeighted(0.95)(double1, _sample_interval) AS p95");
   });

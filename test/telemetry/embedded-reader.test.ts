@@ -14,17 +14,19 @@ const base: Outcome = {
 };
 
 describe("embedded metrics reader", () => {
-  it("excludes OFREP decision-only rows from every window", async () => {
+  it("excludes OFREP decision-only rows and skipped shadow pairs from every window", async () => {
     await createEmbeddedOutcomeStore(env.DB).insertBatch([
       { ...base, requestId: "a", error: true },
       { ...base, requestId: "b" },
       { ...base, requestId: "c", stage: "ofrep:serve:25", latencyMs: 0 },
       { ...base, requestId: "d", stage: "ofrep:serve:25", latencyMs: 0 },
+      { ...base, requestId: "e", kind: "shadow", status: 0, latencyMs: 0, comparatorReason: "skipped_too_large" },
     ]);
     const reader = createEmbeddedReader(env.DB);
     for (const stage of ["serve:25", null]) {
       const groups = await reader.readWindow({ flagKey: "emb", rolloutId: "emb-r", stage, fromMs: 0, toMs: 10_000 });
       const green = groups.filter((group) => group.variant === "green");
+      expect(green.every((group) => group.kind === "served")).toBe(true);
       expect(green.reduce((sum, group) => sum + group.metrics.requests, 0)).toBe(2);
       expect(green.reduce((sum, group) => sum + group.metrics.errors, 0)).toBe(1);
     }

@@ -8,6 +8,9 @@ import { DEFAULT_SHADOW_THRESHOLDS, type ShadowThresholds } from "./settings";
 export const SHADOW_RECOMMENDATIONS = ["PROMOTE_TO_CANARY", "INVESTIGATE_DISAGREEMENT", "OPTIMIZE_LATENCY", "FIX_ERRORS", "INSUFFICIENT_DATA"] as const;
 export type ShadowRecommendation = (typeof SHADOW_RECOMMENDATIONS)[number];
 
+/** Shadow pairs where green was never called: they carry no latency or error figures. */
+export const SHADOW_SKIP_REASONS = ["skipped_too_large", "request_unreadable"] as const;
+
 /** Blue's error rate is floored here so "≤ 2× blue" stays meaningful when blue never fails. */
 export const BLUE_ERROR_RATE_FLOOR = 0.001;
 
@@ -68,7 +71,7 @@ export function buildShadowReport(pairs: ShadowPair[], overrides: Partial<Shadow
     entry.agree += pair.agreement ?? 0;
     segments.set(pair.segment, entry);
   }
-  const answered = pairs.filter((pair) => pair.comparatorReason !== "skipped_too_large" && pair.comparatorReason !== "request_unreadable");
+  const answered = pairs.filter((pair) => !(SHADOW_SKIP_REASONS as readonly string[]).includes(pair.comparatorReason));
   const blueLatencies = answered.map((p) => p.blueLatencyMs).sort((a, b) => a - b);
   const greenLatencies = answered.map((p) => p.greenLatencyMs).sort((a, b) => a - b);
   const [blueP95, greenP95] = [percentile(blueLatencies, 0.95), percentile(greenLatencies, 0.95)];

@@ -10,6 +10,7 @@ import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
 import { MetricsReadError, type MetricsReader, type MetricsWindow } from "./types";
 import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
+import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
 export interface AnalyticsEngineReaderOptions {
   accountId: string | undefined;
@@ -48,6 +49,8 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
   if (window.stage !== null) conditions.push(`${b("stage")} = ${sqlString(window.stage)}`);
   // Decision-only points (OFREP) had no origin call and never count toward health.
   conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
+  // Skipped shadow pairs (green never called) carry no latency or error figures.
+  conditions.push(`NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`);
   if (extra) conditions.push(extra);
   return `FROM ${dataset} WHERE ${conditions.join(" AND ")} GROUP BY variant, reason, rule, kind FORMAT JSON`;
 }
