@@ -20,6 +20,7 @@ const STATUS = {
   invalid_ruleset: 422,
   limit_exceeded: 422,
   precondition_required: 428,
+  rate_limited: 429,
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
@@ -69,6 +70,7 @@ export function handleError(error: Error, c: Context): Response {
     return c.json(errorBody("internal", "internal error"), 500);
   }
   if (api.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="switchyard-admin"');
+  if (api.code === "rate_limited") c.header("Retry-After", String((api.details as { retryAfterSeconds: number }).retryAfterSeconds));
   return c.json(errorBody(api.code, api.message, api.details), api.status);
 }
 

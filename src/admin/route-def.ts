@@ -17,7 +17,7 @@ export interface DeclaredRoute {
 export const ROUTE_SCOPES: DeclaredRoute[] = [];
 
 const ERROR_RESPONSES = Object.fromEntries(
-  [400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 500].map((status) => [
+  [400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 500].map((status) => [
     status,
     { description: "error", content: { "application/json": { schema: ErrorBody } } },
   ]),

@@ -28,6 +28,14 @@ export async function verifyWebhook(secret: string, timestamp: number, body: str
   return crypto.subtle.verify("HMAC", await hmacKey(secret), bytes, encoder.encode(`${timestamp}.${body}`));
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(invalid url)";
+  }
+}
+
 export interface WebhookOptions {
   url: string;
   secret: string;
@@ -76,6 +84,7 @@ export async function sendWebhook(options: WebhookOptions): Promise<WebhookDeliv
   } catch (error) {
     last = { ...last, error: String(error) };
   }
-  if (!last.delivered) console.warn("health webhook not delivered", { url: options.url, attempts: last.attempts, status: last.status, error: last.error });
+  // Host only: receivers such as Slack carry their credential in the URL path or query.
+  if (!last.delivered) console.warn("health webhook not delivered", { host: hostOf(options.url), attempts: last.attempts, status: last.status, error: last.error });
   return last;
 }

@@ -36,11 +36,18 @@ dashboardApp.use("*", async function refuseCrossSitePosts(c, next) {
   await next();
 });
 
+/** 429 + Retry-After: this client used up its failed authentications (admin/auth.ts limiter). */
+function tooManyFailures(c: Parameters<MiddlewareHandler<DashEnv>>[0], retryAfterSeconds: number) {
+  c.header("retry-after", String(retryAfterSeconds));
+  return c.html(<LoginPage notice={{ kind: "error", text: `Too many failed sign-ins from your address. Try again in ${retryAfterSeconds} s.` }} />, 429);
+}
+
 const requireSession: MiddlewareHandler<DashEnv> = async function requireDashboardSession(c, next) {
   const token = readSessionToken(c);
   if (token === null) return c.redirect("/admin/login", 303);
   const who = await identify(c, token);
   if (!who.ok) {
+    if (who.status === 429) return tooManyFailures(c, who.retryAfterSeconds ?? 60);
     if (who.status !== 401) throw new Error(`whoami answered ${who.status}`);
     endSession(c);
     return c.redirect("/admin/login?notice=expired", 303);
@@ -58,6 +65,7 @@ dashboardApp.post("/login", async (c) => {
   const token = typeof form.token === "string" ? form.token.trim() : "";
   const who = plausibleToken(token) ? await identify(c, token) : { ok: false as const, status: 401 };
   if (!who.ok) {
+    if (who.status === 429) return tooManyFailures(c, who.retryAfterSeconds ?? 60);
     return c.html(<LoginPage notice={{ kind: "error", text: "That token was not accepted (unknown, revoked or mistyped)." }} />, 401);
   }
   startSession(c, token);

@@ -52,6 +52,10 @@ function executionContext(c: Context): ExecutionContext {
 /** One admin API call in-process; `path` is below /admin/api (e.g. "/flags"). */
 export async function callApi<T = Record<string, unknown>>(c: Context<DashEnv>, token: string, method: string, path: string, options: ApiCallOptions = {}): Promise<ApiResult<T>> {
   const headers = new Headers({ authorization: `Bearer ${token}` });
+  // The browser's address, so the admin API charges failed sign-ins to the
+  // right client (its auth-failure limiter keys on it), not to the dashboard.
+  const client = c.req.header("cf-connecting-ip");
+  if (client !== undefined) headers.set("cf-connecting-ip", client);
   if (options.ifMatch) headers.set("if-match", options.ifMatch);
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -40,11 +40,15 @@ export function endSession(c: DashContext): void {
   deleteCookie(c, ADMIN_SESSION_COOKIE, cookieOptions(c));
 }
 
-export type WhoAmI = { ok: true; session: Session } | { ok: false; status: number };
+export type WhoAmI = { ok: true; session: Session } | { ok: false; status: number; retryAfterSeconds?: number };
 
 /** Asks the admin API who this token is (401 when unknown or revoked). */
 export async function identify(c: DashContext, token: string): Promise<WhoAmI> {
   const result = await callApi<{ actor: string; scope: Scope }>(c, token, "GET", "/whoami");
+  if (result.status === 429) {
+    const wait = Number((result.error?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds);
+    return { ok: false, status: 429, retryAfterSeconds: Number.isFinite(wait) && wait > 0 ? wait : 60 };
+  }
   if (result.status !== 200 || result.data === null) return { ok: false, status: result.status };
   return { ok: true, session: { token, actor: result.data.actor, scope: result.data.scope } };
 }

@@ -2,16 +2,17 @@
 // D1, bootstrap ADMIN_TOKEN) through the admin module's own `authenticate`,
 // accepted as `Authorization: Bearer <token>` or `X-API-Key: <token>`, and
 // the `read` scope suffices. Repeated 401s from one client (by
-// CF-Connecting-IP) earn a 429 with Retry-After from an in-isolate limiter.
+// CF-Connecting-IP) earn a 429 with Retry-After from the isolate's limiter,
+// the same one the admin API and dashboard sign-in charge (admin/auth.ts).
 // Never logs or echoes a secret.
 import type { Context, MiddlewareHandler } from "hono";
-import { authenticate, scopeAllows, type Scope } from "../admin/auth";
+import { authClientOf, authenticate, authFailureLimiter, scopeAllows, type Scope } from "../admin/auth";
 import type { AdminContext } from "../admin/context";
 import type { Env } from "../env";
 import type { Db } from "../store/snapshot-builder";
 import { openDb } from "../store/snapshot-store";
 import { authFailure, type AuthFailure } from "./errors";
-import { AuthFailureLimiter } from "./rate-limit";
+import type { AuthFailureLimiter } from "../core/auth-failure-limiter";
 
 export interface OfrepEnv {
   Bindings: Env;
@@ -26,8 +27,6 @@ export interface RequireTokenOptions {
   now: () => number;
 }
 
-const isolateLimiter = new AuthFailureLimiter();
-
 function secretOf(c: Context<OfrepEnv>): string | null {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
   if (bearer) return bearer[1]!;
@@ -35,15 +34,13 @@ function secretOf(c: Context<OfrepEnv>): string | null {
   return apiKey ? apiKey : null;
 }
 
-/** The client a failure is charged to; without the edge's header all share one bucket. */
-const clientOf = (c: Context<OfrepEnv>): string => c.req.header("cf-connecting-ip") ?? "unknown";
-
 /** Middleware factory; the defaults are what the OFREP app uses (tests inject a clock and limiter). */
 export function requireToken(options: Partial<RequireTokenOptions> = {}): MiddlewareHandler<OfrepEnv> {
-  const { scope = OFREP_SCOPE, limiter = isolateLimiter, now = Date.now } = options;
+  const { scope = OFREP_SCOPE, limiter = authFailureLimiter, now = Date.now } = options;
   return async function requireTokenMiddleware(c, next) {
-    const client = clientOf(c);
-    const wait = limiter.retryAfterSeconds(client, now());
+    // null: not from Cloudflare's edge (see authClientOf), so not limited.
+    const client = authClientOf(c.req.raw);
+    const wait = client === null ? 0 : limiter.retryAfterSeconds(client, now());
     if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait });
     c.set("db", openDb(c.env.DB));
     const secret = secretOf(c);
@@ -53,7 +50,8 @@ export function requireToken(options: Partial<RequireTokenOptions> = {}): Middle
     if (actor === null) failure = { status: 401, details: "send an API token as Authorization: Bearer or X-API-Key" };
     else if (!scopeAllows(actor.scope, scope)) failure = { status: 403, details: `this API needs the "${scope}" scope` };
     if (failure !== null) {
-      if (failure.status === 401) limiter.recordFailure(client, now());
+      // Only a presented-but-wrong secret is a guess worth counting.
+      if (failure.status === 401 && secret !== null && client !== null) limiter.recordFailure(client, now());
       return authFailure(failure);
     }
     await next();

@@ -1,11 +1,13 @@
 // SnapshotStore adapter (the hot path's port) and the publisher that writes
 // snapshots to KV. Modes: "hybrid" (default) reads the index from D1 — the
 // strongly consistent kill/version record — and snapshots from KV, falling
-// back to D1 when KV is missing, stale or failing; "kv" reads only KV;
+// back to D1 when KV is missing, stale or failing (and back to KV's last
+// good copy when D1's newer rows fail validation); "kv" reads only KV;
 // "d1" reads only D1. The hot path calls these at most once per probe
 // interval (index) or per flag version (snapshot), never per request.
 import { drizzle } from "drizzle-orm/d1";
 import type { FlagIndexEntry, SnapshotStore } from "../edge/ports";
+import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot } from "../core/types";
 import * as schema from "./schema";
 import { buildValidSnapshot, readFlagSnapshot, toIndexEntry, type Db } from "./snapshot-builder";
@@ -47,11 +49,18 @@ export function createSnapshotStore(d1: D1Database, kv: KVNamespace, mode: Store
       }
     },
     async loadSnapshot(flagKey, minVersion) {
+      let fromKv: FlagSnapshot | null = null;
       if (mode !== "d1") {
-        const fromKv = await kv.get<FlagSnapshot>(snapshotKvKey(flagKey), "json").catch(() => null);
+        fromKv = await kv.get<FlagSnapshot>(snapshotKvKey(flagKey), "json").catch(() => null);
         if (mode === "kv" || (fromKv && fromKv.version >= minVersion)) return fromKv;
       }
-      return readFlagSnapshot(db, flagKey);
+      const fromD1 = await readFlagSnapshot(db, flagKey);
+      // D1 rows changed behind the API's back can fail validation; KV then
+      // still holds the last good snapshot (nothing invalid is published), and
+      // a cold isolate must serve that rather than ERROR. The cache sees it is
+      // older than the index and keeps retrying at its interval.
+      if (fromD1 && fromKv && !compileSnapshot(fromD1).ok) return fromKv;
+      return fromD1;
     },
   };
 }

@@ -85,11 +85,14 @@ describe("flag page", () => {
     expect(none).toContain("No override starts with “zzz”");
   });
 
-  it("shows shadow, experiment (degrading when absent) and the audit log", async () => {
+  it("shows shadow, the experiment report and the audit log", async () => {
     const html = await (await page("GET", `/admin/flags/${KEY}`, { cookie })).text();
     expect(html).toContain('<h2 id="shadow">Shadow agreement</h2>');
     expect(html).toContain("compared pairs");
-    expect(html).toContain("No experiment report is available from this deployment yet.");
+    expect(html).toContain('<h2 id="experiment">Experiment report</h2>');
+    expect(html).not.toContain("No experiment report is available from this deployment yet.");
+    // The route exists now; this flag's stage has no served SPLIT outcomes yet, so no intervals.
+    expect(html).toContain("The experiment report has no effects with intervals yet.");
     expect(html).toContain('<table id="audit-table">');
     expect(html).toContain("rollout.advance");
     expect(html).toContain("flag.rules.replace");

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { call, mintToken, adminEnv } from "../admin/helpers";
 import { seedFlag } from "../helpers/seed";
 import { requireToken, type OfrepEnv } from "../../src/ofrep/auth";
-import { AuthFailureLimiter } from "../../src/ofrep/rate-limit";
+import { AuthFailureLimiter } from "../../src/core/auth-failure-limiter";
 import { evaluate } from "./helpers";
 
 describe("OFREP auth matrix", () => {

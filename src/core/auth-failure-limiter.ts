@@ -1,9 +1,12 @@
-// In-isolate limiter for repeated auth failures from one client (OFREP 429).
+// In-isolate limiter for repeated authentication failures from one client,
+// shared by every surface that accepts a switchyard token (admin API,
+// dashboard sign-in, OFREP): a guess is a guess wherever it is tried.
 // A fixed window per client key: after `maxFailures` failed authentications
 // within `windowMs`, every request from that client is refused until the
 // window ends, valid token or not — otherwise a guesser could keep trying.
-// Per isolate only (no shared state): it slows brute force down, it is not a
-// global quota. Time is passed in; memory is bounded by `maxClients`.
+// Pure: no I/O, no clock (`nowMs` is passed in); memory is bounded by
+// `maxClients`. Per isolate only (no shared state): it slows brute force
+// down, it is not a global quota.
 export interface AuthLimiterOptions {
   maxFailures: number;
   windowMs: number;

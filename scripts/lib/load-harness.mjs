@@ -1,0 +1,216 @@
+// Load/chaos harness shared by scripts/soak.mjs and scripts/chaos.mjs: the
+// built router bundle under Miniflare on 127.0.0.1 (OUTCOMES_EMBEDDED=1),
+// model origins as separate Node processes (scripts/lib/fault-origin.mjs,
+// so they can be killed for real), one flag at a serving stage with an
+// active rollout, an open-loop load generator at a fixed rate with a bound
+// on requests in flight, the cron handler on demand, and workerd's RSS.
+// Contract: everything started is registered in `cleanups` (stopped by the
+// caller, last first); all traffic stays on 127.0.0.1; load is bounded by
+// rate × seconds and by `maxInFlight`.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Miniflare } from "miniflare";
+import { buildBundle, COMPATIBILITY, migrationStatements } from "../../bench/lib/harness.mjs";
+
+export const FLAG = "soak-model";
+export const ROUTE = "/soak/predict";
+const ORIGIN_SCRIPT = path.join(import.meta.dirname, "fault-origin.mjs");
+
+/** A model origin in its own process; `stop()` is idempotent, `kill()` is the chaos fault. */
+export async function startOriginProcess(name, { failEvery = 0, port = 0 } = {}) {
+  const child = spawn(process.execPath, [ORIGIN_SCRIPT, "--name", name, "--port", String(port), "--fail-every", String(failEvery)], { stdio: ["ignore", "pipe", "inherit"] });
+  const boundPort = await new Promise((resolve, reject) => {
+    let text = "";
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`origin ${name} exited early (${code})`)));
+    child.stdout.on("data", (chunk) => {
+      text += chunk;
+      const line = text.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line).port);
+    });
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const stop = async (signal = "SIGTERM") => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { name, port: boundPort, pid: child.pid, stop, kill: () => stop("SIGKILL") };
+}
+
+/** Starts the router and seeds FLAG: blue/green on the given ports, rollout at `percent` % (then 100 %). */
+export async function startRouter({ blue, green, percent = 25, minSamples = 200, bundle, embedded = true }, cleanups) {
+  let scriptPath = bundle;
+  if (!scriptPath) {
+    const outdir = mkdtempSync(path.join(tmpdir(), "switchyard-load-"));
+    cleanups.push(async () => rmSync(outdir, { recursive: true, force: true }));
+    scriptPath = buildBundle(outdir);
+  }
+  const mf = new Miniflare({
+    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath),
+    host: "127.0.0.1", port: 0, cf: false, d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], d1Persist: false, kvPersist: false,
+    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+    bindings: { SNAPSHOT_STORE: "hybrid", VERSION_PROBE_SECONDS: "1", OUTCOMES_EMBEDDED: embedded ? "1" : "0", DEV_MODE: "1", ORIGIN_ALLOWLIST: "127.0.0.1" },
+  });
+  cleanups.push(() => mf.dispose());
+  const base = await mf.ready;
+  const db = await mf.getD1Database("DB");
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  // Values are bound and only ever point at this harness's own 127.0.0.1 ports.
+  await db.prepare(`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, failover, version)
+    VALUES (?1, 'load: green fails 1 in 5', 'POST', ?2, ?3, ?4, 2000, 0, 1)`)
+    .bind(FLAG, ROUTE, JSON.stringify({ url: `http://127.0.0.1:${blue}` }), JSON.stringify({ url: `http://127.0.0.1:${green}` })).run();
+  const stages = [{ mode: "serve", percent, minDurationSeconds: 0, minSamples }, { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 10_000 }];
+  const now = Date.now();
+  await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state, created_at, updated_at)
+    VALUES ('load-r1', ?1, ?2, 0, ?3, 600, 'active', ?3, ?3)`).bind(FLAG, JSON.stringify(stages), now).run();
+  await db.prepare("UPDATE flags SET version = version + 1 WHERE key = ?1").bind(FLAG).run();
+  return { mf, base, db };
+}
+
+/** The workerd pids that appeared while `start()` ran: which runtime belongs to which Miniflare. */
+export async function newWorkerdPids(start) {
+  const before = new Set(workerdMemory().processes.map((p) => p.pid));
+  const value = await start();
+  return { value, pids: workerdMemory().processes.map((p) => p.pid).filter((pid) => !before.has(pid)) };
+}
+
+/**
+ * The memory control: a bare pass-through Worker in its own Miniflare
+ * (workerd) in front of the same origin, loaded at the same rate. workerd
+ * under Miniflare grows its RSS steadily even for this trivial Worker, so
+ * the router's growth is judged against it (TOOLCHAIN.md: always compare
+ * with a bare Worker in the same harness).
+ */
+export async function startBareControl(originPort, cleanups) {
+  const mf = new Miniflare({
+    ...COMPATIBILITY, modules: true, host: "127.0.0.1", port: 0,
+    script: `export default { fetch(request) {
+      const url = new URL(request.url);
+      return fetch("http://127.0.0.1:${Number(originPort)}" + url.pathname + url.search, { method: request.method, headers: request.headers, body: request.body });
+    } };`,
+  });
+  cleanups.push(() => mf.dispose());
+  return { base: await mf.ready };
+}
+
+/** One cron tick through Miniflare's own scheduled dispatch (the handler waits for its waitUntil work). */
+export async function tick(mf) {
+  const worker = await mf.getWorker();
+  return worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+}
+
+/** workerd processes started by this Node process (Miniflare's runtime), with their RSS in KiB; `only` filters by pid. */
+export function workerdMemory(only = null) {
+  const found = [];
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      if (ppid !== process.pid || !/^Name:\s+workerd/m.test(status) || (only && !only.includes(Number(entry)))) continue;
+      found.push({ pid: Number(entry), rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return { processes: found, rssKiB: found.reduce((sum, p) => sum + p.rssKiB, 0) };
+}
+
+/** Who made an answer: the origin (it sets x-origin), or the router (its JSON error shape). */
+async function classify(response) {
+  let text;
+  try {
+    text = await response.text();
+  } catch {
+    // Headers arrived, then the body broke: an origin dying mid-answer, streamed through as it happened.
+    return { kind: "body_broken" };
+  }
+  if (response.status < 500) return { kind: "ok" };
+  if (response.headers.get("x-origin")) return { kind: "origin_5xx" };
+  let code = "unparsed";
+  try {
+    code = JSON.parse(text).error?.code ?? "no_code";
+  } catch {
+    // A router 5xx without the JSON shape is itself a finding: counted as "unparsed".
+  }
+  return { kind: "router_5xx", code, hasRequestId: response.headers.has("x-request-id") };
+}
+
+/**
+ * Open-loop load: `rps` requests per second for `seconds`, a fresh user per
+ * request from a pool of `users`; `events` run once at their `atMs` offset.
+ * Requests beyond `maxInFlight` are not sent and counted as `skipped`.
+ */
+export async function runLoad({ base, rps, seconds, maxInFlight = 256, users = 5000, events = [] }) {
+  const url = new URL(ROUTE, base);
+  const stats = { sent: 0, answered: 0, skipped: 0, networkErrors: 0, bodyBroken: 0, byStatus: {}, byVariant: {}, origin5xx: 0, router5xx: 0, router5xxByCode: {}, router5xxWithoutRequestId: 0, perSecond: [] };
+  const second = (i) => (stats.perSecond[i] ??= { sent: 0, ok: 0, origin5xx: 0, router5xx: 0 });
+  const inFlight = new Set();
+  const started = performance.now();
+  const pending = [...events].sort((a, b) => a.atMs - b.atMs);
+  const eventRuns = [];
+  const one = async (n, bucket) => {
+    try {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-user-id": `user-${n % users}` }, body: '{"text":"soak"}' });
+      const variant = response.headers.get("x-model-variant") ?? "none";
+      const verdict = await classify(response);
+      stats.answered++;
+      stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1;
+      stats.byVariant[variant] = (stats.byVariant[variant] ?? 0) + 1;
+      if (verdict.kind === "ok") bucket.ok++;
+      else if (verdict.kind === "body_broken") stats.bodyBroken++;
+      else if (verdict.kind === "origin_5xx") { stats.origin5xx++; bucket.origin5xx++; }
+      else {
+        stats.router5xx++;
+        bucket.router5xx++;
+        stats.router5xxByCode[`${response.status} ${verdict.code}`] = (stats.router5xxByCode[`${response.status} ${verdict.code}`] ?? 0) + 1;
+        if (!verdict.hasRequestId) stats.router5xxWithoutRequestId++;
+      }
+    } catch {
+      // No response at all (connection refused/reset by the router): always a failure.
+      stats.networkErrors++;
+    }
+  };
+  const total = Math.round(rps * seconds);
+  while (stats.sent + stats.skipped < total) {
+    const elapsed = performance.now() - started;
+    while (pending.length > 0 && pending[0].atMs <= elapsed) eventRuns.push(pending.shift().run());
+    const due = Math.min(total, Math.floor((elapsed / 1000) * rps)) - stats.sent - stats.skipped;
+    for (let i = 0; i < due; i++) {
+      if (inFlight.size >= maxInFlight) { stats.skipped++; continue; }
+      const bucket = second(Math.floor(elapsed / 1000));
+      bucket.sent++;
+      const request = one(stats.sent++, bucket).finally(() => inFlight.delete(request));
+      inFlight.add(request);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(inFlight);
+  await Promise.all(eventRuns);
+  stats.elapsedSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
+  return stats;
+}
+
+/** Outcome rows of FLAG by kind, and the isolate's written/dropped counters. */
+export async function outcomeCounts(base, db) {
+  const rows = await db.prepare("SELECT kind, count(*) AS n, sum(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS unreachable FROM outcomes WHERE flag_key = ?1 GROUP BY kind").bind(FLAG).all();
+  const byKind = Object.fromEntries(rows.results.map((r) => [r.kind, { rows: r.n, statusZero: r.unreachable }]));
+  const health = await (await fetch(new URL("/_switchyard/healthz", base))).json();
+  return { served: byKind.served?.rows ?? 0, servedStatusZero: byKind.served?.statusZero ?? 0, byKind, counters: health.outcomes };
+}
+
+/** Waits (bounded) until the embedded store holds `expected` served rows. */
+export async function settleOutcomes(base, db, expected, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  let counts = await outcomeCounts(base, db);
+  while (counts.served + counts.counters.dropped < expected && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    counts = await outcomeCounts(base, db);
+  }
+  return counts;
+}
+
+export async function decisions(db) {
+  return (await db.prepare("SELECT at, action, reason, applied, stage_index FROM decisions WHERE flag_key = ?1 ORDER BY id").bind(FLAG).all()).results;
+}
