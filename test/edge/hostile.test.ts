@@ -1,28 +1,15 @@
 // Hostile and malformed input on the proxy path, and dependency faults the
 // routing tests do not cover: the router keeps answering, never with a 500 of
 // its own, and records what happened.
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
 import { createSnapshotStore, reconcileSnapshots } from "../../src/store/snapshot-store";
-import { installFakeOrigins } from "../helpers/fake-origins";
+import { callProxy, useFakeOrigins } from "../helpers/proxy-call";
 import { outcomeRows, seedFlag, seedOverride } from "../helpers/seed";
 
-async function call(path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example${path}`, { method: "POST", ...init }), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-let origins: ReturnType<typeof installFakeOrigins>;
-beforeEach(() => {
-  origins = installFakeOrigins();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const call = callProxy;
+const fakes = useFakeOrigins();
 
 describe("hostile input on the proxy path", () => {
   it("streams a large request body to the origin without buffering it whole", async () => {
@@ -37,7 +24,7 @@ describe("hostile input on the proxy path", () => {
     });
     const response = await call("/big-body/predict", { body, headers: { "x-user-id": "u" } });
     expect(response.status).toBe(200);
-    expect(origins.seen[0]!.body.length).toBe(64 * 64 * 1024);
+    expect(fakes.current.seen[0]!.body.length).toBe(64 * 64 * 1024);
   });
 
   it("survives huge and numerous headers", async () => {
@@ -46,7 +33,7 @@ describe("hostile input on the proxy path", () => {
     for (let i = 0; i < 100; i++) headers[`x-h-${i}`] = String(i);
     const response = await call("/big-headers/predict", { headers });
     expect(response.status).toBe(200);
-    expect(origins.seen[0]!.headers.get("x-huge")?.length).toBe(32 * 1024);
+    expect(fakes.current.seen[0]!.headers.get("x-huge")?.length).toBe(32 * 1024);
   });
 
   it.each([
@@ -66,7 +53,7 @@ describe("hostile input on the proxy path", () => {
     const response = await call("/spoof/predict", { headers: { "x-user-id": "u", "x-model-variant": "green", "x-flag-reason": "OVERRIDE" } });
     expect(response.headers.get("x-model-variant")).toBe("blue");
     expect(response.headers.get("x-flag-reason")).toBe("DEFAULT");
-    expect(origins.seen[0]!.host).toBe("blue.test");
+    expect(fakes.current.seen[0]!.host).toBe("blue.test");
   });
 
   it("does not let dot segments escape a route into another surface", async () => {
@@ -76,7 +63,7 @@ describe("hostile input on the proxy path", () => {
     expect(escaped.status).toBe(401);
     const encoded = await call("/trav/..%2F..%2Fadmin/predict", { headers: { "x-user-id": "u" } });
     expect(encoded.status).toBe(200); // one opaque segment, forwarded verbatim
-    expect(origins.seen.at(-1)!.path).toBe("/trav/..%2F..%2Fadmin/predict");
+    expect(fakes.current.seen.at(-1)!.path).toBe("/trav/..%2F..%2Fadmin/predict");
     expect((await call("/trav/a/b/predict")).status).toBe(404);
   });
 

@@ -1,24 +1,12 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createExecutionContext, env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { snapshotKvKey } from "../../src/store/snapshot-store";
-import { installFakeOrigins } from "../helpers/fake-origins";
+import { callProxy, useFakeOrigins } from "../helpers/proxy-call";
 import { bumpVersion, outcomeRows, seedFlag, seedOverride, seedRollout, seedSegmentRule } from "../helpers/seed";
 
-async function call(path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example${path}`, { method: "POST", ...init }), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-let origins: ReturnType<typeof installFakeOrigins>;
-beforeEach(() => {
-  origins = installFakeOrigins();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const call = callProxy;
+const fakes = useFakeOrigins();
 
 describe("routing through the real Worker", () => {
   it("forwards to blue by default with the routing headers and records one outcome", async () => {
@@ -30,7 +18,7 @@ describe("routing through the real Worker", () => {
     expect(response.headers.get("x-request-id")).toMatch(/^sy1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/); // signed, self-describing (src/edge/request-id.ts)
     expect(response.headers.get("set-cookie")).toBeNull();
     expect(await response.json()).toEqual({ model: "blue", echo: '{"text":"hi"}' });
-    expect(origins.seen[0]).toMatchObject({ host: "blue.test", method: "POST", path: "/basic/predict?x=1" });
+    expect(fakes.current.seen[0]).toMatchObject({ host: "blue.test", method: "POST", path: "/basic/predict?x=1" });
     const rows = await outcomeRows(env.DB, "basic");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ variant: "blue", reason: "DEFAULT", status: 200, error: 0, timeout: 0, requestId: response.headers.get("x-request-id") });
@@ -105,7 +93,7 @@ describe("routing through the real Worker", () => {
         connection: "keep-alive, x-drop-me", "x-drop-me": "1", "x-keep": "1", cookie: "sy_admin=abc; theme=dark",
       },
     });
-    const headers = origins.seen[0]!.headers;
+    const headers = fakes.current.seen[0]!.headers;
     for (const name of ["authorization", "x-api-key", "x-model-variant", "x-flag-reason", "x-drop-me"]) expect(headers.get(name)).toBeNull();
     expect(headers.get("x-keep")).toBe("1");
     expect(headers.get("cookie")).toBe("theme=dark");
@@ -115,7 +103,7 @@ describe("routing through the real Worker", () => {
   it("keeps a user's own Authorization header that is not a switchyard token", async () => {
     await seedFlag(env.DB, { key: "userauth" });
     await call("/userauth/predict", { headers: { authorization: "Bearer user-jwt" } });
-    expect(origins.seen[0]!.headers.get("authorization")).toBe("Bearer user-jwt");
+    expect(fakes.current.seen[0]!.headers.get("authorization")).toBe("Bearer user-jwt");
   });
 });
 
@@ -123,13 +111,13 @@ describe("origin failures", () => {
   it("fails over from green to blue but records the green error", async () => {
     await seedFlag(env.DB, { key: "fo", failover: true });
     await seedOverride(env.DB, "fo", "u", "green");
-    origins.set("green.test", { kind: "json", status: 503 });
+    fakes.current.set("green.test", { kind: "json", status: 503 });
     const response = await call("/fo/predict", { body: "payload", headers: { "x-user-id": "u" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-model-variant")).toBe("blue");
     expect(response.headers.get("x-flag-failover")).toBe("green->blue");
     expect(await response.json()).toMatchObject({ model: "blue", echo: "payload" });
-    expect(origins.seen.map((seen) => [seen.host, seen.body])).toEqual([["green.test", "payload"], ["blue.test", "payload"]]);
+    expect(fakes.current.seen.map((seen) => [seen.host, seen.body])).toEqual([["green.test", "payload"], ["blue.test", "payload"]]);
     const [row] = await outcomeRows(env.DB, "fo");
     expect(row).toMatchObject({ variant: "green", status: 503, error: 1 });
   });
@@ -137,7 +125,7 @@ describe("origin failures", () => {
   it("passes green's 5xx through when failover is off, recorded as an error", async () => {
     await seedFlag(env.DB, { key: "nofo" });
     await seedOverride(env.DB, "nofo", "u", "green");
-    origins.set("green.test", { kind: "json", status: 500, body: { oops: true } });
+    fakes.current.set("green.test", { kind: "json", status: 500, body: { oops: true } });
     const response = await call("/nofo/predict", { headers: { "x-user-id": "u" } });
     expect(response.status).toBe(500);
     expect(response.headers.get("x-model-variant")).toBe("green");
@@ -146,7 +134,7 @@ describe("origin failures", () => {
 
   it("answers 502 origin_unavailable with the request id when the origin is unreachable", async () => {
     await seedFlag(env.DB, { key: "down" });
-    origins.set("blue.test", { kind: "throw" });
+    fakes.current.set("blue.test", { kind: "throw" });
     const response = await call("/down/predict", { headers: { "x-request-id": "req-123" } });
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ error: { code: "origin_unavailable", message: expect.any(String), details: { requestId: "req-123" } } });
@@ -155,7 +143,7 @@ describe("origin failures", () => {
 
   it("answers 504 origin_timeout after the flag's timeout", async () => {
     await seedFlag(env.DB, { key: "slow", timeoutMs: 50 });
-    origins.set("blue.test", { kind: "hang" });
+    fakes.current.set("blue.test", { kind: "hang" });
     const response = await call("/slow/predict");
     expect(response.status).toBe(504);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("origin_timeout");
