@@ -12,9 +12,8 @@
 //
 // Contract: stops everything it starts, on success, failure or signal; load
 // stays on 127.0.0.1, bounded by rps × seconds and 256 requests in flight.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { decisions, runLoad, settleOutcomes, startOriginProcess, startRouter, tick } from "./lib/load-harness.mjs";
+import { decisions, reportChecks, runLoad, settleOutcomes, startOriginProcess, startRouter, tick } from "./lib/load-harness.mjs";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "15" }, rps: { type: "string", default: "100" }, bundle: { type: "string" }, out: { type: "string", default: "bench/results/chaos.json" } } });
 const seconds = Number(args.seconds);
@@ -72,10 +71,7 @@ async function main() {
     perSecond, healthLoop: (await decisions(db)).map((d) => `${d.action}:${d.reason}`),
     checks, passed: Object.values(checks).every(Boolean),
   };
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify({ ...result, perSecond: undefined }, null, 2));
-  if (!result.passed) throw new Error(`chaos failed: ${Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name).join(", ")}`);
+  reportChecks("chaos", result, checks, args.out);
 }
 
 main().then(cleanup, async (error) => {

@@ -14,9 +14,8 @@
 // Contract: stops everything it starts (origins, Miniflare) on success,
 // failure or SIGINT/SIGTERM; load is bounded by rps × seconds (≤ 50 000
 // requests) and by 256 requests in flight.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { decisions, newWorkerdPids, runLoad, settleOutcomes, startBareControl, startOriginProcess, startRouter, tick, workerdMemory } from "./lib/load-harness.mjs";
+import { decisions, reportChecks, newWorkerdPids, runLoad, settleOutcomes, startBareControl, startOriginProcess, startRouter, tick, workerdMemory } from "./lib/load-harness.mjs";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "60" }, rps: { type: "string", default: "150" }, bundle: { type: "string" }, out: { type: "string", default: "bench/results/soak.json" } } });
 const seconds = Number(args.seconds);
@@ -93,10 +92,7 @@ async function main() {
     perSecond: load.perSecond.map((s, i) => ({ second: i, ...s })),
     checks, passed: Object.values(checks).every(Boolean),
   };
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify({ ...result, perSecond: undefined }, null, 2));
-  if (!result.passed) throw new Error(`soak failed: ${Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name).join(", ")}`);
+  reportChecks("soak", result, checks, args.out);
 }
 
 main().then(cleanup, async (error) => {

@@ -8,7 +8,7 @@
 // caller, last first); all traffic stays on 127.0.0.1; load is bounded by
 // rate × seconds and by `maxInFlight`.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
@@ -213,4 +213,13 @@ export async function settleOutcomes(base, db, expected, timeoutMs = 10_000) {
 
 export async function decisions(db) {
   return (await db.prepare("SELECT at, action, reason, applied, stage_index FROM decisions WHERE flag_key = ?1 ORDER BY id").bind(FLAG).all()).results;
+}
+
+/** Writes the run's result JSON, prints it, and throws naming every failed check. */
+export function reportChecks(name, result, checks, out) {
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify({ ...result, perSecond: undefined }, null, 2));
+  const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([check]) => check);
+  if (failed.length > 0) throw new Error(`${name} failed: ${failed.join(", ")}`);
 }
