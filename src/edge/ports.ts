@@ -24,8 +24,8 @@ export interface SnapshotStore {
 export interface OutcomeSink {
   /** Never throws and never blocks: failures are counted as dropped. */
   record(outcome: Outcome): void;
-  /** Persists what is buffered; given to ctx.waitUntil. */
-  flush(): Promise<void>;
+  /** Persists what is buffered, for ctx.waitUntil; null when nothing is buffered or in flight (no waitUntil needed). */
+  flush(): Promise<void> | null;
 }
 
 export interface OriginFetchers {

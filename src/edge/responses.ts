@@ -18,11 +18,15 @@ function setRouting(headers: Headers, routing: RoutingHeaders): void {
   if (routing.cookie) headers.append("set-cookie", routing.cookie);
 }
 
-/** The origin's response, streamed through, with routing headers added. */
+/**
+ * The origin's response, streamed through, with routing headers added. The
+ * Response-as-init form copies status, statusText and headers in one native
+ * call (cheaper than an explicit Headers copy on every request).
+ */
 export function withRoutingHeaders(response: Response, routing: RoutingHeaders): Response {
-  const headers = new Headers(response.headers);
-  setRouting(headers, routing);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const routed = new Response(response.body, response);
+  setRouting(routed.headers, routing);
+  return routed;
 }
 
 export function errorResponse(

@@ -84,7 +84,7 @@ export async function routeRequest(request: Request, deps: RouterDeps): Promise<
   const mirror = shouldMirror(flag, evaluation, context?.unitKey ?? null) ? openMirror(flag, request.headers, body) : null;
   if (mirror) body = mirror.bodyForBlue;
   const forward: ForwardRequest = { method: request.method, url, headers: request.headers, body, requestId };
-  let result = await forwardToOrigin(forward, origins[evaluation.variant], timeoutMs, deps.fetchers, deps.clock);
+  let result = await forwardToOrigin(forward, origins[evaluation.variant], timeoutMs, deps.fetchers, deps.clock, failover);
   const first = result;
   let servedBy = evaluation.variant;
   if (failover && isFailure(result)) {
@@ -120,7 +120,8 @@ export async function routeRequest(request: Request, deps: RouterDeps): Promise<
     result = mirror.takeBlue(result);
     deps.waitUntil(mirror.run(outcome, forward, deps).then(() => deps.outcomes.flush()));
   }
-  deps.waitUntil(deps.outcomes.flush());
+  const flushing = deps.outcomes.flush();
+  if (flushing) deps.waitUntil(flushing);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
   if (result.kind === "timeout") return errorResponse(504, "origin_timeout", `The ${servedBy} origin did not answer within ${timeoutMs} ms`, requestId, servedBy, evaluation, cookie);

@@ -86,7 +86,8 @@ export async function runMirror(
   headers.set("x-switchyard-shadow", "1");
   const green = await forwardToOrigin(
     { ...request, headers, body: body.bytes.byteLength > 0 ? new Blob([body.bytes]).stream() : null },
-    flag.snapshot.origins.green, spec.timeoutMs, deps.fetchers, deps.clock,
+    // The mirror runs in waitUntil, which outlives green's deadline: abort it then.
+    flag.snapshot.origins.green, spec.timeoutMs, deps.fetchers, deps.clock, true,
   );
   const greenStatus = green.kind === "response" ? green.response.status : 0;
   const greenBody = green.kind === "response" ? await readCapped(green.response.body, spec.maxBodyBytes) : null;

@@ -68,6 +68,7 @@ export async function handleFeedback(request: Request, env: Env, ctx: ExecutionC
   };
   const writer = servicesFor(env).outcomes;
   writer.record(outcome);
-  ctx.waitUntil(writer.flush());
+  const flushing = writer.flush();
+  if (flushing) ctx.waitUntil(flushing);
   return Response.json({ accepted: true, attribution: a, value }, { status: 202 });
 }

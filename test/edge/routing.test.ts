@@ -149,6 +149,18 @@ describe("origin failures", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("origin_timeout");
     expect((await outcomeRows(env.DB, "slow"))[0]).toMatchObject({ error: 1, timeout: 1 });
   });
+
+  it("aborts a timed-out green before failing over, so green stops working on it", async () => {
+    await seedFlag(env.DB, { key: "fo-slow", failover: true, timeoutMs: 50 });
+    await seedOverride(env.DB, "fo-slow", "u", "green");
+    fakes.current.set("green.test", { kind: "hang" });
+    const response = await call("/fo-slow/predict", { body: "payload", headers: { "x-user-id": "u" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-flag-failover")).toBe("green->blue");
+    // Ordering, not wall time: green's exchange ended (aborted) before blue's began.
+    expect(fakes.current.events).toEqual(["green.test:start", "green.test:end", "blue.test:start", "blue.test:end"]);
+    expect((await outcomeRows(env.DB, "fo-slow"))[0]).toMatchObject({ variant: "green", timeout: 1, error: 1 });
+  });
 });
 
 describe("flag state failures", () => {

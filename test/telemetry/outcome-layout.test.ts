@@ -1,0 +1,90 @@
+// toDataPoint writes its arrays as literals for speed; this table pins every
+// Outcome field to the BLOB/DOUBLE position the readers query, so a reordered
+// literal (which would silently corrupt stored data) fails here.
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../src/core/outcome";
+import { BLOB, DOUBLE, NO_VALUE, toDataPoint } from "../../src/telemetry/outcome-layout";
+
+const SHADOW_PAIR: Outcome = {
+  timestampMs: 1_700_000_000_000,
+  requestId: "req-7",
+  flagKey: "demo-model",
+  rolloutId: "r-42",
+  variant: "green",
+  reason: "SPLIT",
+  ruleId: "rule-3",
+  stage: "shadow",
+  status: 503,
+  latencyMs: 41.5,
+  error: true,
+  timeout: false,
+  shadowAgreement: 0,
+  feedbackValue: 0.25,
+  colo: "FRA",
+  unitKeyGenerated: true,
+  failedOver: true,
+  kind: "shadow",
+  similarity: 0.5,
+  comparatorReason: "label_mismatch",
+  pairedLatencyMs: 12.25,
+  pairedStatus: 200,
+};
+
+const BLOB_CASES: [keyof typeof BLOB, string][] = [
+  ["variant", "green"],
+  ["reason", "SPLIT"],
+  ["rule", "rule-3"],
+  ["stage", "shadow"],
+  ["rolloutId", "r-42"],
+  ["statusClass", "5xx"],
+  ["colo", "FRA"],
+  ["requestId", "req-7"],
+  ["unitKeyOrigin", "generated"],
+  ["kind", "shadow"],
+  ["comparatorReason", "label_mismatch"],
+];
+
+const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
+  ["latencyMs", 41.5],
+  ["status", 503],
+  ["error", 1],
+  ["timeout", 0],
+  ["shadowAgreement", 0],
+  ["feedbackValue", 0.25],
+  ["failedOver", 1],
+  ["similarity", 0.5],
+  ["pairedLatencyMs", 12.25],
+  ["pairedStatus", 200],
+];
+
+describe("toDataPoint layout", () => {
+  const point = toDataPoint(SHADOW_PAIR);
+
+  it.each(BLOB_CASES)("blob %s sits at its BLOB position", (field, expected) => {
+    expect(point.blobs?.[BLOB[field] - 1]).toBe(expected);
+  });
+
+  it.each(DOUBLE_CASES)("double %s sits at its DOUBLE position", (field, expected) => {
+    expect(point.doubles?.[DOUBLE[field] - 1]).toBe(expected);
+  });
+
+  it("writes exactly one value per declared position and indexes by flag", () => {
+    expect(point.blobs).toHaveLength(Object.keys(BLOB).length);
+    expect(point.doubles).toHaveLength(Object.keys(DOUBLE).length);
+    expect(point.indexes).toEqual(["demo-model"]);
+  });
+
+  it("writes absent optional values as empty blobs and NO_VALUE doubles", () => {
+    const served = toDataPoint({
+      ...SHADOW_PAIR, ruleId: null, rolloutId: null, kind: undefined, comparatorReason: undefined, unitKeyGenerated: false,
+      shadowAgreement: null, feedbackValue: null, similarity: undefined, pairedLatencyMs: null, pairedStatus: undefined,
+    });
+    expect(served.blobs?.[BLOB.rule - 1]).toBe("");
+    expect(served.blobs?.[BLOB.rolloutId - 1]).toBe("");
+    expect(served.blobs?.[BLOB.kind - 1]).toBe("served");
+    expect(served.blobs?.[BLOB.unitKeyOrigin - 1]).toBe("provided");
+    for (const field of ["shadowAgreement", "feedbackValue", "similarity", "pairedLatencyMs", "pairedStatus"] as const) {
+      expect(served.doubles?.[DOUBLE[field] - 1]).toBe(NO_VALUE);
+    }
+  });
+});
