@@ -2,6 +2,9 @@
 // kill switches) is re-read at most every `probeIntervalMs`; a snapshot is
 // re-read only when the index shows a newer version. Every read failure
 // keeps the last good value, so a store outage degrades to staleness.
+// A due index re-read runs in the background when the caller can hand it to
+// ctx.waitUntil: no request waits on a D1 round trip once an index is known,
+// except right after `invalidate()` (read-your-writes for local changes).
 import { buildRouteMatcher, type RouteMatcher } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
 import type { CompiledFlag } from "../core/types";
@@ -25,6 +28,7 @@ export class FlagCache {
   private matcher: RouteMatcher<FlagIndexEntry> | null = null;
   private probedAtMs = -Infinity;
   private probing: Promise<void> | null = null;
+  private invalidated = false;
   private readonly slots = new Map<string, SnapshotSlot>();
 
   constructor(
@@ -33,9 +37,22 @@ export class FlagCache {
     private readonly options: FlagCacheOptions,
   ) {}
 
-  /** The flag whose route matches, refreshing the index when it is due. */
-  async match(method: string, host: string, path: string): Promise<FlagIndexEntry | null | "unavailable"> {
-    if (this.clock.now() - this.probedAtMs >= this.options.probeIntervalMs) await this.refreshIndex();
+  /**
+   * The flag whose route matches, refreshing the index when it is due. With
+   * `background`, a due refresh is handed to it and this request is matched
+   * against the current index (one probe interval plus one round trip stays
+   * the kill-switch bound); without an index yet, after `invalidate()`, or
+   * with a zero interval, the request waits for the read.
+   */
+  async match(
+    method: string, host: string, path: string, background?: (refresh: Promise<void>) => void,
+  ): Promise<FlagIndexEntry | null | "unavailable"> {
+    if (this.clock.now() - this.probedAtMs >= this.options.probeIntervalMs) {
+      const refresh = this.refreshIndex();
+      // An interval of 0 asks for a read on every request (tests, strict set-ups): always wait then.
+      if (background && this.matcher !== null && !this.invalidated && this.options.probeIntervalMs > 0) background(refresh);
+      else await refresh;
+    }
     if (this.matcher === null) return "unavailable";
     return this.matcher(method, host, path);
   }
@@ -43,6 +60,7 @@ export class FlagCache {
   /** Forces the next `match` to re-read the index (after a local admin change). */
   invalidate(): void {
     this.probedAtMs = -Infinity;
+    this.invalidated = true;
   }
 
   private refreshIndex(): Promise<void> {
@@ -51,6 +69,7 @@ export class FlagCache {
       .then((entries) => {
         this.matcher = buildRouteMatcher(entries.map((entry) => ({ route: entry.route, target: entry })));
         this.probedAtMs = this.clock.now();
+        this.invalidated = false;
       })
       .catch(() => {
         // Keep the last good index; retry at the next interval, not per request.

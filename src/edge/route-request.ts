@@ -66,7 +66,7 @@ export async function routeRequest(request: Request, deps: RouterDeps): Promise<
   const url = new URL(request.url);
   const incomingId = request.headers.get("x-request-id");
   let requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : deps.newId();
-  const entry = await deps.cache.match(request.method, url.hostname, url.pathname);
+  const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", requestId);
   if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, requestId);
 

@@ -104,6 +104,31 @@ describe("FlagCache", () => {
     expect(state.snapshotReads).toBe(2);
   });
 
+  it("serves the current index while a due re-read runs in the background", async () => {
+    const { clock, state, cache } = setup();
+    const handed: Promise<void>[] = [];
+    const background = (refresh: Promise<void>) => void handed.push(refresh);
+    expect(await cache.match("POST", "h", "/fx", background)).toMatchObject({ version: 1 });
+    expect(handed).toHaveLength(0); // a cold isolate has nothing to serve from: it waited
+    state.index = [entry(2, true)];
+    clock.t = 5000;
+    expect(await cache.match("POST", "h", "/fx", background)).toMatchObject({ version: 1, killSwitch: false });
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    expect(await cache.match("POST", "h", "/fx", background)).toMatchObject({ version: 2, killSwitch: true });
+    expect(state.indexReads).toBe(2);
+  });
+
+  it("waits for the re-read after invalidate(), even with a background hook", async () => {
+    const { state, cache } = setup();
+    const handed: Promise<void>[] = [];
+    await cache.match("POST", "h", "/fx");
+    state.index = [entry(3, true)];
+    cache.invalidate();
+    expect(await cache.match("POST", "h", "/fx", (refresh) => void handed.push(refresh))).toMatchObject({ version: 3, killSwitch: true });
+    expect(handed).toHaveLength(0);
+  });
+
   it("shares one index read among concurrent requests", async () => {
     const { state, cache } = setup();
     await Promise.all(Array.from({ length: 10 }, () => cache.match("POST", "h", "/fx")));
