@@ -13,7 +13,7 @@ import type { FlagSnapshot } from "../src/core/types";
 
 const SIZES = [10, 1_000, 100_000];
 const CONTEXTS = 4096;
-const ROUNDS = 4;
+const ROUNDS = 3;
 const RUN_MS = 300;
 
 interface Row { engine: string; overrides: number; nsPerEval: number }

@@ -2,10 +2,13 @@
 // router (the built bundle under Miniflare, 127.0.0.1) holds two flags that
 // differ only in shadow sampling: /on mirrors 100 % of requests to green,
 // /off mirrors none. wrk loads them alternately at the same concurrency.
+// Then paired rounds (lib/paired.mjs): two identical router processes pinned
+// to one core, one loaded on a mirroring flag and the other on /off at the
+// same time (roles swap every round), for sample rates 100, 25 and 10 %.
 // Target: served throughput with shadow ≥ 85 % of shadow-off (the mirror
 // costs green capacity and background CPU, not the user's latency).
 //
-//   node bench/shadow.bench.mjs [--runs N] [--duration S] [--connections C] [--smoke]
+//   node bench/shadow.bench.mjs [--runs N] [--duration S] [--connections C] [--paired-rounds N] [--bundle path] [--smoke]
 //
 // Contract: everything started is stopped on exit; load is bounded by
 // runs × duration and stays on 127.0.0.1.
@@ -17,17 +20,23 @@ import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
+import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: "string", default: "3" },
-    duration: { type: "string", default: "10" },
+    runs: { type: "string", default: "1" },
+    duration: { type: "string", default: "5" },
     connections: { type: "string", default: "32" },
     smoke: { type: "boolean", default: false },
+    "paired-rounds": { type: "string", default: "4" },
+    bundle: { type: "string" },
   },
 });
 const TARGET_RATIO = 0.85;
+/** Flags by shadow sample rate; "off" (0 %) is the baseline every rate is compared with. */
+const FLAGS = [["on", 100], ["on25", 25], ["on10", 10], ["off", 0]];
+const PAIRED_RATES = ["on", "on25", "on10"];
 const cleanups = [];
 const cleanup = async () => {
   stopWrk();
@@ -46,7 +55,7 @@ async function startRouter(scriptPath, origins) {
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
   const stages = JSON.stringify([{ mode: "shadow", percent: 0, minDurationSeconds: 600, minSamples: 1000 }, { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 1000 }]);
-  for (const [key, sampleRate] of [["on", 100], ["off", 0]]) {
+  for (const [key, sampleRate] of FLAGS) {
     await db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms, settings) VALUES (?1, 'POST', ?2, ?3, ?4, 2000, ?5)`)
       .bind(key, `/${key}/predict`, JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }), JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
         JSON.stringify({ shadow: { sampleRate } })).run();
@@ -76,13 +85,19 @@ async function main() {
   cleanups.push(blue.close, green.close);
   let greenRequests = 0;
   green.server.on("request", () => greenRequests++);
-  const base = await startRouter(buildBundle(work), { blue: blue.port, green: green.port });
+  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
+  const pinned = canPin() && !args.smoke && hasWrk();
+  if (pinned) pin(process.pid, LOAD_CORE); // wrk and workerd inherit it; workerd is moved below
+  const routers = [];
+  for (let i = 0; i < (pinned ? 2 : 1); i++) routers.push(await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port })));
+  if (pinned) for (const { pid } of routers) pin(pid, WORKER_CORE);
+  const base = routers[0].value;
   await smoke(base, { green: () => greenRequests });
   if (args.smoke) return;
   if (!hasWrk()) return console.log("bench:shadow skipped: wrk is not installed; the smoke check passed.");
   const load = { threads: 2, connections: Number(args.connections), durationS: Number(args.duration) };
   const scripts = {};
-  for (const key of ["on", "off"]) {
+  for (const [key] of FLAGS) {
     mkdirSync(path.join(work, key));
     scripts[key] = writeLuaScript(path.join(work, key), { path: `/${key}/predict` });
     await runWrk({ ...load, durationS: 2, url: base.href, script: scripts[key] }); // warm-up, discarded
@@ -101,9 +116,25 @@ async function main() {
   const quiet = [];
   for (let pair = 0; pair < Number(args.runs); pair++) {
     for (const key of ["on", "off"]) {
-      const result = await runWrk({ threads: 1, connections: 1, durationS: 5, url: base.href, script: scripts[key] });
+      const result = await runWrk({ threads: 1, connections: 1, durationS: 3, url: base.href, script: scripts[key] });
       quiet.push({ key, ...result });
       console.log(`c1 ${pair} shadow-${key.padEnd(3)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`);
+    }
+  }
+  const paired = {};
+  if (pinned) {
+    const halfLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
+    const [first, second] = routers.map((router) => router.value.href);
+    for (const key of PAIRED_RATES) {
+      await runWrk({ ...halfLoad, durationS: 2, url: second, script: scripts[key] }); // warm the second process too
+      paired[key] = [];
+      for (let round = 0; round < Number(args["paired-rounds"]); round++) {
+        // Swap which process mirrors, so a difference between the two processes cancels out.
+        const [mirroring, plain] = round % 2 === 0 ? [first, second] : [second, first];
+        const [result] = await runPaired({ url: mirroring, script: scripts[key] }, { url: plain, script: scripts.off }, halfLoad, 1);
+        paired[key].push(result.ratio);
+        console.log(`paired ${key.padEnd(4)} round ${round}  mirroring ${result.aRps.toFixed(0).padStart(5)} req/s  off ${result.bRps.toFixed(0).padStart(5)} req/s  ratio ${result.ratio.toFixed(3)}`);
+      }
     }
   }
   const of = (key, field, from = runs) => from.filter((run) => run.key === key).map((run) => run[field]);
@@ -115,11 +146,21 @@ async function main() {
     perPairRatio: spread(pairs, 3), runs: Number(args.runs), concurrency: load.connections, durationS: load.durationS,
     shadowOnP50MsC1: median(of("on", "p50Ms", quiet)), shadowOffP50MsC1: median(of("off", "p50Ms", quiet)),
     shadowOnP99MsC1: median(of("on", "p99Ms", quiet)), shadowOffP99MsC1: median(of("off", "p99Ms", quiet)),
+    // Paired rounds per sample rate (null when not pinned): served throughput with / without mirroring.
+    pinned,
+    pairedRatioBySampleRate: pinned
+      ? Object.fromEntries(PAIRED_RATES.map((key) => [FLAGS.find(([k]) => k === key)[1], spread(paired[key], 3)]))
+      : null,
   };
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/shadow.json", JSON.stringify(result, null, 2) + "\n");
   console.log(JSON.stringify(result));
   console.log(`served throughput with shadow / without: ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+  if (pinned) {
+    for (const [rate, figures] of Object.entries(result.pairedRatioBySampleRate)) {
+      console.log(`paired, sampleRate ${rate} %: ${figures.median} ${JSON.stringify(figures)} (target ≥ ${TARGET_RATIO}): ${figures.median >= TARGET_RATIO ? "meets" : "MISSES"}`);
+    }
+  }
   console.log(`served p50 at one connection: ${result.shadowOnP50MsC1} ms with shadow vs ${result.shadowOffP50MsC1} ms without`);
 }
 

@@ -1,0 +1,60 @@
+// Paired load: two Workers (separate workerd processes) pinned to the same
+// CPU core and loaded by wrk at the same time, with wrk, the origins and this
+// Node process on the other core. The kernel splits the shared core fairly
+// between the two processes, so when both are CPU-bound their throughput
+// ratio is the inverse of their CPU cost per request, and whatever else the
+// (shared, noisy) machine does at that moment hits both sides alike. Per-round
+// ratios vary a few percent here, against 10–30 % for runs taken one after
+// the other. Contract: pinning is best effort (`canPin()` says whether it
+// applies); nothing is left running; load is bounded by rounds × duration.
+import { execFileSync, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { runWrk } from "./wrk.mjs";
+
+export const LOAD_CORE = 0;
+export const WORKER_CORE = 1;
+
+/** taskset present and at least two cores. */
+export function canPin() {
+  return availableParallelism() >= 2 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).error === undefined;
+}
+
+/** Pins every thread of `pid` to `core`. */
+export function pin(pid, core) {
+  execFileSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" });
+}
+
+function childPids() {
+  const found = spawnSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" });
+  return new Set(found.stdout.split(/\s+/).filter(Boolean).map(Number));
+}
+
+/**
+ * Runs `start()` (which launches one Miniflare) and returns its result plus
+ * the pid of the workerd process it spawned, found as the new child process.
+ */
+export async function startTracked(start) {
+  const before = childPids();
+  const value = await start();
+  const spawned = [...childPids()].filter((pid) => !before.has(pid));
+  if (spawned.length !== 1) throw new Error(`expected one new workerd process, found ${spawned.length}`);
+  return { value, pid: spawned[0] };
+}
+
+/**
+ * `rounds` paired runs of `a` against `b` ({ url, script }); each round
+ * loads both at once for `load.durationS`. Returns every round's figures.
+ */
+export async function runPaired(a, b, load, rounds, onRound = () => {}) {
+  const results = [];
+  for (let round = 0; round < rounds; round++) {
+    const [left, right] = await Promise.all([runWrk({ ...load, ...a }), runWrk({ ...load, ...b })]);
+    for (const [name, run] of [["a", left], ["b", right]]) {
+      if (run.non2xx > 0 || run.socketErrors > 0) throw new Error(`paired ${name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
+    }
+    const entry = { round, aRps: left.rps, bRps: right.rps, ratio: left.rps / right.rps, aP50Ms: left.p50Ms, bP50Ms: right.p50Ms };
+    results.push(entry);
+    onRound(entry);
+  }
+  return results;
+}
