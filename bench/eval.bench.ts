@@ -14,7 +14,7 @@ import type { FlagSnapshot } from "../src/core/types";
 const SIZES = [10, 1_000, 100_000];
 const CONTEXTS = 4096;
 const ROUNDS = 3;
-const RUN_MS = 300;
+const RUN_MS = 250;
 
 interface Row { engine: string; overrides: number; nsPerEval: number }
 interface Person { id: string; plan: string; country: string }

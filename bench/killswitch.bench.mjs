@@ -21,7 +21,7 @@ import { median } from "./lib/stats.mjs";
 
 const { values: args } = parseArgs({
   options: {
-    trials: { type: "string", default: "6" },
+    trials: { type: "string", default: "5" },
     "probe-seconds": { type: "string", default: "5" },
     smoke: { type: "boolean", default: false },
   },

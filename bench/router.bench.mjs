@@ -177,7 +177,7 @@ async function main() {
     }
   }
   // Both at once on the shared worker core: the ratio of CPU cost per request.
-  const halfLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 5 };
+  const halfLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
   const paired = pinned
     ? await runPaired({ url: targets.router, script }, { url: targets.bare, script }, halfLoad, Number(args["paired-rounds"]),
       (round) => console.log(`paired ${round.round} router ${round.aRps.toFixed(0).padStart(5)} req/s  bare ${round.bRps.toFixed(0).padStart(5)} req/s  ratio ${round.ratio.toFixed(3)}`))
@@ -185,7 +185,7 @@ async function main() {
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
   // the router adds, which is what the 0.5 ms budget is about.
-  const single = { threads: 1, connections: 1, durationS: 3 };
+  const single = { threads: 1, connections: 1, durationS: 2 };
   const quiet = [];
   for (let pair = 0; pair < Number(args["latency-runs"]); pair++) {
     for (const target of ["router", "bare"]) {
