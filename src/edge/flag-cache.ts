@@ -27,8 +27,11 @@ interface SnapshotSlot {
 export class FlagCache {
   private matcher: RouteMatcher<FlagIndexEntry> | null = null;
   private probedAtMs = -Infinity;
-  private probing: Promise<void> | null = null;
+  private probing: { generation: number; done: Promise<void> } | null = null;
   private invalidated = false;
+  /** Bumped by invalidate(): a probe started before a local change must not answer for after it. */
+  private generation = 0;
+  private appliedGeneration = -1;
   private readonly slots = new Map<string, SnapshotSlot>();
 
   constructor(
@@ -61,24 +64,35 @@ export class FlagCache {
   invalidate(): void {
     this.probedAtMs = -Infinity;
     this.invalidated = true;
+    this.generation++;
   }
 
+  /** Concurrent callers share one read, unless it started before the latest invalidate(). */
   private refreshIndex(): Promise<void> {
-    this.probing ??= this.store
-      .loadIndex()
-      .then((entries) => {
-        this.matcher = buildRouteMatcher(entries.map((entry) => ({ route: entry.route, target: entry })));
-        this.probedAtMs = this.clock.now();
-        this.invalidated = false;
-      })
-      .catch(() => {
-        // Keep the last good index; retry at the next interval, not per request.
-        this.probedAtMs = this.clock.now();
-      })
-      .finally(() => {
-        this.probing = null;
-      });
-    return this.probing;
+    if (this.probing?.generation === this.generation) return this.probing.done;
+    const generation = this.generation;
+    const probe = {
+      generation,
+      done: this.store
+        .loadIndex()
+        .then((entries) => {
+          // An older read finishing late must not overwrite a newer one.
+          if (generation < this.appliedGeneration) return;
+          this.matcher = buildRouteMatcher(entries.map((entry) => ({ route: entry.route, target: entry })));
+          this.appliedGeneration = generation;
+          this.probedAtMs = this.clock.now();
+          if (generation === this.generation) this.invalidated = false;
+        })
+        .catch(() => {
+          // Keep the last good index; retry at the next interval, not per request.
+          this.probedAtMs = this.clock.now();
+        })
+        .finally(() => {
+          if (this.probing === probe) this.probing = null;
+        }),
+    };
+    this.probing = probe;
+    return probe.done;
   }
 
   /** The compiled snapshot for an index entry: fresh, else last good, else an error. */

@@ -129,6 +129,32 @@ describe("FlagCache", () => {
     expect(handed).toHaveLength(0);
   });
 
+  it("after invalidate(), does not answer from a read that started before it, even if that read ends last", async () => {
+    const { clock, state, store } = (() => {
+      const built = fakeStore();
+      return { clock: { t: 0, now() { return this.t; } }, ...built };
+    })();
+    const pending: { resolve: (entries: FlagIndexEntry[]) => void; entries: FlagIndexEntry[] }[] = [];
+    const slowStore: SnapshotStore = {
+      ...store,
+      loadIndex: () => new Promise((resolve) => {
+        state.indexReads++;
+        pending.push({ resolve, entries: state.index as FlagIndexEntry[] });
+      }),
+    };
+    const cache = new FlagCache(slowStore, clock, { probeIntervalMs: 5000 });
+    const first = cache.match("POST", "h", "/fx"); // cold: read #1 (sees version 1) is in flight
+    state.index = [entry(2, true)];
+    cache.invalidate(); // a local admin change lands while read #1 is still out
+    const afterChange = cache.match("POST", "h", "/fx");
+    expect(state.indexReads).toBe(2); // a fresh read, not a share of the stale one
+    pending[1]!.resolve(pending[1]!.entries);
+    expect(await afterChange).toMatchObject({ version: 2, killSwitch: true });
+    pending[0]!.resolve(pending[0]!.entries); // the stale read ends last…
+    await first;
+    expect(await cache.match("POST", "h", "/fx")).toMatchObject({ version: 2, killSwitch: true }); // …and is ignored
+  });
+
   it("shares one index read among concurrent requests", async () => {
     const { state, cache } = setup();
     await Promise.all(Array.from({ length: 10 }, () => cache.match("POST", "h", "/fx")));
