@@ -16,7 +16,8 @@ const OWN_PREFIX = "/_switchyard/";
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const services = servicesFor(env);
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const path = url.pathname;
     if (path === `${OWN_PREFIX}healthz`) {
       return Response.json({ ok: true, outcomes: services.outcomes.counters });
     }
@@ -32,7 +33,7 @@ export default {
       random: Math.random,
       secureCookies: env.DEV_MODE !== "1",
       waitUntil: (promise) => ctx.waitUntil(promise),
-    });
+    }, url);
   },
 
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -61,19 +61,22 @@ async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: R
   }
 }
 
-/** Routes a request that matched a flag; `null` entry means no route. */
-export async function routeRequest(request: Request, deps: RouterDeps): Promise<Response> {
-  const url = new URL(request.url);
+/**
+ * Routes a request that matched a flag; `null` entry means no route. `url`
+ * is the request's URL, already parsed by the dispatcher (parsed once).
+ */
+export async function routeRequest(request: Request, deps: RouterDeps, url: URL = new URL(request.url)): Promise<Response> {
   const incomingId = request.headers.get("x-request-id");
-  let requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : deps.newId();
+  const providedId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : null;
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
-  if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", requestId);
-  if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, requestId);
+  if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
+  if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());
 
   const { evaluation, flag, context } = await decide(request, url, entry, deps);
-  if (deps.mintRequestId && requestId !== incomingId) {
-    requestId = await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() });
-  }
+  // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
+  const requestId = providedId ?? (deps.mintRequestId
+    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
+    : deps.newId());
   const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
   const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
   const failover = evaluation.variant === "green" && flag?.snapshot.failover === true;
