@@ -4,11 +4,12 @@
 // at the same concurrency in alternating runs (router, bare, router, …).
 // Writes bench/results/router.json (medians) and router-runs.json (every
 // run). Never uses `wrangler dev` (its proxy costs ~95 %, TOOLCHAIN.md).
-// Where `taskset` and two cores exist, both Workers' workerd processes run
+// Where `taskset` and two cores exist, the Workers' workerd processes run
 // on one core and wrk, the origins and this process on the other; after the
-// alternating runs, paired rounds load both Workers at once on that shared
-// core (lib/paired.mjs), which measures the CPU-cost ratio far more
-// precisely than runs taken one after the other on this noisy machine.
+// alternating runs, paired rounds load router, bare and a third "floor"
+// Worker (SPEC's per-request work without flag logic, see FLOOR_SCRIPT) at
+// once on that shared core (lib/paired.mjs), which measures CPU-cost ratios
+// far more precisely than runs taken one after the other on this machine.
 //
 //   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N]
 //   node bench/router.bench.mjs --bundle /path/to/index.js   # bench a prebuilt bundle
@@ -25,7 +26,7 @@ import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
-import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
+import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const ROUTE_PATH = "/bench/predict";
@@ -108,6 +109,54 @@ async function startBare(originPort) {
   return mf.ready;
 }
 
+// The floor: only the work SPEC requires of every routed request, with no
+// flag lookup or evaluation — header hygiene as src/edge/forward.ts does it,
+// a request id, the per-flag timeout to response headers (uncleared timer),
+// one outcome point of the real layout, and the routing headers. No router
+// can cost less than this; its distance from bare bounds what the router's
+// own logic may cost if router / bare is to reach the target.
+const FLOOR_SCRIPT = `const DROPPED = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+  "transfer-encoding", "upgrade", "host", "x-model-variant", "x-flag-reason", "x-flag-rule"];
+const credential = (value) => value !== null && value.replace(/^Bearer\\s+/i, "").startsWith("syk_");
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const requestId = crypto.randomUUID();
+    const headers = new Headers(request.headers);
+    const listed = request.headers.get("connection");
+    if (listed) for (const name of listed.split(",")) headers.delete(name.trim());
+    for (const name of DROPPED) headers.delete(name);
+    if (credential(request.headers.get("authorization"))) headers.delete("authorization");
+    if (credential(request.headers.get("x-api-key"))) headers.delete("x-api-key");
+    request.headers.get("cookie");
+    headers.set("x-request-id", requestId);
+    const started = Date.now();
+    const exchange = fetch(env.ORIGIN + url.pathname + url.search, { method: request.method, headers, body: request.body, redirect: "manual" });
+    const response = await Promise.race([exchange, new Promise((resolve) => setTimeout(resolve, 2000, null))]);
+    if (response === null) return new Response("timeout", { status: 504 });
+    env.OUTCOMES.writeDataPoint({
+      indexes: ["bench-model"],
+      blobs: ["blue", "SPLIT", "", "serve:25", "bench-r1", "2xx", "local", requestId, "provided", "served", ""],
+      doubles: [Date.now() - started, response.status, 0, 0, -1, -1, 0, -1, -1, -1],
+    });
+    const routed = new Response(response.body, response);
+    routed.headers.set("x-model-variant", "blue");
+    routed.headers.set("x-flag-reason", "SPLIT");
+    routed.headers.set("x-request-id", requestId);
+    return routed;
+  },
+};`;
+
+async function startFloor(originPort) {
+  const mf = new Miniflare({
+    ...COMPATIBILITY, modules: true, script: FLOOR_SCRIPT, host: "127.0.0.1", port: 0, cf: false,
+    bindings: { ORIGIN: `http://127.0.0.1:${originPort}` },
+    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+  });
+  cleanups.push(() => mf.dispose());
+  return mf.ready;
+}
+
 /** Node-side requests (no wrk): used for --smoke and to check routing before loading. */
 async function probe(base, count) {
   const variants = { blue: 0, green: 0, none: 0 };
@@ -149,12 +198,14 @@ async function main() {
   if (pinned) pin(process.pid, LOAD_CORE);
   const router = await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port }));
   const bare = await startTracked(() => startBare(blue.port));
-  if (pinned) for (const { pid } of [router, bare]) pin(pid, WORKER_CORE);
-  const [routerUrl, bareUrl] = [router.value, bare.value];
+  const floor = await startTracked(() => startFloor(blue.port));
+  if (pinned) for (const { pid } of [router, bare, floor]) pin(pid, WORKER_CORE);
+  const [routerUrl, bareUrl, floorUrl] = [router.value, bare.value, floor.value];
 
   const count = args.smoke ? 200 : 50;
   assertRouting("router", await probe(routerUrl, count), true);
   assertRouting("bare", await probe(bareUrl, count), false);
+  assertRouting("floor", await probe(floorUrl, count), false);
   if (args.smoke) return;
 
   if (!hasWrk()) {
@@ -163,7 +214,7 @@ async function main() {
   }
   const load = { threads: Number(args.threads), connections: Number(args.connections), durationS: Number(args.duration) };
   const script = writeLuaScript(work, { path: ROUTE_PATH });
-  const targets = { router: routerUrl.href, bare: bareUrl.href };
+  const targets = { router: routerUrl.href, bare: bareUrl.href, floor: floorUrl.href };
   // Warm both isolates (JIT, upstream connection pools, first index/snapshot load); discarded.
   for (const url of Object.values(targets)) await runWrk({ ...load, durationS: 2, url, script });
 
@@ -176,11 +227,12 @@ async function main() {
       console.log(`pair ${pair} ${target.padEnd(6)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`);
     }
   }
-  // Both at once on the shared worker core: the ratio of CPU cost per request.
-  const halfLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
+  // All three at once on the shared worker core: ratios of CPU cost per request.
+  const thirdLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
   const paired = pinned
-    ? await runPaired({ url: targets.router, script }, { url: targets.bare, script }, halfLoad, Number(args["paired-rounds"]),
-      (round) => console.log(`paired ${round.round} router ${round.aRps.toFixed(0).padStart(5)} req/s  bare ${round.bRps.toFixed(0).padStart(5)} req/s  ratio ${round.ratio.toFixed(3)}`))
+    ? await runTogether(["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })), thirdLoad, Number(args["paired-rounds"]),
+      ({ round, rps }) => console.log(`paired ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)}  bare ${rps.bare.toFixed(0).padStart(5)} req/s`
+        + `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}`))
     : [];
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
@@ -220,7 +272,10 @@ function report(runs, quiet, load, paired, pinned) {
     durationS: load.durationS,
     // Additive: paired rounds (both Workers loaded at once on one pinned core); null when not pinned.
     pinned,
-    pairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.ratio)), 3) : null,
+    pairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.bare)), 3) : null,
+    // Additive: the floor Worker (SPEC's per-request work, no flag logic) in the same rounds.
+    floorPairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.floor / p.rps.bare)), 3) : null,
+    routerVsFloorPairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.floor)), 3) : null,
     pairedRounds: paired.length,
   };
   result.ratio = round(result.routerRps / result.bareRps, 3);
@@ -238,7 +293,8 @@ function report(runs, quiet, load, paired, pinned) {
   console.log(`per-pair ratio ${JSON.stringify(spread(pairs.map((p) => p.ratio), 3))}, added p99 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP99Ms)))}, added p50 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP50Ms)))}`);
   console.log(`throughput ratio, alternating runs ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`);
   if (result.pairedRatio !== null) {
-    console.log(`throughput ratio, paired rounds ${result.pairedRatio} ${JSON.stringify(spread(paired.map((p) => p.ratio), 3))} (target ≥ ${TARGET_RATIO}): ${result.pairedRatio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+    console.log(`throughput ratio, paired rounds ${result.pairedRatio} ${JSON.stringify(spread(paired.map((p) => p.rps.router / p.rps.bare), 3))} (target ≥ ${TARGET_RATIO}): ${result.pairedRatio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+    console.log(`floor (SPEC's per-request work, no flag logic) / bare ${result.floorPairedRatio} ${JSON.stringify(spread(paired.map((p) => p.rps.floor / p.rps.bare), 3))}; router / floor ${result.routerVsFloorPairedRatio}`);
   }
   // When the bare Worker's own p99 is 10× its p50, scheduler stalls from other
   // load on the machine dominate the tail and a difference of tails means nothing.

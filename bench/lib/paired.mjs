@@ -1,5 +1,5 @@
-// Paired load: two Workers (separate workerd processes) pinned to the same
-// CPU core and loaded by wrk at the same time, with wrk, the origins and this
+// Paired load: two (or more) Workers (separate workerd processes) pinned to
+// the same CPU core and loaded by wrk at the same time, with wrk, the origins and this
 // Node process on the other core. The kernel splits the shared core fairly
 // between the two processes, so when both are CPU-bound their throughput
 // ratio is the inverse of their CPU cost per request, and whatever else the
@@ -42,19 +42,35 @@ export async function startTracked(start) {
 }
 
 /**
- * `rounds` paired runs of `a` against `b` ({ url, script }); each round
- * loads both at once for `load.durationS`. Returns every round's figures.
+ * `rounds` runs that load every target ({ name, url, script }) at once for
+ * `load.durationS`: with N CPU-bound Workers on one core, each gets 1/N of
+ * it, and any two throughputs still compare their CPU cost per request.
+ * Returns every round's { round, rps: {name: …}, p50Ms: {name: …} }.
  */
-export async function runPaired(a, b, load, rounds, onRound = () => {}) {
+export async function runTogether(targets, load, rounds, onRound = () => {}) {
   const results = [];
   for (let round = 0; round < rounds; round++) {
-    const [left, right] = await Promise.all([runWrk({ ...load, ...a }), runWrk({ ...load, ...b })]);
-    for (const [name, run] of [["a", left], ["b", right]]) {
-      if (run.non2xx > 0 || run.socketErrors > 0) throw new Error(`paired ${name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
-    }
-    const entry = { round, aRps: left.rps, bRps: right.rps, ratio: left.rps / right.rps, aP50Ms: left.p50Ms, bP50Ms: right.p50Ms };
+    const runs = await Promise.all(targets.map((target) => runWrk({ ...load, url: target.url, script: target.script })));
+    runs.forEach((run, i) => {
+      if (run.non2xx > 0 || run.socketErrors > 0) throw new Error(`together ${targets[i].name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
+    });
+    const entry = {
+      round,
+      rps: Object.fromEntries(targets.map((target, i) => [target.name, runs[i].rps])),
+      p50Ms: Object.fromEntries(targets.map((target, i) => [target.name, runs[i].p50Ms])),
+    };
     results.push(entry);
     onRound(entry);
   }
   return results;
+}
+
+/**
+ * `rounds` paired runs of `a` against `b` ({ url, script }); each round
+ * loads both at once for `load.durationS`. Returns every round's figures.
+ */
+export async function runPaired(a, b, load, rounds, onRound = () => {}) {
+  const asPair = ({ round, rps, p50Ms }) => ({ round, aRps: rps.a, bRps: rps.b, ratio: rps.a / rps.b, aP50Ms: p50Ms.a, bP50Ms: p50Ms.b });
+  const together = await runTogether([{ name: "a", ...a }, { name: "b", ...b }], load, rounds, (entry) => onRound(asPair(entry)));
+  return together.map(asPair);
 }
