@@ -6,7 +6,7 @@
 // Each trial flips the kill switch at a random phase of B's version probe,
 // then polls B with distinct users until all are blue.
 //
-//   node bench/killswitch.bench.mjs [--trials N] [--probe-seconds S] [--smoke]
+//   node bench/killswitch.bench.mjs [--trials N] [--probe-seconds S] [--bundle path] [--smoke]
 //
 // Contract: bounded by trials × (probe interval + 1 s); everything started is
 // stopped on exit; all traffic stays on 127.0.0.1.
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     trials: { type: "string", default: "5" },
     "probe-seconds": { type: "string", default: "5" },
     smoke: { type: "boolean", default: false },
+    // A prebuilt router bundle (npm run bench builds one for every benchmark).
+    bundle: { type: "string" },
   },
 });
 const TOKEN = "syk_bench_killswitch_token_000000000000";
@@ -82,7 +84,7 @@ async function main() {
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
   const [blue, green] = [await startOrigin("blue"), await startOrigin("green")];
   cleanups.push(blue.close, green.close);
-  const scriptPath = buildBundle(work);
+  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
   const mf = new Miniflare({ workers: [routerWorker("a", scriptPath), routerWorker("b", scriptPath)] });
   cleanups.push(() => mf.dispose());
   await mf.ready;

@@ -10,7 +10,7 @@ import path from "node:path";
 import { buildBundle } from "./lib/harness.mjs";
 
 const BENCHES = ["eval", "snapshot", "killswitch", "shadow", "router", "tick"];
-const TAKES_BUNDLE = new Set(["shadow", "router", "tick"]);
+const TAKES_BUNDLE = new Set(["killswitch", "shadow", "router", "tick"]);
 const timings = [];
 const started = performance.now();
 const work = mkdtempSync(path.join(tmpdir(), "switchyard-bench-all-"));

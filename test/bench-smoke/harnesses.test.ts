@@ -1,0 +1,81 @@
+// Smoke runs of every benchmark harness (issue 7: "so they cannot rot"), in
+// Node rather than workerd because the harnesses start Miniflare, origins
+// and child processes. Each runs its own `--smoke` mode: tiny sizes, no wrk,
+// no results written; the harness asserts its own behaviour (routing split,
+// mirroring, kill propagation, tick decisions) and exits non-zero on failure.
+// One deploy bundle is built for all of them, as `npm run bench` does.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error -- plain .mjs helper shared with the benchmarks (no type declarations)
+import { buildBundle } from "../../bench/lib/harness.mjs";
+
+const MINUTE = 60_000;
+let work = "";
+let bundle = "";
+
+interface Finished { code: number | null; output: string }
+
+/** Runs one harness with a hard time bound; never leaves the child running. */
+function run(args: string[], timeoutMs: number): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+function expectSuccess(result: Finished): void {
+  // The whole output on failure: it is the harness's own diagnosis.
+  expect(result.code, result.output).toBe(0);
+}
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), "switchyard-bench-smoke-"));
+  bundle = buildBundle(work) as string;
+  expect(statSync(bundle).size).toBeGreaterThan(0);
+}, 2 * MINUTE);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("benchmark harnesses (smoke)", () => {
+  it("bench:eval answers for every engine at every size", async () => {
+    const result = await run(["--expose-gc", "--import", "tsx", "bench/eval.bench.ts", "--smoke"], 2 * MINUTE);
+    expectSuccess(result);
+    for (const engine of ["switchyard", "flagd-core", "growthbook"]) expect(result.output).toMatch(new RegExp(`${engine}\\s+overrides=\\s*2000\\s+[\\d.]+ ns/eval`));
+  }, 2 * MINUTE);
+
+  it("bench:router routes the split and the bare and floor Workers pass through", async () => {
+    const result = await run(["bench/router.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+    expectSuccess(result);
+    expect(result.output).toMatch(/^router: 200 requests ok/m);
+    expect(result.output).toMatch(/^bare: 200 requests ok/m);
+    expect(result.output).toMatch(/^floor: 200 requests ok/m);
+  }, 2 * MINUTE);
+
+  it("bench:shadow mirrors only the flag in shadow mode", async () => {
+    const result = await run(["bench/shadow.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+    expectSuccess(result);
+    expect(result.output).toMatch(/^smoke: 200 served by blue, \d+ mirrored to green/m);
+  }, 2 * MINUTE);
+
+  it("bench:killswitch sees instance B serve blue after a flip through A", async () => {
+    const result = await run(["bench/killswitch.bench.mjs", "--smoke", "--probe-seconds", "2", "--bundle", bundle], 2 * MINUTE);
+    expectSuccess(result);
+    expect(result.output).toMatch(/honoured by instance B within \d+ ms/);
+  }, 2 * MINUTE);
+
+  it("bench:tick decides every seeded rollout", async () => {
+    const result = await run(["bench/tick.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+    expectSuccess(result);
+    expect(result.output).toMatch(/decisions 3\b/);
+  }, 2 * MINUTE);
+});
