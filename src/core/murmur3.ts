@@ -86,21 +86,42 @@ export function prefixedMurmur3(prefix: string, seed = 0): (suffix: string) => n
   const pendingCount = prefixBytes.length - blockEnd;
   let pendingBlock = 0;
   for (let i = 0; i < pendingCount; i++) pendingBlock |= prefixBytes[blockEnd + i]! << (i * 8);
+  // Suffix chars that complete the prefix's partial block; after them the
+  // suffix is block-aligned and hashed four chars at a time, as murmur3() does.
+  const fill = (4 - pendingCount) & 3;
+  const prefixLength = prefixBytes.length;
   return (suffix) => {
+    const length = suffix.length;
     let h = prefixHash;
-    let block = pendingBlock;
-    let count = pendingCount;
-    for (let i = 0; i < suffix.length; i++) {
+    let i = 0;
+    if (pendingCount > 0) {
+      let block = pendingBlock;
+      const head = length < fill ? length : fill;
+      for (; i < head; i++) {
+        const c = suffix.charCodeAt(i);
+        if (c >= 0x80) return murmur3Utf8(prefix + suffix, seed);
+        block |= c << ((pendingCount + i) << 3);
+      }
+      // A suffix too short to complete the block leaves it as the tail.
+      if (head < fill) return finalize(h ^ mixK(block), prefixLength + length);
+      h = mixH(h, block);
+    }
+    const blockEnd = i + ((length - i) & ~3);
+    for (; i < blockEnd; i += 4) {
+      const c0 = suffix.charCodeAt(i);
+      const c1 = suffix.charCodeAt(i + 1);
+      const c2 = suffix.charCodeAt(i + 2);
+      const c3 = suffix.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) return murmur3Utf8(prefix + suffix, seed);
+      h = mixH(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    }
+    let tail = 0;
+    for (let shift = 0; i < length; i++, shift += 8) {
       const c = suffix.charCodeAt(i);
       if (c >= 0x80) return murmur3Utf8(prefix + suffix, seed);
-      block |= c << (count << 3);
-      if (++count === 4) {
-        h = mixH(h, block);
-        block = 0;
-        count = 0;
-      }
+      tail |= c << shift;
     }
-    if (count > 0) h ^= mixK(block);
-    return finalize(h, prefixBytes.length + suffix.length);
+    if (blockEnd < length) h ^= mixK(tail);
+    return finalize(h, prefixLength + length);
   };
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BUCKET_COUNT, bucketFromHash, bucketOf, isGreen, percentToBuckets, rolloutSalt, saltedUnitHasher } from "../../src/core/bucket";
-import { murmur3 } from "../../src/core/murmur3";
+import { murmur3, prefixedMurmur3 } from "../../src/core/murmur3";
 import golden from "../fixtures/murmur3-golden.json";
 
 describe("murmur3 golden vectors (hashVersion 1)", () => {
@@ -91,6 +91,12 @@ describe("murmur3 implementations agree with a byte-wise reference", () => {
   const anyText = fc.string({ maxLength: 24, unit: fc.oneof(fc.constant("a"), fc.constant("é"), fc.constant("😀"), fc.constant("\ud800"), fc.string({ minLength: 1, maxLength: 1, unit: "binary" })) });
   it("murmur3 (ASCII fast path and UTF-8 path)", () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 40 }), anyText), (text) => murmur3(text) === referenceMurmur3(text)), { numRuns: 3000 });
+  });
+
+  it("the prefix hasher equals the reference over prefix + suffix at every block alignment", () => {
+    // Prefixes of 0–9 chars cover every partial-block length; short suffixes hit the path where the block is never completed.
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 9 }), anyText), fc.oneof(fc.string({ maxLength: 3 }), fc.string({ maxLength: 24 }), anyText), (prefix, suffix) =>
+      prefixedMurmur3(prefix)(suffix) === referenceMurmur3(prefix + suffix)), { numRuns: 5000 });
   });
 
   it("the pre-hashed salt bucketer equals bucketOf for every salt and unit", () => {
