@@ -32,3 +32,37 @@ describe("embedded metrics reader", () => {
     }
   });
 });
+
+/** Nearest rank, written independently of the SQL: the value at rank ceil(q·n), 1-based, of the sorted list. */
+function nearestRank(latencies: number[], q: number): number {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(sorted.length * q)) - 1]!;
+}
+
+describe("embedded reader quantiles", () => {
+  it("are nearest-rank p50/p95/p99 per group, for small groups, ties and several windows at once", async () => {
+    // Each case is one group; sizes around the ranks' boundaries (1, 2, 19–21, 100, 101) and heavy ties.
+    const cases: { flagKey: string; variant: "blue" | "green"; latencies: number[] }[] = [
+      { flagKey: "q1", variant: "blue", latencies: [42] },
+      { flagKey: "q1", variant: "green", latencies: [7, 3] },
+      { flagKey: "q2", variant: "blue", latencies: Array.from({ length: 19 }, (_, i) => (i * 37) % 23) },
+      { flagKey: "q2", variant: "green", latencies: Array.from({ length: 20 }, (_, i) => 20 - i) },
+      { flagKey: "q3", variant: "blue", latencies: Array.from({ length: 21 }, (_, i) => i % 3) },
+      { flagKey: "q3", variant: "green", latencies: Array.from({ length: 100 }, (_, i) => (i * 7919) % 101) },
+      { flagKey: "q4", variant: "green", latencies: Array.from({ length: 101 }, (_, i) => (i % 10) * 1.5) },
+    ];
+    let n = 0;
+    await createEmbeddedOutcomeStore(env.DB).insertBatch(cases.flatMap(({ flagKey, variant, latencies }) =>
+      latencies.map((latencyMs) => ({ ...base, requestId: `q${n++}`, flagKey, variant, latencyMs }))));
+    const reader = createEmbeddedReader(env.DB);
+    // Concurrent reads are coalesced into one statement over several windows.
+    const flagKeys = ["q1", "q2", "q3", "q4"];
+    const windows = await Promise.all(flagKeys.map((flagKey) => reader.readWindow({ flagKey, rolloutId: "emb-r", stage: "serve:25", fromMs: 0, toMs: 10_000 })));
+    for (const { flagKey, variant, latencies } of cases) {
+      const group = windows[flagKeys.indexOf(flagKey)]!.find((g) => g.variant === variant)!;
+      expect(group.metrics.requests).toBe(latencies.length);
+      expect([group.metrics.p50Ms, group.metrics.p95Ms, group.metrics.p99Ms], `${flagKey}/${variant}`)
+        .toEqual([nearestRank(latencies, 0.5), nearestRank(latencies, 0.95), nearestRank(latencies, 0.99)]);
+    }
+  });
+});
