@@ -7,7 +7,7 @@
 // Where `taskset` and two cores exist, the Workers' workerd processes run
 // on one core and wrk, the origins and this process on the other; after the
 // alternating runs, paired rounds load router, bare and a third "floor"
-// Worker (SPEC's per-request work without flag logic, see FLOOR_SCRIPT) at
+// Worker (SPEC's per-request work without flag logic, lib/floor-worker.mjs) at
 // once on that shared core (lib/paired.mjs), which measures CPU-cost ratios
 // far more precisely than runs taken one after the other on this machine.
 //
@@ -25,6 +25,7 @@ import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
+import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
@@ -109,44 +110,6 @@ async function startBare(originPort) {
   return mf.ready;
 }
 
-// The floor: only the work SPEC requires of every routed request, with no
-// flag lookup or evaluation — header hygiene as src/edge/forward.ts does it,
-// a request id, the per-flag timeout to response headers (uncleared timer),
-// one outcome point of the real layout, and the routing headers. No router
-// can cost less than this; its distance from bare bounds what the router's
-// own logic may cost if router / bare is to reach the target.
-const FLOOR_SCRIPT = `const DROPPED = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-  "transfer-encoding", "upgrade", "host", "x-model-variant", "x-flag-reason", "x-flag-rule"];
-const credential = (value) => value !== null && value.replace(/^Bearer\\s+/i, "").startsWith("syk_");
-export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    const requestId = crypto.randomUUID();
-    const headers = new Headers(request.headers);
-    const listed = request.headers.get("connection");
-    if (listed) for (const name of listed.split(",")) headers.delete(name.trim());
-    for (const name of DROPPED) headers.delete(name);
-    if (credential(request.headers.get("authorization"))) headers.delete("authorization");
-    if (credential(request.headers.get("x-api-key"))) headers.delete("x-api-key");
-    request.headers.get("cookie");
-    headers.set("x-request-id", requestId);
-    const started = Date.now();
-    const exchange = fetch(env.ORIGIN + url.pathname + url.search, { method: request.method, headers, body: request.body, redirect: "manual" });
-    const response = await Promise.race([exchange, new Promise((resolve) => setTimeout(resolve, 2000, null))]);
-    if (response === null) return new Response("timeout", { status: 504 });
-    env.OUTCOMES.writeDataPoint({
-      indexes: ["bench-model"],
-      blobs: ["blue", "SPLIT", "", "serve:25", "bench-r1", "2xx", "local", requestId, "provided", "served", ""],
-      doubles: [Date.now() - started, response.status, 0, 0, -1, -1, 0, -1, -1, -1],
-    });
-    const routed = new Response(response.body, response);
-    routed.headers.set("x-model-variant", "blue");
-    routed.headers.set("x-flag-reason", "SPLIT");
-    routed.headers.set("x-request-id", requestId);
-    return routed;
-  },
-};`;
-
 async function startFloor(originPort) {
   const mf = new Miniflare({
     ...COMPATIBILITY, modules: true, script: FLOOR_SCRIPT, host: "127.0.0.1", port: 0, cf: false,
@@ -228,9 +191,9 @@ async function main() {
     }
   }
   // All three at once on the shared worker core: ratios of CPU cost per request.
-  const thirdLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
+  const togetherLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
   const paired = pinned
-    ? await runTogether(["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })), thirdLoad, Number(args["paired-rounds"]),
+    ? await runTogether(["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })), togetherLoad, Number(args["paired-rounds"]),
       ({ round, rps }) => console.log(`paired ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)}  bare ${rps.bare.toFixed(0).padStart(5)} req/s`
         + `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}`))
     : [];
@@ -270,7 +233,7 @@ function report(runs, quiet, load, paired, pinned) {
     runs: runs.length / 2,
     concurrency: load.connections,
     durationS: load.durationS,
-    // Additive: paired rounds (both Workers loaded at once on one pinned core); null when not pinned.
+    // Additive: paired rounds (router, floor and bare loaded at once on one pinned core); null when not pinned.
     pinned,
     pairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.bare)), 3) : null,
     // Additive: the floor Worker (SPEC's per-request work, no flag logic) in the same rounds.
