@@ -47,8 +47,14 @@ export class OutcomeWriter implements OutcomeSink {
    */
   flush(): Promise<void> | null {
     if (!this.options.embedded || this.buffer.length === 0) return this.flushing;
-    this.flushing = (this.flushing ?? Promise.resolve()).then(() => this.writeBuffered());
-    return this.flushing;
+    const flushing: Promise<void> = (this.flushing ?? Promise.resolve())
+      .then(() => this.writeBuffered())
+      .finally(() => {
+        // Settled and not superseded: nothing is in flight any more.
+        if (this.flushing === flushing) this.flushing = null;
+      });
+    this.flushing = flushing;
+    return flushing;
   }
 
   private async writeBuffered(): Promise<void> {

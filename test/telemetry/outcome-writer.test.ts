@@ -1,0 +1,58 @@
+// OutcomeWriter: one AE point per outcome, embedded batches flushed through
+// ctx.waitUntil, and flush() null exactly when there is nothing to wait for
+// (the hot path skips waitUntil then).
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../src/core/outcome";
+import { OutcomeWriter, type EmbeddedSink } from "../../src/telemetry/outcome-writer";
+
+const outcome = (requestId: string): Outcome => ({
+  timestampMs: 1_000, requestId, flagKey: "w", rolloutId: null, variant: "blue", reason: "DEFAULT", ruleId: null,
+  stage: "none", status: 200, latencyMs: 5, error: false, timeout: false, shadowAgreement: null, feedbackValue: null,
+  colo: "local", unitKeyGenerated: false, failedOver: false,
+});
+
+function recordingSink(fail = false): EmbeddedSink & { batches: string[][] } {
+  const batches: string[][] = [];
+  return {
+    batches,
+    insertBatch: async (batch) => {
+      if (fail) throw new Error("d1 down");
+      batches.push(batch.map((o) => o.requestId));
+    },
+  };
+}
+
+describe("OutcomeWriter", () => {
+  it("with only Analytics Engine writes one point per outcome and has nothing to flush", () => {
+    const points: AnalyticsEngineDataPoint[] = [];
+    const writer = new OutcomeWriter({ analytics: { writeDataPoint: (point) => points.push(point!) } as AnalyticsEngineDataset, embedded: null });
+    writer.record(outcome("a"));
+    expect(points).toHaveLength(1);
+    expect(points[0]!.blobs).toContain("a");
+    expect(writer.flush()).toBeNull();
+    expect(writer.counters).toEqual({ written: 1, dropped: 0 });
+  });
+
+  it("flushes embedded batches, keeps what arrives meanwhile, and returns null once nothing is in flight", async () => {
+    const sink = recordingSink();
+    const writer = new OutcomeWriter({ analytics: undefined, embedded: sink });
+    writer.record(outcome("a"));
+    const first = writer.flush();
+    writer.record(outcome("b"));
+    const second = writer.flush();
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    await second;
+    expect(sink.batches.flat()).toEqual(["a", "b"]);
+    expect(writer.flush()).toBeNull();
+  });
+
+  it("counts a failed embedded batch as dropped and never rejects", async () => {
+    const writer = new OutcomeWriter({ analytics: undefined, embedded: recordingSink(true) });
+    writer.record(outcome("a"));
+    writer.record(outcome("b"));
+    await expect(writer.flush()).resolves.toBeUndefined();
+    expect(writer.counters.dropped).toBe(2);
+    expect(writer.flush()).toBeNull();
+  });
+});
