@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS, OPERATORS } from "../core/types";
 import { ROLLOUT_ACTIONS } from "../core/rollout-machine";
 import { SCOPES } from "./auth";
+import { ERROR_CODES } from "./errors";
 import { LIMITS } from "./limits";
 import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
 
@@ -32,7 +33,7 @@ const Route = z.strictObject({
 
 const JsonPath = z.string().min(1).max(256).regex(/^\$/, "must be a JSON path starting with $");
 const Tolerances = { absTolerance: z.number().min(0).optional(), relTolerance: z.number().min(0).optional() };
-const Comparator = z.discriminatedUnion("kind", [
+export const Comparator = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("exact") }),
   z.strictObject({ kind: z.literal("json"), ...Tolerances, ignorePaths: z.array(JsonPath).max(50).optional() }),
   z.strictObject({ kind: z.literal("label"), path: JsonPath }),
@@ -149,10 +150,8 @@ export const AuditQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-// ---------- documented responses ----------
+// ---------- the one error body (resource responses: response-schemas.ts) ----------
 
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+export const ErrorBody = z.strictObject({
+  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
 }).openapi("Error");
-export const AnyObject = z.record(z.string(), z.unknown());
-export const Page = z.object({ items: z.array(AnyObject), nextCursor: z.string().nullable() });
