@@ -11,7 +11,7 @@ import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
 import { FlagParams } from "../schemas";
-import { Series, type SeriesBucketView } from "../report-schemas";
+import { Series, type SeriesBucketView as SeriesBucket } from "../report-schemas";
 import { loadFlag } from "./flags";
 
 /** Defaults and caps in one place: 6 h in 5-minute buckets; never more than 720 buckets. */
@@ -21,8 +21,6 @@ const SeriesQuery = z.strictObject({
   hours: z.coerce.number().int().min(1).max(SERIES_DEFAULTS.maxHours).optional(),
   bucketMinutes: z.coerce.number().int().min(1).max(24 * 60).optional(),
 });
-
-export type SeriesBucket = SeriesBucketView;
 
 /** Dense per-variant arrays of `count` buckets from sparse rows (pure). */
 export function fillSeries(points: SeriesPoint[], count: number): Record<Variant, SeriesBucket[]> {
