@@ -1,11 +1,27 @@
 // Types for format.mjs (plain ESM, no build step), for the TypeScript tests.
-type Any = any; // API objects are checked at run time by the e2e shapes, not here
+// The API objects are typed from the admin API's response schemas; each
+// function names only the fields it reads, so a renamed field fails here.
+import type { AuditView, FlagView, RolloutView } from "../src/admin/response-schemas";
+import type { DecisionView } from "../src/admin/report-schemas";
+
+type FlagRow = Pick<FlagView, "key" | "route" | "killSwitch" | "version" | "updatedAt">;
+type FlagDetail = Pick<FlagView, "key" | "version" | "description" | "route" | "origins" | "unitKey" | "killSwitch" | "killReason">;
+type Plan = Pick<RolloutView, "stages" | "stageIndex">;
+type RolloutLine = Plan & Pick<RolloutView, "id" | "state">;
+type RolloutStatus = RolloutLine & Pick<RolloutView, "stageStartedAt"> & Partial<Pick<RolloutView, "stage">>;
+
 export function table<T>(rows: T[], columns: [string, (row: T) => unknown][]): string;
 export function formatDuration(ms: number): string;
 export function progressBar(done: number, total: number, width?: number): string;
-export function formatFlagList(items: Any[]): string;
-export function formatPlan(rollout: Any): string;
-export function formatFlag(flag: Any, rollout: Any): string;
-export function formatRolloutStatus(status: { flag: Any; rollout: Any; decision: Any; decisionsAvailable: boolean; nowMs: number }): string;
-export function formatAudit(items: Any[]): string;
-export function formatRolloutAction(action: string, rollout: Any): string;
+export function formatFlagList(items: FlagRow[]): string;
+export function formatPlan(rollout: Plan): string;
+export function formatFlag(flag: FlagDetail, rollout: RolloutLine | null): string;
+export function formatRolloutStatus(status: {
+  flag: Pick<FlagView, "key" | "killSwitch">;
+  rollout: RolloutStatus | null;
+  decision: Pick<DecisionView, "action" | "at" | "reason" | "applied"> | null;
+  decisionsAvailable: boolean;
+  nowMs: number;
+}): string;
+export function formatAudit(items: Pick<AuditView, "at" | "actor" | "action" | "resource" | "after">[]): string;
+export function formatRolloutAction(action: string, rollout: RolloutLine): string;

@@ -9,6 +9,7 @@ import type { AdminEnv } from "./context";
 import { ApiError, errorBody, handleError, validationHook } from "./errors";
 import { LIMITS } from "./limits";
 import { adminRoute } from "./route-def";
+import { OpenApiDocument } from "./response-schemas";
 import { flagRoutes } from "./routes/flags";
 import { segmentRoutes } from "./routes/segments";
 import { ruleOverrideRoutes } from "./routes/rules-overrides";
@@ -62,7 +63,7 @@ adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 });
 
 // Declared through adminRoute like every other route so the auth-matrix test sees it.
-const openApiRoute = adminRoute({ method: "get", path: "/openapi.json", scope: "public", tags: ["meta"], summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document" } } });
+const openApiRoute = adminRoute({ method: "get", path: "/openapi.json", scope: "public", tags: ["meta"], summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: OpenApiDocument } } } } });
 adminApp.openapi(openApiRoute, (c) =>
   c.json(adminApp.getOpenAPI31Document({
     openapi: "3.1.0",

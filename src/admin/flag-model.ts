@@ -38,8 +38,6 @@ export function flagView(row: FlagRow) {
   };
 }
 
-export type FlagView = ReturnType<typeof flagView>;
-
 function checkOrigins(origins: Partial<Record<"blue" | "green", OriginSpec>>, allowlistText: string | undefined): void {
   const allowlist = parseAllowlist(allowlistText);
   for (const [slot, origin] of Object.entries(origins)) {

@@ -11,6 +11,8 @@ export interface DeclaredRoute {
   /** hono form, under /admin/api (":key"). */
   path: string;
   scope: RouteScope;
+  /** Documented responses by status, errors included (the response test parses real answers with them). */
+  responses: RouteConfig["responses"];
 }
 
 /** Every declared route, in declaration order. */
@@ -27,13 +29,14 @@ type Spec = Omit<RouteConfig, "middleware" | "security"> & { scope: RouteScope }
 
 export function adminRoute<const S extends Spec>(spec: S) {
   const { scope, ...route } = spec;
-  ROUTE_SCOPES.push({ method: route.method, path: `/admin/api${route.path.replace(/\{(\w+)\}/g, ":$1")}`, scope });
+  const responses = { ...ERROR_RESPONSES, ...route.responses };
+  ROUTE_SCOPES.push({ method: route.method, path: `/admin/api${route.path.replace(/\{(\w+)\}/g, ":$1")}`, scope, responses });
   // The scope middleware is attached at run time; the handler's typed env
   // (AdminEnv) already declares the `actor` it sets, so the cast loses nothing.
   return createRoute({
     ...route,
     ...(scope === "public" ? { security: [] } : { security: [{ bearer: [] }], middleware: [requireScope(scope)] }),
     "x-required-scope": scope,
-    responses: { ...ERROR_RESPONSES, ...route.responses },
+    responses,
   } as RouteConfig) as unknown as Omit<S, "scope">;
 }

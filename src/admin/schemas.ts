@@ -1,4 +1,5 @@
-// Request (and documented response) schemas of the admin API. Every object
+// Request schemas of the admin API, and its one error body (success bodies:
+// response-schemas.ts, report-schemas.ts). Every object
 // is strict: an unknown field is a 400, so nothing can be mass-assigned
 // (version, killSwitch, timestamps are never writable through a body).
 // Shape checks live here (400); semantic checks that need the whole ruleset
@@ -7,6 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS, OPERATORS } from "../core/types";
 import { ROLLOUT_ACTIONS } from "../core/rollout-machine";
 import { SCOPES } from "./auth";
+import { ERROR_CODES } from "./errors";
 import { LIMITS } from "./limits";
 import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
 
@@ -32,7 +34,7 @@ const Route = z.strictObject({
 
 const JsonPath = z.string().min(1).max(256).regex(/^\$/, "must be a JSON path starting with $");
 const Tolerances = { absTolerance: z.number().min(0).optional(), relTolerance: z.number().min(0).optional() };
-const Comparator = z.discriminatedUnion("kind", [
+export const Comparator = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("exact") }),
   z.strictObject({ kind: z.literal("json"), ...Tolerances, ignorePaths: z.array(JsonPath).max(50).optional() }),
   z.strictObject({ kind: z.literal("label"), path: JsonPath }),
@@ -149,10 +151,8 @@ export const AuditQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-// ---------- documented responses ----------
+// ---------- the one error body (resource responses: response-schemas.ts) ----------
 
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+export const ErrorBody = z.strictObject({
+  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
 }).openapi("Error");
-export const AnyObject = z.record(z.string(), z.unknown());
-export const Page = z.object({ items: z.array(AnyObject), nextCursor: z.string().nullable() });

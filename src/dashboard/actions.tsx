@@ -13,6 +13,7 @@ import { FlagPage } from "./pages/flag-page";
 import { ConfirmPage } from "./pages/confirm";
 import { MessagePage } from "./pages/message";
 import type { Notice } from "./layout";
+import type { KillView } from "./types";
 
 export const STALE_MESSAGE = "This flag changed since you loaded it (another operator or the health loop acted). Nothing was done. The page now shows the current state — check it and try again.";
 
@@ -53,7 +54,7 @@ export async function handleKill(c: DashContext, on: boolean) {
     return c.html(<ConfirmPage session={c.get("session")} question={on ? `Turn the kill switch ON for "${key}"? All of its traffic goes to blue (stable).` : `Turn the kill switch OFF for "${key}"?`}
       action={`${flagHref(key)}/${on ? "kill" : "unkill"}`} fields={{ reason }} button={on ? "Yes, turn kill switch ON" : "Yes, turn kill switch OFF"} backHref={flagHref(key)} />);
   }
-  const result = await api<{ changed: boolean }>(c, on ? "POST" : "DELETE", `/flags/${encodeURIComponent(key)}/kill`, { body: { reason } });
+  const result = await api<KillView>(c, on ? "POST" : "DELETE", `/flags/${encodeURIComponent(key)}/kill`, { body: { reason } });
   if (!result.data) return respondFailure(c, key, result, "operate");
   const notice = result.data.changed ? (on ? "killed" : "unkilled") : "kill-unchanged";
   return c.redirect(`${flagHref(key)}?notice=${notice}`, 303);

@@ -8,7 +8,7 @@
 // cookies, so the cookie cannot be replayed cross-site against the API.
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ADMIN_SESSION_COOKIE, API_TOKEN_PREFIX } from "../core/credentials";
-import type { Scope } from "../admin/auth";
+import type { WhoamiView } from "./types";
 import { callApi, type DashContext, type Session } from "./context";
 
 /** Sign-in lasts a working day; then the operator pastes the token again. */
@@ -44,7 +44,7 @@ export type WhoAmI = { ok: true; session: Session } | { ok: false; status: numbe
 
 /** Asks the admin API who this token is (401 when unknown or revoked). */
 export async function identify(c: DashContext, token: string): Promise<WhoAmI> {
-  const result = await callApi<{ actor: string; scope: Scope }>(c, token, "GET", "/whoami");
+  const result = await callApi<WhoamiView>(c, token, "GET", "/whoami");
   if (result.status === 429) {
     const wait = Number((result.error?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds);
     return { ok: false, status: 429, retryAfterSeconds: Number.isFinite(wait) && wait > 0 ? wait : 60 };

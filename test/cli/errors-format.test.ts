@@ -35,7 +35,8 @@ describe("formatting", () => {
   });
 
   it("rollout status names both variants, the stage, the clock and the last decision", () => {
-    const rollout = { id: "r1", state: "active", stageIndex: 2, stageStartedAt: 0, stages: [{ mode: "shadow", percent: 0 }, { mode: "serve", percent: 5 }, { mode: "serve", percent: 25, minDurationSeconds: 600, minSamples: 1000 }] };
+    const stage = (mode: "shadow" | "serve", percent: number, minDurationSeconds = 0, minSamples = 0) => ({ mode, percent, minDurationSeconds, minSamples });
+    const rollout = { id: "r1", state: "active" as const, stageIndex: 2, stageStartedAt: 0, stages: [stage("shadow", 0), stage("serve", 5), stage("serve", 25, 600, 1000)] };
     const text = formatRolloutStatus({ flag: { key: "f", killSwitch: false }, rollout, decision: { action: "hold", at: 60_000, reason: "not enough data", applied: true }, decisionsAvailable: true, nowMs: 300_000 });
     expect(text).toContain("shadow > 5% > [25%]");
     expect(text).toContain("green 25 % / blue 75 %");

@@ -79,8 +79,8 @@ describe("series filling", () => {
 
 const stage = (percent: number) => ({ mode: percent === 0 ? "shadow" as const : "serve" as const, percent, minDurationSeconds: 60, minSamples: 10 });
 const rollout = (changes: Partial<RolloutView> = {}): RolloutView => ({
-  id: "r1", state: "active", stages: [stage(0), stage(25), stage(100)], stageIndex: 1, stageStartedAt: 5_000, holdSeconds: 600,
-  endedAt: null, stage: stage(25), version: 3, createdAt: 1_000, ...changes,
+  id: "r1", flagKey: "f", state: "active", stages: [stage(0), stage(25), stage(100)], stageIndex: 1, stageStartedAt: 5_000, holdSeconds: 600,
+  endedAt: null, stage: stage(25), salt: "s", version: 3, createdAt: 1_000, ...changes,
 });
 const audit = (id: number, action: string, at: number, after: unknown, resource = "r1"): AuditView => ({
   id, at, actor: "bootstrap", action, resource: { type: "rollout", id: resource }, flag: "f", before: null, after, requestId: "q",

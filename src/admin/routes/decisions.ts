@@ -8,7 +8,8 @@ import { decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { FlagParams, Page, PageQuery } from "../schemas";
+import { FlagParams, PageQuery } from "../schemas";
+import { DecisionPage, type DecisionView } from "../report-schemas";
 import { loadFlag } from "./flags";
 
 export const decisionRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -16,12 +17,12 @@ export const decisionRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validatio
 function decisionView(row: DecisionRow) {
   return {
     id: row.id, at: row.at, flagKey: row.flagKey, rolloutId: row.rolloutId, scope: row.scope, action: row.action, reason: row.reason,
-    stageIndex: row.stageIndex, rolloutVersion: row.rolloutVersion, applied: row.applied, blueReady: row.blueReady, figures: parseJson(row.figures),
+    stageIndex: row.stageIndex, rolloutVersion: row.rolloutVersion, applied: row.applied, blueReady: row.blueReady, figures: parseJson<DecisionView["figures"]>(row.figures),
   };
 }
 
 decisionRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}/decisions", scope: "read", tags: ["health"], summary: "Health-loop decisions (holds included), newest first", request: { params: FlagParams, query: PageQuery }, responses: { 200: { description: "a page of decisions", content: { "application/json": { schema: Page } } } } }),
+  adminRoute({ method: "get", path: "/flags/{key}/decisions", scope: "read", tags: ["health"], summary: "Health-loop decisions (holds included), newest first", request: { params: FlagParams, query: PageQuery }, responses: { 200: { description: "a page of decisions", content: { "application/json": { schema: DecisionPage } } } } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const query = c.req.valid("query");

@@ -11,7 +11,8 @@ import { readFlagSnapshot } from "../../store/snapshot-builder";
 import { etagOf, type AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams, UnitKey } from "../schemas";
+import { FlagParams, UnitKey } from "../schemas";
+import { Evaluation } from "../response-schemas";
 
 export const evaluateRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
@@ -21,7 +22,7 @@ const EvaluateQuery = z.object({ unit: UnitKey }).catchall(z.string().max(1024))
 evaluateRoutes.openapi(
   adminRoute({
     method: "get", path: "/flags/{key}/evaluate", scope: "read", tags: ["flags"], summary: "Explain the decision for one unit (reason, rule, bucket)",
-    request: { params: FlagParams, query: EvaluateQuery }, responses: { 200: { description: "the decision", content: { "application/json": { schema: AnyObject } } } },
+    request: { params: FlagParams, query: EvaluateQuery }, responses: { 200: { description: "the decision", content: { "application/json": { schema: Evaluation } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");

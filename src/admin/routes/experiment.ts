@@ -11,7 +11,8 @@ import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams } from "../schemas";
+import { FlagParams } from "../schemas";
+import { ExperimentReport } from "../report-schemas";
 
 export const experimentRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
@@ -20,7 +21,7 @@ const ExperimentQuery = z.strictObject({ stage: z.string().regex(/^serve:\d+(\.\
 experimentRoutes.openapi(
   adminRoute({
     method: "get", path: "/flags/{key}/experiment", scope: "read", tags: ["flags"], summary: "A/B report of green against blue for a serving stage",
-    request: { params: FlagParams, query: ExperimentQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: AnyObject } } } },
+    request: { params: FlagParams, query: ExperimentQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: ExperimentReport } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");

@@ -12,9 +12,10 @@ import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { applyRowToSnapshot, assertPublishable, flagChangesFrom, flagInsertFrom, flagView } from "../flag-model";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagCreate, FlagParams, FlagPatch, Page, PageQuery } from "../schemas";
+import { FlagCreate, FlagParams, FlagPatch, PageQuery } from "../schemas";
+import { Flag, FlagPage } from "../response-schemas";
 
-const json = (schema: typeof AnyObject | typeof Page, description: string) => ({ description, content: { "application/json": { schema } } });
+const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export async function loadFlag(c: AdminContext, key: string): Promise<FlagRow> {
@@ -31,7 +32,7 @@ async function assertRouteFree(c: AdminContext, method: string, path: string, ho
 export const flagRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 flagRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags", scope: "read", tags: ["flags"], summary: "List flags", request: { query: PageQuery }, responses: { 200: json(Page, "a page of flags") } }),
+  adminRoute({ method: "get", path: "/flags", scope: "read", tags: ["flags"], summary: "List flags", request: { query: PageQuery }, responses: { 200: json(FlagPage, "a page of flags") } }),
   async (c) => {
     const { limit = LIMITS.pageDefault, cursor } = c.req.valid("query");
     const rows = await listFlags(c.get("db"), limit, decodeCursor(cursor));
@@ -41,7 +42,7 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "post", path: "/flags", scope: "admin", tags: ["flags"], summary: "Create a flag", request: { body: body(FlagCreate) }, responses: { 201: json(AnyObject, "created") } }),
+  adminRoute({ method: "post", path: "/flags", scope: "admin", tags: ["flags"], summary: "Create a flag", request: { body: body(FlagCreate) }, responses: { 201: json(Flag, "created") } }),
   async (c) => {
     const input = c.req.valid("json");
     const db = c.get("db");
@@ -65,7 +66,7 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}", scope: "read", tags: ["flags"], summary: "Read a flag", request: { params: FlagParams }, responses: { 200: json(AnyObject, "the flag") } }),
+  adminRoute({ method: "get", path: "/flags/{key}", scope: "read", tags: ["flags"], summary: "Read a flag", request: { params: FlagParams }, responses: { 200: json(Flag, "the flag") } }),
   async (c) => {
     const row = await loadFlag(c, c.req.valid("param").key);
     c.header("ETag", etagOf("flag", row.version));
@@ -74,7 +75,7 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "patch", path: "/flags/{key}", scope: "admin", tags: ["flags"], summary: "Change a flag (If-Match)", request: { params: FlagParams, body: body(FlagPatch) }, responses: { 200: json(AnyObject, "the changed flag") } }),
+  adminRoute({ method: "patch", path: "/flags/{key}", scope: "admin", tags: ["flags"], summary: "Change a flag (If-Match)", request: { params: FlagParams, body: body(FlagPatch) }, responses: { 200: json(Flag, "the changed flag") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const input = c.req.valid("json");

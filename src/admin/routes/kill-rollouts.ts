@@ -17,13 +17,14 @@ import { afterCommit, auditBase, checkIfMatch, etagOf, type AdminContext, type A
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams, KillBody, RolloutStart } from "../schemas";
+import { FlagParams, KillBody, RolloutStart } from "../schemas";
+import { KillState, Rollout } from "../response-schemas";
 import { loadFlag } from "./flags";
 import { effectChanges } from "../../store/health-repo";
 import { parseHealthSettings } from "../../core/health/settings";
 import { probeReadiness } from "../../cron/readiness";
 
-const json = (description: string) => ({ description, content: { "application/json": { schema: AnyObject } } });
+const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export const killRolloutRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -63,12 +64,12 @@ async function setKill(c: AdminContext, key: string, on: boolean, reason: string
 }
 
 killRolloutRoutes.openapi(
-  adminRoute({ method: "post", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch ON: everything to blue (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json("kill switch state") } }),
+  adminRoute({ method: "post", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch ON: everything to blue (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json(KillState, "kill switch state") } }),
   async (c) => setKill(c, c.req.valid("param").key, true, c.req.valid("json").reason),
 );
 
 killRolloutRoutes.openapi(
-  adminRoute({ method: "delete", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch OFF (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json("kill switch state") } }),
+  adminRoute({ method: "delete", path: "/flags/{key}/kill", scope: "operate", tags: ["kill switch"], summary: "Kill switch OFF (no If-Match; idempotent)", request: { params: FlagParams, body: body(KillBody) }, responses: { 200: json(KillState, "kill switch state") } }),
   async (c) => setKill(c, c.req.valid("param").key, false, c.req.valid("json").reason),
 );
 
@@ -83,7 +84,7 @@ function rolloutSpec(record: RolloutRecord): RolloutSpec | null {
 }
 
 killRolloutRoutes.openapi(
-  adminRoute({ method: "post", path: "/flags/{key}/rollouts", scope: "admin", tags: ["rollouts"], summary: "Start a rollout with a fresh salt; {} starts the default plan (If-Match: flag ETag)", request: { params: FlagParams, body: body(RolloutStart) }, responses: { 201: json("the rollout") } }),
+  adminRoute({ method: "post", path: "/flags/{key}/rollouts", scope: "admin", tags: ["rollouts"], summary: "Start a rollout with a fresh salt; {} starts the default plan (If-Match: flag ETag)", request: { params: FlagParams, body: body(RolloutStart) }, responses: { 201: json(Rollout, "the rollout") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const input = c.req.valid("json");
@@ -125,7 +126,7 @@ async function loadRollout(c: AdminContext, key: string): Promise<RolloutRow> {
 }
 
 killRolloutRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}/rollouts/current", scope: "read", tags: ["rollouts"], summary: "The live rollout, else the most recent one", request: { params: FlagParams }, responses: { 200: json("the rollout") } }),
+  adminRoute({ method: "get", path: "/flags/{key}/rollouts/current", scope: "read", tags: ["rollouts"], summary: "The live rollout, else the most recent one", request: { params: FlagParams }, responses: { 200: json(Rollout, "the rollout") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const row = await loadRollout(c, key);
@@ -142,7 +143,7 @@ for (const action of Object.keys(ACTION_SCOPE) as RolloutAction[]) {
     adminRoute({
       method: "post", path: `/flags/{key}/rollouts/current/${action}`, scope: ACTION_SCOPE[action], tags: ["rollouts"],
       summary: `${action} the live rollout (If-Match: rollout ETag${ACTION_SCOPE[action] === "operate" ? ", optional" : ""})`,
-      request: { params: FlagParams }, responses: { 200: json("the rollout after the transition") },
+      request: { params: FlagParams }, responses: { 200: json(Rollout, "the rollout after the transition") },
     }),
     async (c) => {
       const { key } = c.req.valid("param");

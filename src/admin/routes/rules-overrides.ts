@@ -13,10 +13,11 @@ import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams, OverrideParams, OverridePageQuery, OverridePut, OverridesBulk, Page, RulesPut } from "../schemas";
+import { FlagParams, OverrideParams, OverridePageQuery, OverridePut, OverridesBulk, RulesPut } from "../schemas";
+import { Override, OverridePage, OverridesBulkResult, Rules } from "../response-schemas";
 import { loadFlag } from "./flags";
 
-const json = (schema: typeof AnyObject | typeof Page, description: string) => ({ description, content: { "application/json": { schema } } });
+const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export const ruleOverrideRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -28,7 +29,7 @@ async function currentSnapshot(c: AdminContext, key: string): Promise<FlagSnapsh
 }
 
 ruleOverrideRoutes.openapi(
-  adminRoute({ method: "put", path: "/flags/{key}/rules", scope: "admin", tags: ["rules"], summary: "Replace the ordered segment rules (If-Match: flag ETag)", request: { params: FlagParams, body: body(RulesPut) }, responses: { 200: json(AnyObject, "the rules") } }),
+  adminRoute({ method: "put", path: "/flags/{key}/rules", scope: "admin", tags: ["rules"], summary: "Replace the ordered segment rules (If-Match: flag ETag)", request: { params: FlagParams, body: body(RulesPut) }, responses: { 200: json(Rules, "the rules") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const { rules } = c.req.valid("json");
@@ -66,7 +67,7 @@ ruleOverrideRoutes.openapi(
 );
 
 ruleOverrideRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}/overrides", scope: "read", tags: ["overrides"], summary: "List overrides", request: { params: FlagParams, query: OverridePageQuery }, responses: { 200: json(Page, "a page of overrides") } }),
+  adminRoute({ method: "get", path: "/flags/{key}/overrides", scope: "read", tags: ["overrides"], summary: "List overrides", request: { params: FlagParams, query: OverridePageQuery }, responses: { 200: json(OverridePage, "a page of overrides") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const { limit = LIMITS.pageDefault, cursor } = c.req.valid("query");
@@ -121,7 +122,7 @@ async function applyOverrides(c: AdminContext, key: string, change: OverrideChan
 }
 
 ruleOverrideRoutes.openapi(
-  adminRoute({ method: "put", path: "/flags/{key}/overrides/{unitKey}", scope: "admin", tags: ["overrides"], summary: "Pin one unit key (If-Match: flag ETag)", request: { params: OverrideParams, body: body(OverridePut) }, responses: { 200: json(AnyObject, "the override") } }),
+  adminRoute({ method: "put", path: "/flags/{key}/overrides/{unitKey}", scope: "admin", tags: ["overrides"], summary: "Pin one unit key (If-Match: flag ETag)", request: { params: OverrideParams, body: body(OverridePut) }, responses: { 200: json(Override, "the override") } }),
   async (c) => {
     const { key, unitKey } = c.req.valid("param");
     const { variant } = c.req.valid("json");
@@ -143,7 +144,7 @@ ruleOverrideRoutes.openapi(
 );
 
 ruleOverrideRoutes.openapi(
-  adminRoute({ method: "post", path: "/flags/{key}/overrides", scope: "admin", tags: ["overrides"], summary: "Bulk upsert/delete up to 10 000 pins atomically (If-Match: flag ETag)", request: { params: FlagParams, body: body(OverridesBulk) }, responses: { 200: json(AnyObject, "counts") } }),
+  adminRoute({ method: "post", path: "/flags/{key}/overrides", scope: "admin", tags: ["overrides"], summary: "Bulk upsert/delete up to 10 000 pins atomically (If-Match: flag ETag)", request: { params: FlagParams, body: body(OverridesBulk) }, responses: { 200: json(OverridesBulkResult, "counts and the flag's new version") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const input = c.req.valid("json");

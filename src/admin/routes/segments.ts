@@ -15,9 +15,10 @@ import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { AnyObject, Page, PageQuery, SegmentCreate, SegmentParams, SegmentPatch, type Constraint } from "../schemas";
+import { PageQuery, SegmentCreate, SegmentParams, SegmentPatch, type Constraint } from "../schemas";
+import { Segment, SegmentPage } from "../response-schemas";
 
-const json = (schema: typeof AnyObject | typeof Page, description: string) => ({ description, content: { "application/json": { schema } } });
+const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export function segmentView(row: SegmentRow) {
@@ -57,7 +58,7 @@ async function loadSegment(c: AdminContext, key: string): Promise<SegmentRow> {
 export const segmentRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 segmentRoutes.openapi(
-  adminRoute({ method: "get", path: "/segments", scope: "read", tags: ["segments"], summary: "List segments", request: { query: PageQuery }, responses: { 200: json(Page, "a page of segments") } }),
+  adminRoute({ method: "get", path: "/segments", scope: "read", tags: ["segments"], summary: "List segments", request: { query: PageQuery }, responses: { 200: json(SegmentPage, "a page of segments") } }),
   async (c) => {
     const { limit = LIMITS.pageDefault, cursor } = c.req.valid("query");
     const rows = await listSegments(c.get("db"), limit, decodeCursor(cursor));
@@ -67,7 +68,7 @@ segmentRoutes.openapi(
 );
 
 segmentRoutes.openapi(
-  adminRoute({ method: "post", path: "/segments", scope: "admin", tags: ["segments"], summary: "Create a segment", request: { body: body(SegmentCreate) }, responses: { 201: json(AnyObject, "created") } }),
+  adminRoute({ method: "post", path: "/segments", scope: "admin", tags: ["segments"], summary: "Create a segment", request: { body: body(SegmentCreate) }, responses: { 201: json(Segment, "created") } }),
   async (c) => {
     const input = c.req.valid("json");
     const db = c.get("db");
@@ -88,7 +89,7 @@ segmentRoutes.openapi(
 );
 
 segmentRoutes.openapi(
-  adminRoute({ method: "get", path: "/segments/{key}", scope: "read", tags: ["segments"], summary: "Read a segment", request: { params: SegmentParams }, responses: { 200: json(AnyObject, "the segment") } }),
+  adminRoute({ method: "get", path: "/segments/{key}", scope: "read", tags: ["segments"], summary: "Read a segment", request: { params: SegmentParams }, responses: { 200: json(Segment, "the segment") } }),
   async (c) => {
     const row = await loadSegment(c, c.req.valid("param").key);
     c.header("ETag", etagOf("segment", row.version));
@@ -97,7 +98,7 @@ segmentRoutes.openapi(
 );
 
 segmentRoutes.openapi(
-  adminRoute({ method: "patch", path: "/segments/{key}", scope: "admin", tags: ["segments"], summary: "Change a segment; republishes flags using it (If-Match)", request: { params: SegmentParams, body: body(SegmentPatch) }, responses: { 200: json(AnyObject, "the changed segment") } }),
+  adminRoute({ method: "patch", path: "/segments/{key}", scope: "admin", tags: ["segments"], summary: "Change a segment; republishes flags using it (If-Match)", request: { params: SegmentParams, body: body(SegmentPatch) }, responses: { 200: json(Segment, "the changed segment") } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const input = c.req.valid("json");

@@ -10,7 +10,8 @@ import { readFlagSeries, type SeriesPoint } from "../../store/series-repo";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams } from "../schemas";
+import { FlagParams } from "../schemas";
+import { Series, type SeriesBucketView as SeriesBucket } from "../report-schemas";
 import { loadFlag } from "./flags";
 
 /** Defaults and caps in one place: 6 h in 5-minute buckets; never more than 720 buckets. */
@@ -20,15 +21,6 @@ const SeriesQuery = z.strictObject({
   hours: z.coerce.number().int().min(1).max(SERIES_DEFAULTS.maxHours).optional(),
   bucketMinutes: z.coerce.number().int().min(1).max(24 * 60).optional(),
 });
-
-export interface SeriesBucket {
-  requests: number;
-  errors: number;
-  timeouts: number;
-  errorRate: number | null;
-  timeoutRate: number | null;
-  p95Ms: number | null;
-}
 
 /** Dense per-variant arrays of `count` buckets from sparse rows (pure). */
 export function fillSeries(points: SeriesPoint[], count: number): Record<Variant, SeriesBucket[]> {
@@ -51,7 +43,7 @@ export const seriesRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationH
 seriesRoutes.openapi(
   adminRoute({
     method: "get", path: "/flags/{key}/series", scope: "read", tags: ["flags"], summary: "Time-bucketed request, error, timeout and p95 figures per variant (embedded store)",
-    request: { params: FlagParams, query: SeriesQuery }, responses: { 200: { description: "the series", content: { "application/json": { schema: AnyObject } } } },
+    request: { params: FlagParams, query: SeriesQuery }, responses: { 200: { description: "the series", content: { "application/json": { schema: Series } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");

@@ -13,7 +13,8 @@ import { readFlagSnapshot } from "../../store/snapshot-builder";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
-import { AnyObject, FlagParams } from "../schemas";
+import { FlagParams } from "../schemas";
+import { ShadowReport } from "../report-schemas";
 
 /** Newest shadow pairs analysed per report: bounds the work of one admin call. */
 export const SHADOW_REPORT_MAX_PAIRS = 50_000;
@@ -25,7 +26,7 @@ const ShadowQuery = z.strictObject({ examples: z.coerce.number().int().min(0).ma
 shadowRoutes.openapi(
   adminRoute({
     method: "get", path: "/flags/{key}/shadow", scope: "read", tags: ["flags"], summary: "Shadow-mode report and recommendation for the latest rollout",
-    request: { params: FlagParams, query: ShadowQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: AnyObject } } } },
+    request: { params: FlagParams, query: ShadowQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: ShadowReport } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");

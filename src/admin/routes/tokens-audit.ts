@@ -10,9 +10,10 @@ import { auditBase, decodeCursor, encodeCursor, type AdminEnv } from "../context
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { AnyObject, AuditQuery, Page, TokenCreate, TokenParams } from "../schemas";
+import { AuditQuery, TokenCreate, TokenParams } from "../schemas";
+import { AuditPage, MintedToken, TokenPage } from "../response-schemas";
 
-const json = (schema: typeof AnyObject | typeof Page, description: string) => ({ description, content: { "application/json": { schema } } });
+const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export const tokenAuditRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
@@ -21,7 +22,7 @@ function tokenView(row: Pick<TokenRow, "id" | "name" | "scope" | "createdBy" | "
 }
 
 tokenAuditRoutes.openapi(
-  adminRoute({ method: "post", path: "/tokens", scope: "admin", tags: ["tokens"], summary: "Mint a token; the secret is returned once", request: { body: { required: true, content: { "application/json": { schema: TokenCreate } } } }, responses: { 201: json(AnyObject, "the token with its secret") } }),
+  adminRoute({ method: "post", path: "/tokens", scope: "admin", tags: ["tokens"], summary: "Mint a token; the secret is returned once", request: { body: { required: true, content: { "application/json": { schema: TokenCreate } } } }, responses: { 201: json(MintedToken, "the token with its secret") } }),
   async (c) => {
     const input = c.req.valid("json");
     const db = c.get("db");
@@ -40,7 +41,7 @@ tokenAuditRoutes.openapi(
 );
 
 tokenAuditRoutes.openapi(
-  adminRoute({ method: "get", path: "/tokens", scope: "admin", tags: ["tokens"], summary: "List tokens (never their secrets)", responses: { 200: json(Page, "tokens") } }),
+  adminRoute({ method: "get", path: "/tokens", scope: "admin", tags: ["tokens"], summary: "List tokens (never their secrets)", responses: { 200: json(TokenPage, "tokens") } }),
   async (c) => c.json({ items: (await listTokens(c.get("db"))).map(tokenView), nextCursor: null }, 200),
 );
 
@@ -77,7 +78,7 @@ function auditView(row: AuditRow) {
 }
 
 tokenAuditRoutes.openapi(
-  adminRoute({ method: "get", path: "/audit", scope: "read", tags: ["audit"], summary: "Audit log, newest first", request: { query: AuditQuery }, responses: { 200: json(Page, "a page of audit entries") } }),
+  adminRoute({ method: "get", path: "/audit", scope: "read", tags: ["audit"], summary: "Audit log, newest first", request: { query: AuditQuery }, responses: { 200: json(AuditPage, "a page of audit entries") } }),
   async (c) => {
     const query = c.req.valid("query");
     const limit = query.limit ?? LIMITS.pageDefault;

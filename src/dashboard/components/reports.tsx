@@ -5,7 +5,7 @@
 import { linearScale } from "../chart-math";
 import { formatMs, formatNumber, formatPercent } from "../format";
 import type { Section } from "../data/flag-data";
-import type { ShadowView } from "../types";
+import type { ExperimentView, ShadowView } from "../types";
 
 export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   if (!shadow.ok) return <p class="muted">{shadow.why}</p>;
@@ -27,13 +27,13 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
 
 interface Effect { name: string; estimate: number; low: number; high: number; unit: "percent" | "ms"; decision?: string }
 
-/** Effects with an always-valid interval from an ExperimentReport-shaped object. */
-export function effectsOf(report: Record<string, unknown>): Effect[] {
-  const metrics = (report.metrics ?? {}) as Record<string, { sequential?: { estimate: number; low: number; high: number }; decision?: string } | null>;
-  return Object.entries(metrics).flatMap(([name, m]) => {
-    const s = m?.sequential;
-    if (!s || ![s.estimate, s.low, s.high].every(Number.isFinite)) return [];
-    return [{ name, estimate: s.estimate, low: s.low, high: s.high, unit: name.startsWith("latency") ? "ms" as const : "percent" as const, ...(m?.decision ? { decision: m.decision } : {}) }];
+/** Effects with an always-valid interval from the experiment report (the p95 has none). */
+export function effectsOf(report: ExperimentView): Effect[] {
+  return Object.entries(report.metrics).flatMap(([name, m]) => {
+    if (m === null || m.kind === "quantile") return [];
+    const s = m.sequential;
+    if (![s.estimate, s.low, s.high].every(Number.isFinite)) return [];
+    return [{ name, estimate: s.estimate, low: s.low, high: s.high, unit: name.startsWith("latency") ? "ms" as const : "percent" as const, decision: m.decision }];
   });
 }
 
@@ -57,7 +57,7 @@ function IntervalRow({ effect }: { effect: Effect }) {
   );
 }
 
-export function ExperimentPanel({ experiment }: { experiment: Section<Record<string, unknown>> }) {
+export function ExperimentPanel({ experiment }: { experiment: Section<ExperimentView> }) {
   if (!experiment.ok) return <p class="muted">{experiment.why}</p>;
   const effects = effectsOf(experiment.value);
   if (effects.length === 0) return <p class="muted">The experiment report has no effects with intervals yet.</p>;

@@ -10,7 +10,7 @@ import { getSegments } from "../../store/segment-repo";
 import { openDb } from "../../store/snapshot-store";
 import { parseJson } from "../../store/snapshot-builder";
 import { api, routeMissing, type ApiResult, type DashContext } from "../context";
-import type { AuditView, DecisionView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
+import type { AuditView, DecisionView, ExperimentView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
 
 /** Chart window and resolution, and how much history the page fetches (one place). */
 export const FLAG_PAGE = { hours: 6, bucketMinutes: 10, decisions: 200, audit: 200, auditShown: 25, overrideMatches: 20 } as const;
@@ -35,8 +35,8 @@ export interface FlagPageData {
   rolloutEtag: string | null;
   decisions: Section<DecisionView[]>;
   series: Section<SeriesView>;
-  shadow: Section<Record<string, unknown> & ShadowView>;
-  experiment: Section<Record<string, unknown>>;
+  shadow: Section<ShadowView>;
+  experiment: Section<ExperimentView>;
   audit: Section<AuditView[]>;
   rules: RuleWithSegment[];
   overrideCount: number;
@@ -62,8 +62,8 @@ export async function loadFlagPage(c: DashContext, key: string, overrideQuery: s
     api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`),
     api<Page<DecisionView>>(c, "GET", `/flags/${k}/decisions?limit=${FLAG_PAGE.decisions}`),
     api<SeriesView>(c, "GET", `/flags/${k}/series?hours=${FLAG_PAGE.hours}&bucketMinutes=${FLAG_PAGE.bucketMinutes}`),
-    api<Record<string, unknown> & ShadowView>(c, "GET", `/flags/${k}/shadow?examples=0`),
-    api<Record<string, unknown>>(c, "GET", `/flags/${k}/experiment`),
+    api<ShadowView>(c, "GET", `/flags/${k}/shadow?examples=0`),
+    api<ExperimentView>(c, "GET", `/flags/${k}/experiment`),
     api<Page<AuditView>>(c, "GET", `/audit?flag=${k}&limit=${FLAG_PAGE.audit}`),
   ]);
   const db = openDb(c.env.DB);
