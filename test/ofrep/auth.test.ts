@@ -44,15 +44,16 @@ describe("OFREP auth matrix", () => {
 });
 
 describe("repeated auth failures", () => {
-  it("the real app answers 429 with Retry-After after 10 failures from one client, other clients unaffected", async () => {
+  it("the real app answers a wrong token 429 with Retry-After after 10 failures from one client; a valid one still evaluates", async () => {
     await seedFlag(env.DB, { key: "of-429" });
     for (let i = 0; i < 10; i++) expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" })).status).toBe(401);
-    const limited = await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.7" }); // even a valid token waits
+    expect((await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.7" })).status).toBe(200); // the valid token is never limited
+    const limited = await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" });
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect((await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.8" })).status).toBe(200);
+    expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.8" })).status).toBe(401);
   });
 
   it("the window ends: Retry-After counts down and the client may try again", async () => {
