@@ -47,8 +47,9 @@ export function requireToken(options: Partial<RequireTokenOptions> = {}): Middle
       // null: not from Cloudflare's edge (see authClientOf), so not limited.
       const client = authClientOf(c.req.raw);
       // Only a presented-but-wrong secret counts; a request without one cannot guess anything.
-      const wait = client === null ? 0 : limiter.refuseFailure(client, now(), secret !== null);
-      if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait });
+      const nowMs = now();
+      const wait = client === null ? 0 : limiter.refuseFailure(client, nowMs, secret !== null);
+      if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait, nowMs });
       return authFailure({ status: 401, details: "send an API token as Authorization: Bearer or X-API-Key" });
     }
     if (!scopeAllows(actor.scope, scope)) return authFailure({ status: 403, details: `this API needs the "${scope}" scope` });
