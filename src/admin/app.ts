@@ -6,7 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { openDb } from "../store/snapshot-store";
 import type { AdminEnv } from "./context";
-import { ApiError, errorBody, handleError, validationHook } from "./errors";
+import { bodyTooLarge, errorBody, handleError, validationHook } from "./errors";
 import { LIMITS } from "./limits";
 import { adminRoute } from "./route-def";
 import { OpenApiDocument } from "./response-schemas";
@@ -40,7 +40,7 @@ adminApp.use("*", async function adminRequestContext(c, next) {
 adminApp.use("*", bodyLimit({
   maxSize: LIMITS.bodyBytes,
   onError: () => {
-    throw new ApiError("payload_too_large", `request body exceeds ${LIMITS.bodyBytes} bytes`);
+    throw bodyTooLarge();
   },
 }));
 

@@ -2,9 +2,10 @@
 // admin. Secrets are never stored, logged or echoed: D1 holds their SHA-256,
 // the bootstrap `ADMIN_TOKEN` secret is compared by hash in constant time,
 // and the request context only carries the token's id (the audit actor).
-// Repeated failed authentications from one client earn a 429 with
-// Retry-After from the isolate's AuthFailureLimiter, which the dashboard
-// sign-in and OFREP share (one guesser, one budget, whatever the surface).
+// A valid token is always accepted; repeated failed authentications from one
+// client earn a 429 with Retry-After (instead of 401) from the isolate's
+// AuthFailureLimiter, which the dashboard sign-in and OFREP share (one
+// client, one budget, whatever the surface).
 import type { MiddlewareHandler } from "hono";
 import { AuthFailureLimiter } from "../core/auth-failure-limiter";
 import { API_TOKEN_PREFIX } from "../core/credentials";
@@ -83,23 +84,21 @@ export function authClientOf(request: Request): string | null {
   return request.headers.get("cf-connecting-ip");
 }
 
-/** 429 in the admin error shape when the client has used up its failures. */
-export function refuseIfLimited(client: string | null, nowMs: number, limiter = authFailureLimiter): void {
-  const wait = client === null ? 0 : limiter.retryAfterSeconds(client, nowMs);
-  if (wait > 0) throw new ApiError("rate_limited", "too many failed authentications; retry later", { retryAfterSeconds: wait });
-}
-
-/** Middleware factory: 429 after repeated failures, 401 without a valid token, 403 when its scope is too low. */
+/**
+ * Middleware factory: 401 without a valid token (429 instead once the client
+ * has used up its failures), 403 when its scope is too low. A valid token is
+ * never limited.
+ */
 export function requireScope(needed: Scope, limiter = authFailureLimiter): MiddlewareHandler<AdminEnv> {
   if (!SCOPES.includes(needed)) throw new Error(`unknown scope ${needed}`);
   return async function requireScopeMiddleware(c, next) {
-    const client = authClientOf(c.req.raw);
-    refuseIfLimited(client, c.get("now"), limiter);
     const secret = bearerOf(c.req.header("authorization"));
     const actor = secret === null ? null : await authenticate(secret, c);
     if (actor === null) {
-      // Only a presented-but-wrong secret is a guess; a request without one cannot brute-force anything.
-      if (secret !== null && client !== null) limiter.recordFailure(client, c.get("now"));
+      const client = authClientOf(c.req.raw);
+      // Only a presented-but-wrong secret counts; a request without one cannot guess anything.
+      const wait = client === null ? 0 : limiter.refuseFailure(client, c.get("now"), secret !== null);
+      if (wait > 0) throw new ApiError("rate_limited", "too many failed authentications; retry later", { retryAfterSeconds: wait });
       throw new ApiError("unauthorized", "missing or invalid bearer token");
     }
     if (!scopeAllows(actor.scope, needed)) throw new ApiError("forbidden", `this route needs the "${needed}" scope`);

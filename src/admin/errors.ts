@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { WriteFailure } from "../store/admin-tx";
+import { LIMITS } from "./limits";
 
 const STATUS = {
   invalid_request: 400,
@@ -40,6 +41,11 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown) {
 }
 
 /** Store failures (tagged values) → public errors; exhaustive on purpose. */
+/** 413 for a body over the admin API's cap: one wording, from the one limit. */
+export function bodyTooLarge(): ApiError {
+  return new ApiError("payload_too_large", `request body exceeds ${LIMITS.bodyBytes} bytes`);
+}
+
 export function writeFailureToApi(failure: WriteFailure, resource: string): ApiError {
   switch (failure.kind) {
     case "precondition_failed":
@@ -55,7 +61,7 @@ function fromHttpException(error: HTTPException): ApiError {
   switch (error.status) {
     case 400: return new ApiError("invalid_request", error.message || "malformed request");
     case 401: return new ApiError("unauthorized", "missing or invalid bearer token");
-    case 413: return new ApiError("payload_too_large", "request body exceeds 1 MiB");
+    case 413: return bodyTooLarge();
     case 415: return new ApiError("unsupported_media_type", "send the body as application/json");
     default: return new ApiError(error.status >= 500 ? "internal" : "invalid_request", error.status >= 500 ? "internal error" : error.message);
   }

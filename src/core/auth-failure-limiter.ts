@@ -1,12 +1,15 @@
 // In-isolate limiter for repeated authentication failures from one client,
 // shared by every surface that accepts a switchyard token (admin API,
 // dashboard sign-in, OFREP): a guess is a guess wherever it is tried.
-// A fixed window per client key: after `maxFailures` failed authentications
-// within `windowMs`, every request from that client is refused until the
-// window ends, valid token or not — otherwise a guesser could keep trying.
-// Pure: no I/O, no clock (`nowMs` is passed in); memory is bounded by
-// `maxClients`. Per isolate only (no shared state): it slows brute force
-// down, it is not a global quota.
+// A fixed window per client key: after `maxFailures` presented-but-wrong
+// secrets within `windowMs`, that client's further failed attempts get 429 +
+// Retry-After instead of 401 until the window ends. A valid token is always
+// accepted and never consults the limiter: tokens are 256-bit random
+// secrets, so guessing is hopeless anyway, and refusing the right token
+// would let one client's typos (or a NAT neighbour's) lock out everyone
+// behind its address. What it limits is the noise: a misconfigured client
+// is told to back off. Pure: no I/O, no clock (`nowMs` is passed in);
+// memory is bounded by `maxClients`. Per isolate only (no shared state).
 export interface AuthLimiterOptions {
   maxFailures: number;
   windowMs: number;
@@ -25,7 +28,18 @@ export class AuthFailureLimiter {
 
   constructor(private readonly options: AuthLimiterOptions = DEFAULT_AUTH_LIMITER) {}
 
-  /** Seconds the client must wait, or 0 when it may try. */
+  /**
+   * Judges one failed authentication (no valid token): the seconds to wait
+   * (answer 429) when the client has used up its failures, else 0 (answer
+   * 401) — counting this one when it was a guess (a secret was presented).
+   */
+  refuseFailure(client: string, nowMs: number, guessed: boolean): number {
+    const wait = this.retryAfterSeconds(client, nowMs);
+    if (wait === 0 && guessed) this.recordFailure(client, nowMs);
+    return wait;
+  }
+
+  /** Seconds the client's failed attempts must wait, or 0 when none is due. */
   retryAfterSeconds(client: string, nowMs: number): number {
     const window = this.live(client, nowMs);
     if (!window || window.failures < this.options.maxFailures) return 0;

@@ -1,7 +1,13 @@
 // Request → flag matching by method, path pattern and optional host.
 // Patterns: literal segments, ":name" (one segment) and a trailing "*"
-// (the rest). More specific routes win: literals over params over wildcards,
-// then longer patterns; a method "*" matches any method. Pure.
+// (the rest, possibly empty); a method "*" matches any method. Pure.
+// Precedence among the routes that match a request: compare the patterns
+// segment by segment from the left; at the first position where they differ
+// in kind, literal beats ":param" beats the end of an exact pattern beats
+// "*". So a literal prefix wins (`/v1/*` over `/:a/:b/*` for `/v1/x/y`),
+// and a longer pattern wins only over a wildcard (`/v1/:id/*` over `/v1/*`).
+// Same shape: a route with a host beats one without, then a named method
+// beats "*". The order is computed once when the matcher is built.
 export interface RouteSpec {
   method: string;
   path: string;
@@ -18,9 +24,13 @@ interface CompiledRoute<T> {
   host: string | null;
   segments: string[];
   wildcard: boolean;
-  score: number;
+  /** Kind per position (see KIND), then the pattern's end; compared left to right. */
+  shape: number[];
   target: T;
 }
+
+/** Segment kinds by precedence: higher wins at the first position that differs. */
+const KIND = { literal: 3, param: 2, end: 1, wildcard: 0 } as const;
 
 export type RouteMatcher<T> = (method: string, host: string, path: string) => T | null;
 
@@ -46,9 +56,24 @@ function compile<T>({ route, target }: RouteEntry<T>): CompiledRoute<T> {
   const segments = splitPath(route.path);
   const wildcard = segments[segments.length - 1] === "*";
   if (wildcard) segments.pop();
-  const literals = segments.filter((segment) => !segment.startsWith(":")).length;
-  const score = (wildcard ? 0 : 1_000_000) + segments.length * 1000 + literals * 10 + (route.host ? 5 : 0) + (route.method === "*" ? 0 : 1);
-  return { method: route.method.toUpperCase(), host: route.host?.toLowerCase() ?? null, segments, wildcard, score, target };
+  const shape: number[] = segments.map((segment) => (segment.startsWith(":") ? KIND.param : KIND.literal));
+  shape.push(wildcard ? KIND.wildcard : KIND.end);
+  return { method: route.method.toUpperCase(), host: route.host?.toLowerCase() ?? null, segments, wildcard, shape, target };
+}
+
+/**
+ * Negative when `a` takes precedence over `b`. Every shape ends in a terminal
+ * kind found nowhere else, so two shapes never tie over the shorter length
+ * unless they are equally long.
+ */
+function comparePrecedence(a: CompiledRoute<unknown>, b: CompiledRoute<unknown>): number {
+  const length = Math.min(a.shape.length, b.shape.length);
+  for (let i = 0; i < length; i++) {
+    if (a.shape[i] !== b.shape[i]) return b.shape[i]! - a.shape[i]!;
+  }
+  if ((a.host === null) !== (b.host === null)) return a.host === null ? 1 : -1;
+  if ((a.method === "*") !== (b.method === "*")) return a.method === "*" ? 1 : -1;
+  return 0;
 }
 
 function matchesPath(route: CompiledRoute<unknown>, parts: string[]): boolean {
@@ -65,7 +90,7 @@ export function buildRouteMatcher<T>(entries: RouteEntry<T>[]): RouteMatcher<T> 
   const routes = entries
     .filter((entry) => checkRoutePattern(entry.route.path) === null)
     .map(compile)
-    .sort((a, b) => b.score - a.score);
+    .sort(comparePrecedence);
   return (method, host, path) => {
     const parts = splitPath(path);
     const upperMethod = method.toUpperCase();

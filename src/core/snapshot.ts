@@ -5,7 +5,7 @@
 import { percentToBuckets, rolloutSalt, saltedUnitHasher } from "./bucket";
 import { buildOverrideFilter } from "./override-filter";
 import { compileShadow } from "./shadow/settings";
-import { compileOperator } from "./operators";
+import { compileOperator, matchesAttribute } from "./operators";
 import { err, ok, type Result } from "./result";
 import {
   HASH_VERSION, ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION, STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS,
@@ -62,7 +62,7 @@ function compileSegment(segment: unknown, path: string): ConstraintMatcher {
     let all = true;
     for (const { attribute, predicate } of checks) {
       const value = attribute === "unitKey" ? context.unitKey : context.attribute(attribute);
-      if (value === undefined || !predicate(value)) {
+      if (!matchesAttribute(predicate, value)) {
         all = false;
         break;
       }

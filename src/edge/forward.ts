@@ -1,17 +1,23 @@
 // Forwarding one request to one origin: URL join, header hygiene (hop-by-hop
 // and switchyard credentials removed, spoofable routing headers dropped),
 // per-flag timeout to response headers, and a classification of failures.
-// Never throws: every failure becomes an OriginResult.
+// Never throws: every failure becomes an OriginResult, including an answer
+// the router cannot relay (an interim 1xx status as the final response).
 import { ADMIN_SESSION_COOKIE, API_TOKEN_PREFIX } from "../core/credentials";
 import type { OriginSpec } from "../core/types";
 import type { Clock, OriginFetchers } from "./ports";
+import { isRelayableStatus } from "./responses";
 
 export type OriginResult =
   | { kind: "response"; response: Response; latencyMs: number }
   | { kind: "timeout"; latencyMs: number }
   | { kind: "unreachable"; latencyMs: number; message: string };
 
-const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"];
+// `expect` is not listed as hop-by-hop in RFC 9110, but an expectation
+// concerns the client's exchange with the router, not the router's own
+// request to the origin (whose body is already streaming): forwarded, it
+// invites the origin to answer 100 Continue, a status no Response can carry.
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"];
 const ROUTER_HEADERS = ["x-model-variant", "x-flag-reason", "x-flag-rule"];
 
 function carriesApiToken(value: string | null): boolean {
@@ -96,6 +102,12 @@ export async function forwardToOrigin(
       // A late answer's body is released so it holds no connection meanwhile.
       exchange.then((late) => late.body?.cancel(), () => undefined);
       return { kind: "timeout", latencyMs: elapsed() };
+    }
+    if (!isRelayableStatus(response.status)) {
+      // No protocol switch can be asked for (`upgrade` is never forwarded), so
+      // a 1xx here is an origin fault: the client gets the router's 502.
+      void response.body?.cancel();
+      return { kind: "unreachable", latencyMs: elapsed(), message: `the origin answered ${response.status}, not a final status` };
     }
     return { kind: "response", response, latencyMs: elapsed() };
   } catch (error) {

@@ -19,9 +19,19 @@ function setRouting(headers: Headers, routing: RoutingHeaders): void {
 }
 
 /**
+ * Whether an origin status can be relayed: a Response may only carry 200–599
+ * (workerd throws a RangeError otherwise), so an interim 1xx (or anything
+ * out of range) must become the router's own error, never a relayed answer.
+ */
+export function isRelayableStatus(status: number): boolean {
+  return status >= 200 && status <= 599;
+}
+
+/**
  * The origin's response, streamed through, with routing headers added. The
  * Response-as-init form copies status, statusText and headers in one native
- * call (cheaper than an explicit Headers copy on every request).
+ * call (cheaper than an explicit Headers copy on every request). Only for a
+ * relayable status (forward.ts turns any other into a failure first).
  */
 export function withRoutingHeaders(response: Response, routing: RoutingHeaders): Response {
   const routed = new Response(response.body, response);

@@ -62,8 +62,9 @@ async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: R
 }
 
 /**
- * Routes a request that matched a flag; `null` entry means no route. `url`
- * is the request's URL, already parsed by the dispatcher (parsed once).
+ * Routes one proxied request: 404 `no_route` when no flag routes it, 503
+ * when the flag index cannot be loaded. `url` is the request's URL, already
+ * parsed by the dispatcher (parsed once).
  */
 export async function routeRequest(request: Request, deps: RouterDeps, url: URL = new URL(request.url)): Promise<Response> {
   const incomingId = request.headers.get("x-request-id");

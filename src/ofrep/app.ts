@@ -1,5 +1,5 @@
 // OFREP (OpenFeature Remote Evaluation Protocol v0.3) sub-app at /ofrep/v1:
-//   POST /evaluate/flags/{key}  one flag  → 200 | 400 | 404 | 500
+//   POST /evaluate/flags/{key}  one flag  → 200 | 400 | 404 | 500 (also when that flag cannot be evaluated)
 //   POST /evaluate/flags        all flags → 200 with ETag | 304 | 400 | 500
 // Both need a token (auth.ts). Evaluation is the proxy path's own — same
 // snapshot cache, evaluator and bucketing — and every evaluation handed out
@@ -7,7 +7,7 @@
 // nothing. The value and the variant are the variant name, "blue"/"green".
 import { Hono } from "hono";
 import { servicesFor } from "../wiring";
-import { bulkFailure, flagFailure, ofrepJson, type OfrepFailure } from "./errors";
+import { bulkFailure, flagFailure, OFREP_ERROR_STATUS, ofrepJson, type OfrepFailure } from "./errors";
 import { parseEvaluationRequest } from "./context";
 import { evaluateEntry, type RequestFacts } from "./evaluate";
 import { flagKeyIndexFor } from "./flag-index";
@@ -44,10 +44,10 @@ ofrepApp.post("/evaluate/flags/:key", async (c) => {
   const entry = index.get(key);
   if (!entry) return flagFailure(key, { code: "FLAG_NOT_FOUND", details: `flag "${key}" not found` });
   const services = servicesFor(c.env);
-  const { response, outcome } = await evaluateEntry(entry, parsed.value, services.cache, facts);
+  const { response, failed, outcome } = await evaluateEntry(entry, parsed.value, services.cache, facts);
   services.outcomes.record(outcome);
   keepFlushing(c.executionCtx, services.outcomes.flush());
-  return ofrepJson(response, 200, { "x-request-id": facts.requestId });
+  return ofrepJson(response, failed ? OFREP_ERROR_STATUS.GENERAL : 200, { "x-request-id": facts.requestId });
 });
 
 ofrepApp.post("/evaluate/flags", async (c) => {

@@ -1,9 +1,10 @@
 // OFREP authentication: the admin API's tokens (`syk_…`, SHA-256 hashed in
 // D1, bootstrap ADMIN_TOKEN) through the admin module's own `authenticate`,
 // accepted as `Authorization: Bearer <token>` or `X-API-Key: <token>`, and
-// the `read` scope suffices. Repeated 401s from one client (by
-// CF-Connecting-IP) earn a 429 with Retry-After from the isolate's limiter,
-// the same one the admin API and dashboard sign-in charge (admin/auth.ts).
+// the `read` scope suffices. A valid token is always accepted; once one
+// client (by CF-Connecting-IP) has used up its failures, its further failed
+// attempts get 429 instead of 401, from the isolate's limiter — the same one
+// the admin API and dashboard sign-in charge (admin/auth.ts).
 // Never logs or echoes a secret.
 import type { Context, MiddlewareHandler } from "hono";
 import { authClientOf, authenticate, authFailureLimiter, scopeAllows, type Scope } from "../admin/auth";
@@ -11,7 +12,7 @@ import type { AdminContext } from "../admin/context";
 import type { Env } from "../env";
 import type { Db } from "../store/snapshot-builder";
 import { openDb } from "../store/snapshot-store";
-import { authFailure, type AuthFailure } from "./errors";
+import { authFailure } from "./errors";
 import type { AuthFailureLimiter } from "../core/auth-failure-limiter";
 
 export interface OfrepEnv {
@@ -38,22 +39,20 @@ function secretOf(c: Context<OfrepEnv>): string | null {
 export function requireToken(options: Partial<RequireTokenOptions> = {}): MiddlewareHandler<OfrepEnv> {
   const { scope = OFREP_SCOPE, limiter = authFailureLimiter, now = Date.now } = options;
   return async function requireTokenMiddleware(c, next) {
-    // null: not from Cloudflare's edge (see authClientOf), so not limited.
-    const client = authClientOf(c.req.raw);
-    const wait = client === null ? 0 : limiter.retryAfterSeconds(client, now());
-    if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait });
     c.set("db", openDb(c.env.DB));
     const secret = secretOf(c);
     // `authenticate` reads only c.env.ADMIN_TOKEN and c.get("db"), which this context provides.
     const actor = secret === null ? null : await authenticate(secret, c as unknown as AdminContext);
-    let failure: AuthFailure | null = null;
-    if (actor === null) failure = { status: 401, details: "send an API token as Authorization: Bearer or X-API-Key" };
-    else if (!scopeAllows(actor.scope, scope)) failure = { status: 403, details: `this API needs the "${scope}" scope` };
-    if (failure !== null) {
-      // Only a presented-but-wrong secret is a guess worth counting.
-      if (failure.status === 401 && secret !== null && client !== null) limiter.recordFailure(client, now());
-      return authFailure(failure);
+    if (actor === null) {
+      // null: not from Cloudflare's edge (see authClientOf), so not limited.
+      const client = authClientOf(c.req.raw);
+      // Only a presented-but-wrong secret counts; a request without one cannot guess anything.
+      const nowMs = now();
+      const wait = client === null ? 0 : limiter.refuseFailure(client, nowMs, secret !== null);
+      if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait, nowMs });
+      return authFailure({ status: 401, details: "send an API token as Authorization: Bearer or X-API-Key" });
     }
+    if (!scopeAllows(actor.scope, scope)) return authFailure({ status: 403, details: `this API needs the "${scope}" scope` });
     await next();
   };
 }

@@ -2,7 +2,9 @@
 // evaluateFlag → wire result + the Outcome to record. Same order and same
 // fallbacks as src/edge/route-request.ts `decide`: the index's kill switch
 // wins over a snapshot KV has not caught up with, and an unreadable snapshot
-// serves blue with reason ERROR (or DISABLED when the index says killed).
+// is reason ERROR (DISABLED when the index says killed). ERROR is not an
+// OFREP success reason, so it is answered as an error body (GENERAL) — the
+// provider then serves the app's default value with reason ERROR.
 //
 // Outcome logging: one Outcome per evaluation, recorded like a served
 // decision that made no origin call — status 0, latency 0, error false,
@@ -32,8 +34,18 @@ export interface EvaluationSuccess {
   metadata: Record<string, string | number | boolean>;
 }
 
+/** A flag that could not be evaluated: the protocol's evaluation failure, with the same metadata. */
+export interface EvaluationFailure {
+  key: string;
+  errorCode: "GENERAL";
+  errorDetails: string;
+  metadata: Record<string, string | number | boolean>;
+}
+
 export interface EvaluatedFlag {
-  response: EvaluationSuccess;
+  response: EvaluationSuccess | EvaluationFailure;
+  /** True when `response` is an EvaluationFailure. */
+  failed: boolean;
   outcome: Outcome;
 }
 
@@ -71,13 +83,10 @@ export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInpu
   if (evaluation.ruleId !== null) metadata.ruleId = evaluation.ruleId;
   if (evaluation.segmentKey !== null) metadata.segment = evaluation.segmentKey;
   if (evaluation.errorCode !== null) metadata.errorCode = evaluation.errorCode;
-  const response: EvaluationSuccess = {
-    key: entry.key,
-    value: evaluation.variant,
-    variant: evaluation.variant,
-    reason: toOpenFeatureReason(evaluation.reason, isStatic(flag)),
-    metadata,
-  };
+  const reason = toOpenFeatureReason(evaluation.reason, isStatic(flag));
+  const response: EvaluationSuccess | EvaluationFailure = reason === "ERROR"
+    ? { key: entry.key, errorCode: "GENERAL", errorDetails: `flag "${entry.key}" could not be evaluated (${evaluation.errorCode ?? "error"}); use your default value`, metadata }
+    : { key: entry.key, value: evaluation.variant, variant: evaluation.variant, reason, metadata };
   const outcome: Outcome = {
     timestampMs: facts.nowMs,
     requestId: facts.requestId,
@@ -97,5 +106,5 @@ export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInpu
     unitKeyGenerated: false,
     failedOver: false,
   };
-  return { response, outcome };
+  return { response, failed: reason === "ERROR", outcome };
 }

@@ -1,7 +1,11 @@
 // OutcomeSink: one Analytics Engine point per outcome (fire-and-forget, as AE
 // is), plus — when enabled — a buffer flushed to the embedded store in
-// batches from ctx.waitUntil. Recording never throws into the hot path:
-// failures are counted in `droppedOutcomes` and logged once per flush.
+// chunks from ctx.waitUntil. Recording never throws into the hot path: a lost
+// outcome is counted in `counters.dropped` and logged (per record for AE,
+// per chunk for the embedded store). `counters` (served by
+// /_switchyard/healthz) count outcomes, not sink writes: `written` once every
+// configured sink has accepted one, `dropped` once any sink has lost it, and
+// neither without a sink (nothing is stored, so nothing is claimed).
 import type { Outcome } from "../core/outcome";
 import type { OutcomeSink } from "../edge/ports";
 import { toDataPoint } from "./outcome-layout";
@@ -13,12 +17,14 @@ export interface EmbeddedSink {
 export interface OutcomeWriterOptions {
   analytics: AnalyticsEngineDataset | undefined;
   embedded: EmbeddedSink | null;
-  /** Flush early when this many outcomes are buffered. */
+  /** Rows per embedded insert: a flush writes everything buffered, in chunks of this size. */
   maxBatch?: number;
 }
 
 export interface OutcomeCounters {
+  /** Outcomes every configured sink accepted. */
   written: number;
+  /** Outcomes at least one configured sink lost. */
   dropped: number;
 }
 
@@ -26,18 +32,28 @@ export class OutcomeWriter implements OutcomeSink {
   readonly counters: OutcomeCounters = { written: 0, dropped: 0 };
   private buffer: Outcome[] = [];
   private flushing: Promise<void> | null = null;
+  /** Buffered outcomes AE already lost (and counted), so the embedded write does not count them again. */
+  private readonly lostToAnalytics = new WeakSet<Outcome>();
 
   constructor(private readonly options: OutcomeWriterOptions) {}
 
   record(outcome: Outcome): void {
-    try {
-      this.options.analytics?.writeDataPoint(toDataPoint(outcome));
-      this.counters.written++;
-    } catch (error) {
-      this.counters.dropped++;
-      console.warn("outcome: analytics write failed", String(error));
+    let lost = false;
+    if (this.options.analytics) {
+      try {
+        this.options.analytics.writeDataPoint(toDataPoint(outcome));
+      } catch (error) {
+        lost = true;
+        this.counters.dropped++;
+        console.warn("outcome: analytics write failed", String(error));
+      }
     }
-    if (this.options.embedded) this.buffer.push(outcome);
+    if (this.options.embedded) {
+      if (lost) this.lostToAnalytics.add(outcome);
+      this.buffer.push(outcome);
+    } else if (this.options.analytics && !lost) {
+      this.counters.written++;
+    }
   }
 
   /**
@@ -60,10 +76,13 @@ export class OutcomeWriter implements OutcomeSink {
   private async writeBuffered(): Promise<void> {
     const batch = this.buffer.splice(0, this.options.maxBatch ?? 500);
     if (batch.length === 0) return;
+    // Outcomes AE lost are already counted as dropped.
+    const uncounted = batch.reduce((n, outcome) => n + (this.lostToAnalytics.has(outcome) ? 0 : 1), 0);
     try {
       await this.options.embedded!.insertBatch(batch);
+      this.counters.written += uncounted;
     } catch (error) {
-      this.counters.dropped += batch.length;
+      this.counters.dropped += uncounted;
       console.warn(`outcome: ${batch.length} embedded writes dropped`, String(error));
     }
     if (this.buffer.length > 0) await this.writeBuffered();

@@ -1,7 +1,11 @@
 // /flags routes: happy paths and each error code, audit rows and the
 // snapshot published to KV.
 import { env } from "cloudflare:test";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
+import { handleError } from "../../src/admin/errors";
+import { LIMITS } from "../../src/admin/limits";
 import { snapshotKvKey } from "../../src/store/snapshot-store";
 import { auditRows, call, createFlag, dbFingerprint, flagBody, json, mintToken } from "./helpers";
 
@@ -100,7 +104,11 @@ describe("flags", () => {
     expect((await json(text)).error.code).toBe("unsupported_media_type");
     const huge = await call("POST", "/flags", { raw: JSON.stringify({ ...flagBody("f-huge"), description: "x".repeat(1024 * 1024) }) });
     expect(huge.status).toBe(413);
-    expect((await json(huge)).error.code).toBe("payload_too_large");
+    expect((await json(huge)).error).toEqual({ code: "payload_too_large", message: `request body exceeds ${LIMITS.bodyBytes} bytes` });
+    // A 413 raised by the framework itself says the same, from the same limit.
+    const framework = await new Hono().onError(handleError).get("/", () => { throw new HTTPException(413); }).request("/");
+    expect(framework.status).toBe(413);
+    expect((await json(framework)).error.message).toBe(`request body exceeds ${LIMITS.bodyBytes} bytes`);
   });
 
   it("422 for a disallowed origin (SSRF guard) or a bad route pattern, writing nothing", async () => {

@@ -28,12 +28,17 @@ describe("segments", () => {
     for (const constraint of [
       { attribute: "header.x", operator: "matches", values: ["(a+)+$"] },
       { attribute: "header.v", operator: "semver_gt", values: ["not-a-version"] },
+      { attribute: "header.v", operator: "semver_gt", values: ["v2.0.0"] },
+      { attribute: "header.v", operator: "semver_lt", values: ["V1.0.0"] },
+      { attribute: "header.v", operator: "semver_eq", values: ["v1.2.3-rc.1"] },
       { attribute: "ip", operator: "ip_in_cidr", values: ["300.1.1.1/8"] },
     ]) {
       const response = await call("POST", "/segments", { body: { key: "s-bad", constraints: [constraint] } });
       expect(response.status).toBe(422);
       expect((await json(response)).error.code).toBe("invalid_ruleset");
     }
+    const tagged = await json(await call("POST", "/segments", { body: { key: "s-bad", constraints: [{ attribute: "header.v", operator: "semver_gt", values: ["v2.0.0"] }] } }));
+    expect(tagged.error.message).toBe('constraints[0]: "v2.0.0" is not a semantic version: write it without the leading "v"');
     const tooMany = await call("POST", "/segments", { body: { key: "s-bad", constraints: Array.from({ length: 51 }, () => ({ attribute: "cf.country", operator: "eq", values: ["DE"] })) } });
     expect(tooMany.status).toBe(422);
     expect((await json(tooMany)).error).toMatchObject({ code: "limit_exceeded", message: expect.stringContaining("50") });

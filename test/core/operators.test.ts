@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileOperator } from "../../src/core/operators";
+import { compileOperator, matchesAttribute } from "../../src/core/operators";
 import { MAX_PATTERN_LENGTH } from "../../src/core/operators/regex";
 import cases from "../fixtures/operator-cases.json";
 
@@ -9,15 +9,19 @@ describe("segment operators (table-driven, test/fixtures/operator-cases.json)", 
   it.each(cases.matching as MatchCase[])("%s %j on %j → %s", (operator, values, input, expected) => {
     const predicate = compileOperator(operator, values);
     expect(typeof predicate).toBe("function");
-    // A missing attribute never reaches the predicate: the segment treats it as no match.
-    const result = input === null ? false : (predicate as (v: string) => boolean)(input);
-    expect(result).toBe(expected);
+    // null = the attribute is absent: the segment applies predicates through matchesAttribute only.
+    expect(matchesAttribute(predicate as (v: string) => boolean, input ?? undefined)).toBe(expected);
   });
 
   it.each(cases.invalid as [string, string[]][])("%s %j is refused with a message", (operator, values) => {
     const predicate = compileOperator(operator, values);
     expect(typeof predicate).toBe("string");
     expect((predicate as string).length).toBeGreaterThan(5);
+  });
+
+  it("explains a semver value with a leading v", () => {
+    expect(compileOperator("semver_gt", ["v2.0.0"])).toBe('"v2.0.0" is not a semantic version: write it without the leading "v"');
+    expect(compileOperator("semver_gt", ["version"])).toBe('"version" is not a semantic version');
   });
 
   it("caps regex pattern length", () => {

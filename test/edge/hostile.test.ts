@@ -4,6 +4,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
+import { isRelayableStatus } from "../../src/edge/responses";
 import { createSnapshotStore, reconcileSnapshots } from "../../src/store/snapshot-store";
 import { callProxy, useFakeOrigins } from "../helpers/proxy-call";
 import { outcomeRows, seedFlag, seedOverride } from "../helpers/seed";
@@ -73,6 +74,52 @@ describe("hostile input on the proxy path", () => {
     expect(response.headers.get("x-request-id")).not.toBe("bad id <script>");
     expect(response.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._-]+$/);
   });
+});
+
+describe("Expect: 100-continue and interim origin statuses", () => {
+  const streamOf = (bytes: number) => {
+    const chunk = new Uint8Array(64 * 1024).fill(98);
+    let sent = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes) return controller.close();
+        const part = chunk.subarray(0, Math.min(chunk.byteLength, bytes - sent));
+        sent += part.byteLength;
+        controller.enqueue(part);
+      },
+    });
+  };
+
+  it.each([
+    ["a small body", 12],
+    ["a body over 1 MiB (what curl sends it with)", 2 * 1024 * 1024],
+  ])("serves %s sent with Expect: 100-continue and never forwards the expectation", async (_name, bytes) => {
+    const key = `expect-${bytes}`;
+    await seedFlag(env.DB, { key });
+    const response = await call(`/${key}/predict`, { body: streamOf(bytes), headers: { "x-user-id": "u", expect: "100-continue" } });
+    expect(response.status).toBe(200);
+    expect(fakes.current.seen[0]!.headers.has("expect")).toBe(false);
+    expect(fakes.current.seen[0]!.body.length).toBe(bytes);
+    expect(await outcomeRows(env.DB, key)).toMatchObject([{ status: 200, error: 0 }]);
+  });
+
+  it.each([100, 101, 102, 103])("an origin answering %i is the router's 502 origin_unavailable with one error outcome", async (status) => {
+    const key = `interim-${status}`;
+    await seedFlag(env.DB, { key });
+    // workerd cannot construct such a Response, so the fake hands back its shape.
+    vi.mocked(globalThis.fetch).mockImplementationOnce(async () => ({ status, statusText: "", headers: new Headers(), body: null }) as unknown as Response);
+    const response = await call(`/${key}/predict`, { body: "{}", headers: { "x-user-id": "u", expect: "100-continue" } });
+    expect(response.status).toBe(502);
+    expect(response.headers.get("x-model-variant")).toBe("blue");
+    expect(await response.json()).toMatchObject({ error: { code: "origin_unavailable" } });
+    expect(await outcomeRows(env.DB, key)).toMatchObject([{ variant: "blue", status: 0, error: 1, timeout: 0 }]);
+  });
+
+  it.each([[99, false], [100, false], [101, false], [199, false], [200, true], [204, true], [304, true], [599, true], [600, false]])(
+    "isRelayableStatus(%i) is %s", (status, expected) => {
+      expect(isRelayableStatus(status)).toBe(expected);
+    },
+  );
 });
 
 describe("dependency faults", () => {

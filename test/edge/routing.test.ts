@@ -1,4 +1,4 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { snapshotKvKey } from "../../src/store/snapshot-store";
@@ -78,6 +78,17 @@ describe("routing through the real Worker", () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "no_route", message: expect.any(String) } });
     expect(await outcomeRows(env.DB)).toHaveLength(before);
+  });
+
+  it("lets a literal prefix win over parameters, whatever their count (/v1/* over /:a/:b/*)", async () => {
+    await seedFlag(env.DB, { key: "prec-params", routePath: "/:a/:b/*", routeHost: "prec.example" });
+    await seedFlag(env.DB, { key: "prec-literal", routePath: "/v1/*", routeHost: "prec.example" });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request("https://prec.example/v1/x/y", { method: "POST", headers: { "x-user-id": "u" } }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect(await outcomeRows(env.DB, "prec-literal")).toHaveLength(1);
+    expect(await outcomeRows(env.DB, "prec-params")).toHaveLength(0);
   });
 
   it("does not route a method the flag does not configure", async () => {

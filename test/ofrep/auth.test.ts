@@ -44,27 +44,34 @@ describe("OFREP auth matrix", () => {
 });
 
 describe("repeated auth failures", () => {
-  it("the real app answers 429 with Retry-After after 10 failures from one client, other clients unaffected", async () => {
+  it("the real app answers a wrong token 429 with Retry-After after 10 failures from one client; a valid one still evaluates", async () => {
     await seedFlag(env.DB, { key: "of-429" });
     for (let i = 0; i < 10; i++) expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" })).status).toBe(401);
-    const limited = await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.7" }); // even a valid token waits
+    expect((await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.7" })).status).toBe(200); // the valid token is never limited
+    const limited = await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" });
     expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
-    expect((await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.8" })).status).toBe(200);
+    // A date, as the OFREP document gives Retry-After, in HTTP's IMF-fixdate form.
+    const retryAfter = limited.headers.get("retry-after")!;
+    expect(retryAfter).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    const waitMs = Date.parse(retryAfter) - Date.now();
+    expect(waitMs).toBeGreaterThan(0);
+    expect(waitMs).toBeLessThanOrEqual(61_000);
+    expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.8" })).status).toBe(401);
   });
 
-  it("the window ends: Retry-After counts down and the client may try again", async () => {
+  it("the window ends: Retry-After names the window's end and the client may try again", async () => {
     let now = 1_000_000;
     const limiter = new AuthFailureLimiter({ maxFailures: 2, windowMs: 30_000, maxClients: 10 });
     const app = new Hono<OfrepEnv>().use("*", requireToken({ limiter, now: () => now })).post("/x", (c) => c.text("ok"));
     const send = (token: string) => app.request("/x", { method: "POST", headers: { authorization: `Bearer ${token}`, "cf-connecting-ip": "192.0.2.9" } }, adminEnv);
     expect((await send("syk_a")).status).toBe(401);
     expect((await send("syk_b")).status).toBe(401);
-    expect((await send("syk_c")).headers.get("retry-after")).toBe("30");
+    // Never before the window's end, at most a second after it (whole seconds, rounded up).
+    const retryAt = async () => Date.parse((await send("syk_c")).headers.get("retry-after")!) - (1_000_000 + 30_000);
+    expect(await retryAt()).toBe(0);
     now += 20_500;
-    expect((await send("syk_c")).headers.get("retry-after")).toBe("10");
+    expect(await retryAt()).toBeGreaterThanOrEqual(0);
+    expect(await retryAt()).toBeLessThanOrEqual(1000);
     now += 10_000;
     expect((await send("syk_c")).status).toBe(401);
   });

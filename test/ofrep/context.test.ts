@@ -1,7 +1,7 @@
 // Pure parts of OFREP: request parsing, the attribute mapping, the reason
 // mapping and If-None-Match matching.
 import { describe, expect, it } from "vitest";
-import { OPENFEATURE_REASONS, toOpenFeatureReason } from "../../src/core/openfeature";
+import { OFREP_REASONS, toOpenFeatureReason } from "../../src/core/openfeature";
 import { REASONS } from "../../src/core/types";
 import { attributeLookup, CONTEXT_LIMITS, parseEvaluationRequest } from "../../src/ofrep/context";
 import { matchesIfNoneMatch } from "../../src/ofrep/etag";
@@ -46,15 +46,17 @@ describe("parseEvaluationRequest", () => {
 });
 
 describe("toOpenFeatureReason", () => {
-  it("maps every switchyard reason into the OpenFeature vocabulary", () => {
+  it("maps every switchyard reason into the OFREP vocabulary; only ERROR is left for an error body", () => {
     const mapped = REASONS.map((reason) => [reason, toOpenFeatureReason(reason, false)]);
-    expect(Object.fromEntries(mapped)).toEqual({ KILL_SWITCH: "DISABLED", OVERRIDE: "TARGETING_MATCH", SEGMENT_MATCH: "TARGETING_MATCH", SPLIT: "SPLIT", DEFAULT: "DEFAULT", ERROR: "ERROR" });
-    for (const [, reason] of mapped) expect(OPENFEATURE_REASONS).toContain(reason);
+    expect(Object.fromEntries(mapped)).toEqual({ KILL_SWITCH: "DISABLED", OVERRIDE: "TARGETING_MATCH", SEGMENT_MATCH: "TARGETING_MATCH", SPLIT: "SPLIT", DEFAULT: "UNKNOWN", ERROR: "ERROR" });
+    for (const [reason, wire] of mapped) if (reason !== "ERROR") expect(OFREP_REASONS).toContain(wire);
+    expect(OFREP_REASONS).toEqual(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]);
   });
 
   it("calls DEFAULT STATIC only for a flag with nothing that could vary", () => {
     expect(toOpenFeatureReason("DEFAULT", true)).toBe("STATIC");
     expect(toOpenFeatureReason("KILL_SWITCH", true)).toBe("DISABLED");
+    expect(toOpenFeatureReason("ERROR", true)).toBe("ERROR");
   });
 });
 

@@ -18,6 +18,7 @@ beforeAll(async () => {
   await seedFlag(env.DB, { key: "sdk-demo" });
   await seedRollout(env.DB, "sdk-demo", "r-sdk", 50);
   await seedFlag(env.DB, { key: "sdk-killed" });
+  await seedFlag(env.DB, { key: "sdk-broken", greenOrigin: JSON.stringify({ url: "not a url" }) });
   const token = await mintToken("read", "sdk-reader");
   const provider = new OFREPProvider({
     baseUrl: "https://router.example",
@@ -64,9 +65,35 @@ describe("OpenFeature server SDK + OFREP provider", () => {
     expect(details).toMatchObject({ value: "fallback", reason: "ERROR", errorCode: "FLAG_NOT_FOUND" });
   });
 
+  it("a flag that cannot be evaluated yields the caller's default with reason ERROR (GENERAL)", async () => {
+    const details = await client.getStringDetails("sdk-broken", "fallback", { targetingKey: "user-42" });
+    expect(details).toMatchObject({ value: "fallback", reason: "ERROR", errorCode: "GENERAL" });
+  });
+
   it("a missing targeting key yields the default with TARGETING_KEY_MISSING", async () => {
     const details = await client.getStringDetails("sdk-demo", "fallback", {});
     expect(details).toMatchObject({ value: "fallback", errorCode: "TARGETING_KEY_MISSING" });
     expect(requests).toBeGreaterThan(0);
+  });
+
+  it("the provider reads the 429's Retry-After date as the window's end (not as seconds), and pauses until then", async () => {
+    const guesser = new OFREPProvider({
+      baseUrl: "https://router.example",
+      headers: { authorization: "Bearer syk_wrong_guess", "cf-connecting-ip": "198.51.100.77" },
+      fetchImplementation: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const ctx = createExecutionContext();
+        const response = await worker.fetch(new Request(input, init), adminEnv, ctx);
+        await waitOnExecutionContext(ctx);
+        return response;
+      },
+    });
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).catch(() => undefined);
+    const limited = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(() => null, (error: Error) => error);
+    const paused = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(() => null, (error: Error) => error);
+    expect(limited).not.toBeNull();
+    const until = Date.parse(/until (\S+)/.exec(paused?.message ?? "")?.[1] ?? "");
+    expect(until - started).toBeGreaterThan(0);
+    expect(until - started).toBeLessThanOrEqual(62_000);
   });
 });

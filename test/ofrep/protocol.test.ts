@@ -38,6 +38,27 @@ describe("single flag evaluation", () => {
     expect(killed).toMatchObject({ value: "blue", reason: "DISABLED", metadata: { switchyardReason: "KILL_SWITCH" } });
   });
 
+  it("answers UNKNOWN (switchyardReason DEFAULT) when rules exist but none matched: never a reason outside the protocol", async () => {
+    await seedFlag(env.DB, { key: "of-unmatched" });
+    await seedSegmentRule(env.DB, "of-unmatched", { id: "de", position: 0, segmentKey: "of-unmatched-de", constraints: [{ attribute: "cf.country", operator: "eq", values: ["DE"] }], variant: "green" });
+    const body = await json(await evaluate("of-unmatched", { targetingKey: "u", country: "FR" }));
+    expect(body).toMatchObject({ value: "blue", variant: "blue", reason: "UNKNOWN", metadata: { switchyardReason: "DEFAULT" } });
+  });
+
+  it("answers a flag that cannot be evaluated with the protocol's error body (GENERAL), and still records the ERROR outcome", async () => {
+    await seedFlag(env.DB, { key: "of-broken", greenOrigin: JSON.stringify({ url: "not a url" }) });
+    const response = await evaluate("of-broken", { targetingKey: "u" });
+    expect(response.status).toBe(500);
+    const body = await json(response);
+    expect(body).toMatchObject({ key: "of-broken", errorCode: "GENERAL", errorDetails: expect.stringContaining("use your default value"), metadata: { switchyardReason: "ERROR" } });
+    expect(body).not.toHaveProperty("reason");
+    expect(body).not.toHaveProperty("value");
+    expect(await outcomeRows(env.DB, "of-broken")).toMatchObject([{ reason: "ERROR", variant: "blue" }]);
+    const bulk = (await json(await ofrep("/evaluate/flags", { body: { context: { targetingKey: "u" } } }))).flags as Record<string, unknown>[];
+    expect(bulk.find((flag) => flag.key === "of-broken")).toMatchObject({ errorCode: "GENERAL", metadata: { switchyardReason: "ERROR" } });
+    for (const flag of bulk) if ("reason" in flag) expect(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]).toContain(flag.reason);
+  });
+
   it("keeps each unit on one variant at 50 % and agrees with the admin explain endpoint", async () => {
     await seedFlag(env.DB, { key: "of-sticky" });
     await seedRollout(env.DB, "of-sticky", "r-sticky", 50);

@@ -1,9 +1,9 @@
 // OutcomeWriter: one AE point per outcome, embedded batches flushed through
 // ctx.waitUntil, and flush() null exactly when there is nothing to wait for
 // (the hot path skips waitUntil then).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../../src/core/outcome";
-import { OutcomeWriter, type EmbeddedSink } from "../../src/telemetry/outcome-writer";
+import { OutcomeWriter, type EmbeddedSink, type OutcomeCounters } from "../../src/telemetry/outcome-writer";
 
 const outcome = (requestId: string): Outcome => ({
   timestampMs: 1_000, requestId, flagKey: "w", rolloutId: null, variant: "blue", reason: "DEFAULT", ruleId: null,
@@ -54,5 +54,36 @@ describe("OutcomeWriter", () => {
     await expect(writer.flush()).resolves.toBeUndefined();
     expect(writer.counters.dropped).toBe(2);
     expect(writer.flush()).toBeNull();
+  });
+
+  it("counts outcomes, not sink writes: written once every sink took one, dropped once any lost it, nothing without a sink", async () => {
+    const ae = (fail: boolean) => ({ writeDataPoint: () => { if (fail) throw new Error("AE down"); } }) as unknown as AnalyticsEngineDataset;
+    const quiet = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const cases: [string, AnalyticsEngineDataset | undefined, EmbeddedSink | null, OutcomeCounters][] = [
+      ["no sink at all", undefined, null, { written: 0, dropped: 0 }],
+      ["embedded only", undefined, recordingSink(), { written: 2, dropped: 0 }],
+      ["AE and embedded", ae(false), recordingSink(), { written: 2, dropped: 0 }],
+      ["AE lost, embedded kept", ae(true), recordingSink(), { written: 0, dropped: 2 }],
+      ["both lost", ae(true), recordingSink(true), { written: 0, dropped: 2 }],
+      ["AE kept, embedded lost", ae(false), recordingSink(true), { written: 0, dropped: 2 }],
+    ];
+    for (const [name, analytics, embedded, expected] of cases) {
+      const writer = new OutcomeWriter({ analytics, embedded });
+      writer.record(outcome("a"));
+      writer.record(outcome("b"));
+      if (embedded) expect(writer.counters.written, `${name}: not written before the flush`).toBe(0);
+      await writer.flush();
+      expect(writer.counters, name).toEqual(expected);
+    }
+    quiet.mockRestore();
+  });
+
+  it("writes a long buffer in chunks of maxBatch rows within one flush", async () => {
+    const sink = recordingSink();
+    const writer = new OutcomeWriter({ analytics: undefined, embedded: sink, maxBatch: 2 });
+    for (const id of ["a", "b", "c", "d", "e"]) writer.record(outcome(id));
+    await writer.flush();
+    expect(sink.batches).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+    expect(writer.counters.written).toBe(5);
   });
 });

@@ -2,7 +2,8 @@
 // checks its values once (at snapshot validation) and returns a predicate
 // over one attribute value. Predicates never throw; a value that cannot be
 // interpreted (not a number, not a semver, …) simply does not match. A
-// missing attribute matches nothing (to target "absent", negate `exists`).
+// missing attribute matches nothing (to target "absent", negate `exists`):
+// `matchesAttribute` is that rule, and the only way a predicate is applied.
 import type { Operator } from "../types";
 import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
 import { compileSafeRegex, MAX_MATCH_INPUT_LENGTH } from "./regex";
@@ -47,7 +48,11 @@ function numeric(test: (a: number, b: number) => boolean): OperatorCompiler {
 function semver(test: (order: number) => boolean): OperatorCompiler {
   return (values) => {
     const bound = requireOne<SemVer>(values, parseSemver, "semantic version");
-    if (typeof bound === "string") return bound;
+    if (typeof bound === "string") {
+      const text = values.length === 1 ? values[0]! : "";
+      const tagged = /^[vV]/.test(text) && parseSemver(text.slice(1)) !== null;
+      return tagged ? `"${text}" is not a semantic version: write it without the leading "${text[0]}"` : bound;
+    }
     return (value) => {
       const parsed = parseSemver(value);
       return parsed !== null && test(compareSemver(parsed, bound));
@@ -124,6 +129,11 @@ const COMPILERS: Record<Operator, OperatorCompiler> = {
     };
   },
 };
+
+/** One constraint on one attribute value; `undefined` (absent) never matches, whatever the operator. */
+export function matchesAttribute(predicate: ValuePredicate, value: string | undefined): boolean {
+  return value !== undefined && predicate(value);
+}
 
 /** Compiles one operator over its values; unknown operator → message. */
 export function compileOperator(operator: string, values: string[]): ValuePredicate | string {

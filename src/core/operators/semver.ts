@@ -1,5 +1,8 @@
 // Semantic-version parsing and precedence (semver.org §11), for the
 // semver_gt / semver_lt / semver_eq operators. Unparseable input → null.
+// Strict like semver.org and the Unleash client specification: "v2.0.0" is
+// not a semantic version (a tag name, not a version), so as a rule value it
+// is refused and as an attribute it matches nothing.
 export interface SemVer {
   major: number;
   minor: number;
@@ -7,7 +10,7 @@ export interface SemVer {
   prerelease: string[];
 }
 
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
 export function parseSemver(input: string): SemVer | null {
   const match = SEMVER.exec(input.trim());
