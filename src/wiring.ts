@@ -4,7 +4,7 @@
 // its own set.
 import { bindingByName, type Env } from "./env";
 import { FlagCache } from "./edge/flag-cache";
-import type { OriginFetchers, Clock, ShadowExampleSink } from "./edge/ports";
+import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
 import { createShadowExampleStore } from "./store/shadow-example-store";
 import { createSnapshotStore, parseStoreMode } from "./store/snapshot-store";

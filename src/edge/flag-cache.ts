@@ -8,7 +8,7 @@
 import { buildRouteMatcher, type RouteMatcher } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
 import type { CompiledFlag } from "../core/types";
-import type { Clock, FlagIndexEntry, SnapshotStore } from "./ports";
+import type { Clock, FlagIndexEntry, SnapshotStore } from "../ports";
 
 export interface FlagCacheOptions {
   probeIntervalMs: number;

@@ -4,7 +4,7 @@
 // Never throws: every failure becomes an OriginResult.
 import { ADMIN_SESSION_COOKIE, API_TOKEN_PREFIX } from "../core/credentials";
 import type { OriginSpec } from "../core/types";
-import type { Clock, OriginFetchers } from "./ports";
+import type { Clock, OriginFetchers } from "../ports";
 
 export type OriginResult =
   | { kind: "response"; response: Response; latencyMs: number }

@@ -7,7 +7,7 @@ import type { CompiledFlag, Evaluation, OriginSpec } from "../core/types";
 import { buildContext, unitCookie, type RequestContext } from "./context";
 import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
-import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
+import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { errorResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";

@@ -16,7 +16,7 @@ import { toOpenFeatureReason } from "../core/openfeature";
 import type { Outcome } from "../core/outcome";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import type { FlagCache } from "../edge/flag-cache";
-import type { FlagIndexEntry } from "../edge/ports";
+import type { FlagIndexEntry } from "../ports";
 import { attributeLookup, type EvaluationInput } from "./context";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
 

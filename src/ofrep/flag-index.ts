@@ -6,7 +6,7 @@
 // both paths compile and evaluate the very same snapshot objects.
 // A failed refresh keeps the last good index (staleness, never an outage).
 import type { Env } from "../env";
-import type { FlagIndexEntry, SnapshotStore } from "../edge/ports";
+import type { FlagIndexEntry, SnapshotStore } from "../ports";
 import { createSnapshotStore, parseStoreMode } from "../store/snapshot-store";
 import { DEFAULT_PROBE_SECONDS } from "../wiring";
 

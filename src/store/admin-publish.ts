@@ -2,7 +2,7 @@
 // the KV index) or, for a deleted flag, remove its snapshot. Publishing
 // re-reads D1 and re-validates (publishSnapshot), so KV only ever holds what
 // the hot path's own compiler accepts.
-import type { FlagIndexEntry } from "../edge/ports";
+import type { FlagIndexEntry } from "../ports";
 import * as schema from "./schema";
 import { toIndexEntry } from "./snapshot-builder";
 import { INDEX_KV_KEY, openDb, publishSnapshot, snapshotKvKey } from "./snapshot-store";

@@ -8,7 +8,7 @@ import {
   HASH_VERSION, SNAPSHOT_SCHEMA_VERSION,
   type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type StageMode, type Variant,
 } from "../core/types";
-import type { FlagIndexEntry } from "../edge/ports";
+import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
 import * as schema from "./schema";
 

@@ -6,7 +6,7 @@
 // "d1" reads only D1. The hot path calls these at most once per probe
 // interval (index) or per flag version (snapshot), never per request.
 import { drizzle } from "drizzle-orm/d1";
-import type { FlagIndexEntry, SnapshotStore } from "../edge/ports";
+import type { FlagIndexEntry, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot } from "../core/types";
 import * as schema from "./schema";

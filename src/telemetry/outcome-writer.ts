@@ -3,7 +3,7 @@
 // batches from ctx.waitUntil. Recording never throws into the hot path:
 // failures are counted in `droppedOutcomes` and logged once per flush.
 import type { Outcome } from "../core/outcome";
-import type { OutcomeSink } from "../edge/ports";
+import type { OutcomeSink } from "../ports";
 import { toDataPoint } from "./outcome-layout";
 
 export interface EmbeddedSink {

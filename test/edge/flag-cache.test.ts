@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
-import type { FlagIndexEntry, SnapshotStore } from "../../src/edge/ports";
+import type { FlagIndexEntry, SnapshotStore } from "../../src/ports";
 import fixture from "../fixtures/evaluation-cases.json";
 
 function entry(version: number, killSwitch = false): FlagIndexEntry {

@@ -1,7 +1,9 @@
-// The small interfaces the hot path depends on. Adapters in store/ and
-// telemetry/ implement them; index.ts wires them from env.
-import type { Outcome } from "../core/outcome";
-import type { OriginSpec } from "../core/types";
+// The ports: small interfaces and the data types that cross layers. The hot
+// path (edge/), OFREP, the health loop (cron/) depend on these; adapters in
+// store/ and telemetry/ implement them; wiring.ts and cron/scheduled.ts pick
+// the adapters from env. Types only: every layer but core may import this.
+import type { Outcome } from "./core/outcome";
+import type { OriginSpec } from "./core/types";
 
 /** The tiny, strongly consistent per-flag record re-checked every few seconds. */
 export interface FlagIndexEntry {
