@@ -30,6 +30,11 @@ export interface OutcomeSink {
   flush(): Promise<void> | null;
 }
 
+/** Where the OutcomeWriter persists its buffered outcomes when the embedded store is on (the D1 `outcomes` table). */
+export interface EmbeddedSink {
+  insertBatch(batch: Outcome[]): Promise<void>;
+}
+
 export interface OriginFetchers {
   /** Service binding by name, or undefined when it is not bound. */
   service(name: string): Fetcher | undefined;

@@ -3,12 +3,8 @@
 // batches from ctx.waitUntil. Recording never throws into the hot path:
 // failures are counted in `droppedOutcomes` and logged once per flush.
 import type { Outcome } from "../core/outcome";
-import type { OutcomeSink } from "../ports";
+import type { EmbeddedSink, OutcomeSink } from "../ports";
 import { toDataPoint } from "./outcome-layout";
-
-export interface EmbeddedSink {
-  insertBatch(batch: Outcome[]): Promise<void>;
-}
 
 export interface OutcomeWriterOptions {
   analytics: AnalyticsEngineDataset | undefined;
