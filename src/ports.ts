@@ -2,6 +2,7 @@
 // path (edge/), OFREP, the health loop (cron/) depend on these; adapters in
 // store/ and telemetry/ implement them; wiring.ts and cron/scheduled.ts pick
 // the adapters from env. Types only: every layer but core may import this.
+import type { ExceedanceGroup, WindowGroup } from "./core/health";
 import type { Outcome } from "./core/outcome";
 import type { OriginSpec } from "./core/types";
 
@@ -65,4 +66,31 @@ export interface ShadowExample {
 export interface ShadowExampleSink {
   /** Best effort: a failure is logged by the caller, never surfaced to the user. */
   save(example: ShadowExample): Promise<void>;
+}
+
+// ---------- the health loop's measuring port ----------
+
+/** One window of outcomes to measure. */
+export interface MetricsWindow {
+  flagKey: string;
+  /** Rows of this rollout, or null for rows served without a rollout (the baseline). */
+  rolloutId: string | null;
+  /** Stage label as recorded ("shadow", "serve:25", "none"), or null for any stage. */
+  stage: string | null;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The one interface the health loop measures through. Two adapters: Analytics
+ * Engine's SQL API (telemetry/readers, production) and the embedded D1 outcome
+ * store (store/, dev, tests, small installs). Readers measure only: aggregates
+ * per (variant, reason, rule, kind) group, never a verdict.
+ */
+export interface MetricsReader {
+  readonly kind: "embedded" | "analytics_engine";
+  /** Aggregates per group over the window. */
+  readWindow(window: MetricsWindow): Promise<WindowGroup[]>;
+  /** Per group, how many requests were slower than each threshold (same order). */
+  readExceedances(window: MetricsWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]>;
 }

@@ -20,7 +20,7 @@ import type { RuleRow } from "../store/flag-repo";
 import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/snapshot-builder";
-import type { MetricsReader, MetricsWindow } from "../telemetry/readers/types";
+import type { MetricsReader, MetricsWindow } from "../ports";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
 import { probeReadiness, type Readiness } from "./readiness";
 

@@ -6,8 +6,8 @@
 import { bindingByName, type Env } from "../env";
 import { openDb, reconcileSnapshots } from "../store/snapshot-store";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
-import { createEmbeddedReader } from "../telemetry/readers/embedded";
-import type { MetricsReader } from "../telemetry/readers/types";
+import type { MetricsReader } from "../ports";
+import { createEmbeddedReader } from "../store/embedded-metrics-reader";
 import { servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";

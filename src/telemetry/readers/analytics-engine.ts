@@ -8,7 +8,8 @@
 import type { ExceedanceGroup, WindowGroup } from "../../core/health";
 import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
-import { MetricsReadError, type MetricsReader, type MetricsWindow } from "./types";
+import type { MetricsReader, MetricsWindow } from "../../ports";
+import { MetricsReadError } from "./metrics-read-error";
 import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
 import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
