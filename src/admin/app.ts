@@ -4,7 +4,7 @@
 // schemas that validate requests. Routes declare their scope (route-def.ts).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { openDb } from "../store/snapshot-store";
+import { openDb } from "../store/db";
 import type { AdminEnv } from "./context";
 import { ApiError, errorBody, handleError, validationHook } from "./errors";
 import { LIMITS } from "./limits";

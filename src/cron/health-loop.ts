@@ -19,7 +19,7 @@ import { currentStage, type RolloutRecord } from "../core/rollout-machine";
 import type { RuleRow } from "../store/flag-repo";
 import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
-import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/snapshot-builder";
+import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
 import { probeReadiness, type Readiness } from "./readiness";

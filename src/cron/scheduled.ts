@@ -4,7 +4,8 @@
 // (measure → judge → act). Webhook deliveries are awaited last, so a slow
 // receiver never delays a decision.
 import { bindingByName, type Env } from "../env";
-import { openDb, reconcileSnapshots } from "../store/snapshot-store";
+import { reconcileSnapshots } from "../store/snapshot-store";
+import { openDb } from "../store/db";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
 import type { MetricsReader } from "../ports";
 import { createEmbeddedReader } from "../store/embedded-metrics-reader";

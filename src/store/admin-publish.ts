@@ -5,7 +5,8 @@
 import type { FlagIndexEntry } from "../ports";
 import * as schema from "./schema";
 import { toIndexEntry } from "./snapshot-builder";
-import { INDEX_KV_KEY, openDb, publishSnapshot, snapshotKvKey } from "./snapshot-store";
+import { INDEX_KV_KEY, publishSnapshot, snapshotKvKey } from "./snapshot-store";
+import { openDb } from "./db";
 
 async function readIndex(d1: D1Database): Promise<FlagIndexEntry[]> {
   const rows = await openDb(d1).select({

@@ -1,7 +1,6 @@
 // Rows → one flag's snapshot (the JSON published to KV), validated by the
 // same core compiler the hot path uses, so nothing invalid is ever published.
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { compileSnapshot, type SnapshotError } from "../core/snapshot";
 import { err, ok, type Result } from "../core/result";
 import {
@@ -10,11 +9,9 @@ import {
 } from "../core/types";
 import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
+import { parseJson, type Db, type FlagRow, type RolloutRow } from "./db";
 import * as schema from "./schema";
 
-export type Db = DrizzleD1Database<typeof schema>;
-export type FlagRow = typeof schema.flags.$inferSelect;
-export type RolloutRow = typeof schema.rollouts.$inferSelect;
 
 export interface StagePlanEntry {
   mode: StageMode;
@@ -24,15 +21,6 @@ export interface StagePlanEntry {
 }
 
 export const LIVE_ROLLOUT_STATES = ["active", "paused"] as const;
-
-export function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
 
 export function toIndexEntry(row: Pick<FlagRow, "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs">): FlagIndexEntry {
   return {
