@@ -21,7 +21,8 @@ export function parseStoreMode(value: string | undefined): StoreMode {
   return value === "kv" || value === "d1" ? value : "hybrid";
 }
 
-async function readIndexFromD1(db: Db): Promise<FlagIndexEntry[]> {
+/** Every flag's index entry, from D1 (the strongly consistent record). */
+export async function readIndexFromD1(db: Db): Promise<FlagIndexEntry[]> {
   const rows = await db.select({
     key: schema.flags.key, version: schema.flags.version, killSwitch: schema.flags.killSwitch,
     routeMethod: schema.flags.routeMethod, routePath: schema.flags.routePath, routeHost: schema.flags.routeHost,
