@@ -22,7 +22,7 @@ import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
-import { probeReadiness, type Readiness } from "./readiness";
+import { probeReadiness, type Readiness } from "../telemetry/readiness";
 
 export interface HealthLoopDeps extends ActDeps {
   db: Db;

@@ -21,7 +21,7 @@ import { AnyObject, FlagParams, KillBody, RolloutStart } from "../schemas";
 import { loadFlag } from "./flags";
 import { effectChanges } from "../../store/health-repo";
 import { parseHealthSettings } from "../../core/health/settings";
-import { probeReadiness } from "../../cron/readiness";
+import { probeReadiness } from "../../telemetry/readiness";
 
 const json = (description: string) => ({ description, content: { "application/json": { schema: AnyObject } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
