@@ -1,13 +1,13 @@
 // The hot path: request → flag → context → evaluation → origin → response,
 // with exactly one outcome recorded per routed request. It never throws
 // because of flag state: any doubt serves blue with reason ERROR.
-import { errorEvaluation, evaluateFlag } from "../core/evaluate";
+import { decide } from "../core/evaluate";
 import type { Outcome } from "../core/outcome";
-import type { CompiledFlag, Evaluation, OriginSpec } from "../core/types";
-import { buildContext, unitCookie, type RequestContext } from "./context";
+import type { CompiledFlag, OriginSpec } from "../core/types";
+import { buildContext, unitCookie } from "./context";
 import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
-import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
+import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { errorResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
@@ -29,7 +29,6 @@ export interface RouterDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
 
 function stageLabel(flag: CompiledFlag | null): string {
   const rollout = flag?.snapshot.rollout;
@@ -39,26 +38,6 @@ function stageLabel(flag: CompiledFlag | null): string {
 
 function isFailure(result: OriginResult): boolean {
   return result.kind !== "response" || result.response.status >= 500;
-}
-
-interface Decision {
-  evaluation: Evaluation;
-  flag: CompiledFlag | null;
-  context: RequestContext | null;
-}
-
-async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: RouterDeps): Promise<Decision> {
-  const lookup = await deps.cache.flag(entry);
-  if (!lookup.ok) return { evaluation: entry.killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
-  const flag = lookup.flag;
-  try {
-    const context = buildContext(request, url, flag.snapshot.unitKey, deps.newId);
-    // The index is fresher than a snapshot that KV has not caught up with yet.
-    const evaluation = entry.killSwitch ? KILLED : evaluateFlag(flag, context);
-    return { evaluation, flag, context };
-  } catch {
-    return { evaluation: errorEvaluation("context_failed"), flag, context: null };
-  }
 }
 
 /**
@@ -72,7 +51,8 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
   if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());
 
-  const { evaluation, flag, context } = await decide(request, url, entry, deps);
+  const lookup = await deps.cache.flag(entry);
+  const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) => buildContext(request, url, found.snapshot.unitKey, deps.newId));
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
   const requestId = providedId ?? (deps.mintRequestId
     ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })

@@ -1,6 +1,6 @@
 // One OFREP evaluation: index entry → the hot path's cached snapshot →
-// evaluateFlag → wire result + the Outcome to record. Same order and same
-// fallbacks as src/edge/route-request.ts `decide`: the index's kill switch
+// evaluateFlag → wire result + the Outcome to record. The decision step is
+// the proxy path's own (core/evaluate.ts `decide`): the index's kill switch
 // wins over a snapshot KV has not caught up with, and an unreadable snapshot
 // serves blue with reason ERROR (or DISABLED when the index says killed).
 //
@@ -11,18 +11,16 @@
 // stage equals "serve:25"; decisions handed to an app that calls its model
 // itself say nothing about that model's errors or latency, so they must not
 // dilute the guards. No field was added to the Outcome type.
-import { errorEvaluation, evaluateFlag } from "../core/evaluate";
+import { decide } from "../core/evaluate";
 import { toOpenFeatureReason } from "../core/openfeature";
 import type { Outcome } from "../core/outcome";
-import type { CompiledFlag, Evaluation } from "../core/types";
+import type { CompiledFlag } from "../core/types";
 import type { FlagCache } from "../edge/flag-cache";
 import type { FlagIndexEntry } from "../ports";
 import { attributeLookup, type EvaluationInput } from "./context";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
 
 export const OFREP_STAGE_PREFIX = DECISION_ONLY_STAGE_PREFIX;
-
-const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
 
 export interface EvaluationSuccess {
   key: string;
@@ -54,15 +52,9 @@ function isStatic(flag: CompiledFlag | null): boolean {
   return flag !== null && flag.rules.length === 0 && flag.overrides.size === 0 && flag.splitGreenBuckets === 0;
 }
 
-async function decide(entry: FlagIndexEntry, input: EvaluationInput, cache: FlagCache): Promise<{ evaluation: Evaluation; flag: CompiledFlag | null }> {
-  const lookup = await cache.flag(entry);
-  if (!lookup.ok) return { evaluation: entry.killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null };
-  const evaluation = entry.killSwitch ? KILLED : evaluateFlag(lookup.flag, { unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) });
-  return { evaluation, flag: lookup.flag };
-}
-
 export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInput, cache: FlagCache, facts: RequestFacts): Promise<EvaluatedFlag> {
-  const { evaluation, flag } = await decide(entry, input, cache);
+  const lookup = await cache.flag(entry);
+  const { evaluation, flag } = decide(entry.killSwitch, lookup, () => ({ unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) }));
   const rollout = flag?.snapshot.rollout ?? null;
   const stage = stageLabel(flag);
   // OpenFeature metadata is flat primitives only (the SDK drops the rest), so absent values are omitted.
