@@ -35,13 +35,6 @@ export interface Outcome {
 
 export type OutcomeKind = "served" | "shadow";
 
-/**
- * Stage prefix of outcomes that record a decision without an origin call
- * (OFREP evaluations). Health metrics exclude them: their zero latency and
- * zero errors would flatter whichever variant they land on.
- */
-export const DECISION_ONLY_STAGE_PREFIX = "ofrep:";
-
 export function statusClass(status: number): string {
   return status === 0 ? "none" : `${Math.floor(status / 100)}xx`;
 }

@@ -12,10 +12,11 @@
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound
 // (HTTP API rate limits).
 import {
-  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, stageLabelOf,
+  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples,
   type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
+import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
 import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";

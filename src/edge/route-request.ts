@@ -3,7 +3,8 @@
 // because of flag state: any doubt serves blue with reason ERROR.
 import { decide } from "../core/evaluate";
 import type { Outcome } from "../core/outcome";
-import type { CompiledFlag, OriginSpec } from "../core/types";
+import { rolloutStageLabel } from "../core/stage-label";
+import type { OriginSpec } from "../core/types";
 import { buildContext, unitCookie } from "./context";
 import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
@@ -30,12 +31,6 @@ export interface RouterDeps {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function stageLabel(flag: CompiledFlag | null): string {
-  const rollout = flag?.snapshot.rollout;
-  if (!rollout) return "none";
-  return rollout.stageMode === "shadow" ? "shadow" : `serve:${rollout.percent}`;
-}
-
 function isFailure(result: OriginResult): boolean {
   return result.kind !== "response" || result.response.status >= 500;
 }
@@ -55,7 +50,7 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) => buildContext(request, url, found.snapshot.unitKey, deps.newId));
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
   const requestId = providedId ?? (deps.mintRequestId
-    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
+    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: rolloutStageLabel(flag?.snapshot.rollout), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
     : deps.newId());
   const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
   const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
@@ -86,7 +81,7 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
     variant: evaluation.variant,
     reason: evaluation.reason,
     ruleId: evaluation.ruleId,
-    stage: stageLabel(flag),
+    stage: rolloutStageLabel(flag?.snapshot.rollout),
     // Failover must not hide green's failure: the outcome describes the first answer.
     status: first.kind === "response" ? first.response.status : 0,
     latencyMs: first.latencyMs,

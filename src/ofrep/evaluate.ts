@@ -18,9 +18,7 @@ import type { CompiledFlag } from "../core/types";
 import type { FlagCache } from "../edge/flag-cache";
 import type { FlagIndexEntry } from "../ports";
 import { attributeLookup, type EvaluationInput } from "./context";
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
-
-export const OFREP_STAGE_PREFIX = DECISION_ONLY_STAGE_PREFIX;
+import { decisionOnlyStageLabel, rolloutStageLabel } from "../core/stage-label";
 
 export interface EvaluationSuccess {
   key: string;
@@ -41,13 +39,6 @@ export interface RequestFacts {
   colo: string;
 }
 
-/** The stage label the proxy path records ("none", "shadow", "serve:25"). */
-function stageLabel(flag: CompiledFlag | null): string {
-  const rollout = flag?.snapshot.rollout;
-  if (!rollout) return "none";
-  return rollout.stageMode === "shadow" ? "shadow" : `serve:${rollout.percent}`;
-}
-
 function isStatic(flag: CompiledFlag | null): boolean {
   return flag !== null && flag.rules.length === 0 && flag.overrides.size === 0 && flag.splitGreenBuckets === 0;
 }
@@ -56,7 +47,7 @@ export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInpu
   const lookup = await cache.flag(entry);
   const { evaluation, flag } = decide(entry.killSwitch, lookup, () => ({ unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) }));
   const rollout = flag?.snapshot.rollout ?? null;
-  const stage = stageLabel(flag);
+  const stage = rolloutStageLabel(rollout);
   // OpenFeature metadata is flat primitives only (the SDK drops the rest), so absent values are omitted.
   const metadata: Record<string, string | number | boolean> = { switchyardReason: evaluation.reason, stage, flagVersion: flag?.snapshot.version ?? entry.version };
   if (rollout) Object.assign(metadata, { rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, greenPercent: rollout.percent });
@@ -78,7 +69,7 @@ export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInpu
     variant: evaluation.variant,
     reason: evaluation.reason,
     ruleId: evaluation.ruleId,
-    stage: `${OFREP_STAGE_PREFIX}${stage}`,
+    stage: decisionOnlyStageLabel(stage),
     status: 0,
     latencyMs: 0,
     error: false,

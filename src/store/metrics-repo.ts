@@ -14,7 +14,7 @@
 import type { ExceedanceGroup, WindowGroup } from "../core/health";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 
 

@@ -86,8 +86,3 @@ export function aboveOf(groups: readonly ExceedanceGroup[], variant: Variant, sc
   }
   return totals;
 }
-
-/** The stage label the hot path records on outcomes ("shadow" or "serve:<percent>"). */
-export function stageLabelOf(stage: { mode: "shadow" | "serve"; percent: number }): string {
-  return stage.mode === "shadow" ? "shadow" : `serve:${stage.percent}`;
-}

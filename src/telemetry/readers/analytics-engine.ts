@@ -10,7 +10,7 @@ import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
 import type { MetricsReader, MetricsWindow } from "../../ports";
 import { MetricsReadError } from "./metrics-read-error";
-import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
+import { DECISION_ONLY_STAGE_PREFIX } from "../../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
 export interface AnalyticsEngineReaderOptions {
