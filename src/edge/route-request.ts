@@ -1,6 +1,7 @@
 // The hot path: request → flag → context → evaluation → origin → response,
 // with exactly one outcome recorded per routed request. It never throws
 // because of flag state: any doubt serves blue with reason ERROR.
+import { acceptedRequestId } from "../core/caller-request-id";
 import { decide } from "../core/evaluate";
 import type { Outcome } from "../core/outcome";
 import { rolloutStageLabel } from "../core/stage-label";
@@ -29,8 +30,6 @@ export interface RouterDeps {
   mintRequestId?: (attribution: RequestAttribution) => Promise<string>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 function isFailure(result: OriginResult): boolean {
   return result.kind !== "response" || result.response.status >= 500;
 }
@@ -40,8 +39,7 @@ function isFailure(result: OriginResult): boolean {
  * is the request's URL, already parsed by the dispatcher (parsed once).
  */
 export async function routeRequest(request: Request, deps: RouterDeps, url: URL = new URL(request.url)): Promise<Response> {
-  const incomingId = request.headers.get("x-request-id");
-  const providedId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : null;
+  const providedId = acceptedRequestId(request.headers.get("x-request-id"));
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
   if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());

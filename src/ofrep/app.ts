@@ -6,6 +6,7 @@
 // records one Outcome (see evaluate.ts); a 304 hands nothing out and records
 // nothing. The value and the variant are the variant name, "blue"/"green".
 import { Hono } from "hono";
+import { acceptedRequestId } from "../core/caller-request-id";
 import { servicesFor } from "../wiring";
 import { bulkFailure, flagFailure, ofrepJson, type OfrepFailure } from "./errors";
 import { parseEvaluationRequest } from "./context";
@@ -18,7 +19,6 @@ function keepFlushing(ctx: ExecutionContext, flushing: Promise<void> | null): vo
   if (flushing) ctx.waitUntil(flushing);
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const UNAVAILABLE: OfrepFailure = { code: "GENERAL", details: "flag configuration could not be loaded; use your default value" };
 
 export const ofrepApp = new Hono<OfrepEnv>().basePath("/ofrep/v1");
@@ -26,9 +26,8 @@ export const ofrepApp = new Hono<OfrepEnv>().basePath("/ofrep/v1");
 ofrepApp.use("*", requireToken());
 
 function factsOf(request: Request, env: OfrepEnv["Bindings"]): RequestFacts {
-  const given = request.headers.get("x-request-id");
   return {
-    requestId: given !== null && REQUEST_ID.test(given) ? given : crypto.randomUUID(),
+    requestId: acceptedRequestId(request.headers.get("x-request-id")) ?? crypto.randomUUID(),
     nowMs: Date.now(),
     colo: servicesFor(env).coloOf(request),
   };
