@@ -3,7 +3,7 @@
 // its D1 batch and its KV publish), then run the health loop
 // (measure → judge → act). Webhook deliveries are awaited last, so a slow
 // receiver never delays a decision.
-import { bindingByName, type Env } from "../env";
+import { secretByName, type Env } from "../env";
 import { reconcileSnapshots } from "../store/snapshot-store";
 import { openDb } from "../store/db";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
@@ -41,10 +41,7 @@ export async function runScheduled(env: Env, scheduledTimeMs: number, options: S
     const report = await runHealthLoop({
       db: openDb(env.DB), d1: env.DB, kv: env.SNAPSHOTS, now, tickId: `cron:${new Date(now).toISOString()}`,
       reader: options.reader ?? metricsReaderFor(env),
-      secret: (name) => {
-        const value = bindingByName(env, name);
-        return typeof value === "string" ? value : undefined;
-      },
+      secret: (name) => secretByName(env, name),
       deliveries,
       invalidate: () => servicesFor(env).cache.invalidate(),
       webhookSleep: options.webhookSleep,
