@@ -4,7 +4,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { compileSnapshot, type SnapshotError } from "../core/snapshot";
 import { err, ok, type Result } from "../core/result";
 import {
-  HASH_VERSION, SNAPSHOT_SCHEMA_VERSION,
+  HASH_VERSION, LIVE_ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION,
   type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type StageMode, type Variant,
 } from "../core/types";
 import type { FlagIndexEntry } from "../ports";
@@ -19,8 +19,6 @@ export interface StagePlanEntry {
   minDurationSeconds: number;
   minSamples: number;
 }
-
-export const LIVE_ROLLOUT_STATES = ["active", "paused"] as const;
 
 export function toIndexEntry(row: Pick<FlagRow, "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs">): FlagIndexEntry {
   return {
