@@ -33,6 +33,7 @@ export interface Outcome {
   pairedStatus?: number | null;
 }
 
+/** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
 export type OutcomeKind = "served" | "shadow";
 
 export function statusClass(status: number): string {

@@ -12,6 +12,7 @@
 // same SQL over a one-element list. The quantile query's sort of every
 // group's latencies is the largest CPU item of a health tick.
 import type { ExceedanceGroup, WindowGroup } from "../core/health";
+import type { OutcomeKind } from "../core/outcome";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
@@ -67,7 +68,7 @@ interface AggregateRow extends GroupKey {
 interface QuantileRow extends GroupKey { p50: number | null; p95: number | null; p99: number | null }
 
 const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
-const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as "served" | "shadow";
+const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
 /** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
 const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
   w.flagKey, w.fromMs, w.toMs, w.rolloutId, w.stage, (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
