@@ -1,7 +1,7 @@
 // Builds the per-isolate objects (flag cache, outcome writer) from env once
-// and reuses them across requests: the cache is what keeps D1 and KV off the
-// per-request path. Keyed by the DB binding so a different env (tests) gets
-// its own set.
+// and reuses them across requests — the proxy path's and OFREP's alike (index.ts
+// hands them to both): the cache is what keeps D1 and KV off the per-request
+// path. Keyed by the DB binding so a different env (tests) gets its own set.
 import { bindingByName, secretByName, type Env } from "./env";
 import { FlagCache } from "./edge/flag-cache";
 import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
