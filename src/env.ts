@@ -38,6 +38,12 @@ export function bindingByName(env: Env, name: string): unknown {
   return (env as unknown as Record<string, unknown>)[name];
 }
 
+/** A secret (or plain-text var) by name; undefined when unset or when the name is a binding, not a string. */
+export function secretByName(env: Env, name: string): string | undefined {
+  const value = bindingByName(env, name);
+  return typeof value === "string" ? value : undefined;
+}
+
 declare global {
   namespace Cloudflare {
     // `cloudflare:test`'s env is typed as Cloudflare.Env: make it ours.

@@ -4,7 +4,7 @@ import type { Env } from "./env";
 import { routeRequest } from "./edge/route-request";
 import { adminApp } from "./admin/app";
 import { dashboardApp } from "./dashboard/app";
-import { ofrepApp } from "./ofrep/app";
+import { createOfrepApp } from "./ofrep/app";
 import { runScheduled } from "./cron/scheduled";
 import { servicesFor } from "./wiring";
 import { handleFeedback } from "./feedback/handler";
@@ -12,6 +12,7 @@ import { requestIdMinter } from "./feedback/ids";
 import { handleDemoControl } from "./dev/demo-control";
 
 const OWN_PREFIX = "/_switchyard/";
+const ofrepApp = createOfrepApp(servicesFor);
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -1,10 +1,10 @@
 // Builds the per-isolate objects (flag cache, outcome writer) from env once
-// and reuses them across requests: the cache is what keeps D1 and KV off the
-// per-request path. Keyed by the DB binding so a different env (tests) gets
-// its own set.
-import { bindingByName, type Env } from "./env";
+// and reuses them across requests — the proxy path's and OFREP's alike (index.ts
+// hands them to both): the cache is what keeps D1 and KV off the per-request
+// path. Keyed by the DB binding so a different env (tests) gets its own set.
+import { bindingByName, secretByName, type Env } from "./env";
 import { FlagCache } from "./edge/flag-cache";
-import type { OriginFetchers, Clock, ShadowExampleSink } from "./edge/ports";
+import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
 import { createShadowExampleStore } from "./store/shadow-example-store";
 import { createSnapshotStore, parseStoreMode } from "./store/snapshot-store";
@@ -51,10 +51,7 @@ export function servicesFor(env: Env): IsolateServices {
         const binding = bindingByName(env, name) as Fetcher | undefined;
         return binding && typeof binding.fetch === "function" ? binding : undefined;
       },
-      secret: (name) => {
-        const value = bindingByName(env, name);
-        return typeof value === "string" ? value : undefined;
-      },
+      secret: (name) => secretByName(env, name),
     },
     clock: systemClock,
     examples: createShadowExampleStore(env.DB),

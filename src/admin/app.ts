@@ -4,7 +4,8 @@
 // schemas that validate requests. Routes declare their scope (route-def.ts).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { openDb } from "../store/snapshot-store";
+import { acceptedRequestId } from "../core/caller-request-id";
+import { openDb } from "../store/db";
 import type { AdminEnv } from "./context";
 import { bodyTooLarge, errorBody, handleError, validationHook } from "./errors";
 import { LIMITS } from "./limits";
@@ -22,13 +23,10 @@ import { decisionRoutes } from "./routes/decisions";
 import { seriesRoutes } from "./routes/series";
 import { whoamiRoutes } from "./routes/whoami";
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 export const adminApp = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook }).basePath("/admin/api");
 
 adminApp.use("*", async function adminRequestContext(c, next) {
-  const given = c.req.header("x-request-id");
-  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  const requestId = acceptedRequestId(c.req.header("x-request-id")) ?? crypto.randomUUID();
   c.set("requestId", requestId);
   c.set("db", openDb(c.env.DB));
   c.set("now", Date.now());

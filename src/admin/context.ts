@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import { publishFlags, unpublishFlag } from "../store/admin-publish";
-import type { Db } from "../store/snapshot-builder";
+import type { Db } from "../store/db";
 import { servicesFor } from "../wiring";
 import type { Actor } from "./auth";
 import { ApiError } from "./errors";

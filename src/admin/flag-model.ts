@@ -8,7 +8,7 @@ import { checkRoutePattern } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
 import { HASH_VERSION, SNAPSHOT_SCHEMA_VERSION, type FlagSnapshot, type OriginSpec, type UnitKeySource } from "../core/types";
 import type { FlagInsert, FlagRow } from "../store/flag-repo";
-import { parseJson } from "../store/snapshot-builder";
+import { parseJson } from "../store/db";
 import { ApiError } from "./errors";
 import type { FlagCreate, FlagPatch } from "./schemas";
 import type { z } from "@hono/zod-openapi";

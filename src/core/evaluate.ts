@@ -1,6 +1,8 @@
 // evaluateFlag: the fixed evaluation order of SPEC §2 —
 // kill switch → override → segment rules in order → stage split → default.
 // Pure and total: it never throws; a failing rule predicate yields blue/ERROR.
+// `decide` is the step before it that every caller serving a flag from the
+// index + snapshot cache shares (the proxy path and OFREP).
 import { bucketFromHash, isGreen } from "./bucket";
 import { mayBePinned } from "./override-filter";
 import type { CompiledFlag, CompiledRule, Evaluation, EvaluationContext, Reason, Variant } from "./types";
@@ -10,7 +12,7 @@ function decided(variant: Variant, reason: Reason, ruleId: string | null = null,
 }
 
 // Results are immutable and shared, so the hot path allocates nothing per evaluation.
-const KILLED = decided("blue", "KILL_SWITCH");
+export const KILLED = decided("blue", "KILL_SWITCH");
 const PINNED = { blue: decided("blue", "OVERRIDE"), green: decided("green", "OVERRIDE") };
 const SPLIT = { blue: decided("blue", "SPLIT"), green: decided("green", "SPLIT") };
 const DEFAULT = decided("blue", "DEFAULT");
@@ -49,4 +51,35 @@ export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Ev
   } catch {
     return errorEvaluation("evaluation_failed");
   }
+}
+
+/** What the snapshot cache answered for an index entry. */
+export type SnapshotLookup = { ok: true; flag: CompiledFlag } | { ok: false; errorCode: string };
+
+export interface Decision<C extends EvaluationContext> {
+  evaluation: Evaluation;
+  /** The snapshot the decision used; null when none could be read. */
+  flag: CompiledFlag | null;
+  /** The context it was evaluated in; null when there was no snapshot or the context failed. */
+  context: C | null;
+}
+
+/**
+ * One index entry's evaluation. The index's kill switch (strongly consistent,
+ * re-read every few seconds) wins over a snapshot KV has not caught up with
+ * yet; an unreadable snapshot serves blue with ERROR (KILL_SWITCH when the
+ * index says killed); a context that cannot be built serves blue with ERROR
+ * `context_failed`. The context is built even when killed: the caller may
+ * still need it (a minted unit key's cookie). Never throws.
+ */
+export function decide<C extends EvaluationContext>(killSwitch: boolean, lookup: SnapshotLookup, contextFor: (flag: CompiledFlag) => C): Decision<C> {
+  if (!lookup.ok) return { evaluation: killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
+  const flag = lookup.flag;
+  let context: C;
+  try {
+    context = contextFor(flag);
+  } catch {
+    return { evaluation: errorEvaluation("context_failed"), flag, context: null };
+  }
+  return { evaluation: killSwitch ? KILLED : evaluateFlag(flag, context), flag, context };
 }

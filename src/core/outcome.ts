@@ -33,14 +33,8 @@ export interface Outcome {
   pairedStatus?: number | null;
 }
 
+/** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
 export type OutcomeKind = "served" | "shadow";
-
-/**
- * Stage prefix of outcomes that record a decision without an origin call
- * (OFREP evaluations). Health metrics exclude them: their zero latency and
- * zero errors would flatter whichever variant they land on.
- */
-export const DECISION_ONLY_STAGE_PREFIX = "ofrep:";
 
 export function statusClass(status: number): string {
   return status === 0 ? "none" : `${Math.floor(status / 100)}xx`;

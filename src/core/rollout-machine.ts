@@ -6,7 +6,7 @@
 // data (samples, guards, hold time) is the health assessment's job — see
 // `stageMinimumsElapsed`/`holdElapsed` for the time part it can reuse.
 import { err, ok, type Result } from "./result";
-import type { RolloutState, StageMode } from "./types";
+import { LIVE_ROLLOUT_STATES, type RolloutState, type StageMode } from "./types";
 
 export interface Stage {
   mode: StageMode;
@@ -61,10 +61,9 @@ export type TransitionError =
 
 export type PlanError = { code: "invalid_stage_plan"; path: string; message: string };
 
-const LIVE: readonly RolloutState[] = ["active", "paused"];
 const NO_EFFECTS: TransitionEffects = { killSwitch: false, promoteGreen: false };
 
-export const isLive = (state: RolloutState): boolean => LIVE.includes(state);
+export const isLive = (state: RolloutState): boolean => (LIVE_ROLLOUT_STATES as readonly RolloutState[]).includes(state);
 
 /** Valid plans: 1..MAX_STAGES stages, shadow (0 %) stages first, served percentages
  *  > 0 and non-decreasing, ending at 100 % so the rollout can be promoted. */

@@ -4,6 +4,7 @@
 // bucket thresholds, salt.
 import { percentToBuckets, rolloutSalt, saltedUnitHasher } from "./bucket";
 import { buildOverrideFilter } from "./override-filter";
+import { isLive } from "./rollout-machine";
 import { compileShadow } from "./shadow/settings";
 import { compileOperator, matchesAttribute } from "./operators";
 import { err, ok, type Result } from "./result";
@@ -142,10 +143,10 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     const snapshot = raw as unknown as FlagSnapshot;
     const rollout = snapshot.rollout;
     const salt = rolloutSalt(snapshot.key, rollout ? rollout.id : STATIC_SALT_SUFFIX);
-    const serving = rollout !== null && (rollout.state === "active" || rollout.state === "paused") && rollout.stageMode === "serve";
+    const live = rollout !== null && isLive(rollout.state);
+    const serving = live && rollout.stageMode === "serve";
     const shadow = compileShadow(snapshot.shadow ?? {});
     if ("message" in shadow) throw new Invalid(shadow.path, shadow.message);
-    const live = rollout !== null && (rollout.state === "active" || rollout.state === "paused");
     const mirrorBuckets = !live ? 0 : rollout.stageMode === "shadow" ? shadow.sampleBuckets : shadow.alwaysSampleBuckets;
     const hashUnit = saltedUnitHasher(salt);
     const overrides = compileOverrides(snapshot.overrides);

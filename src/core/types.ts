@@ -26,6 +26,8 @@ export type StageMode = (typeof STAGE_MODES)[number];
 
 export const ROLLOUT_STATES = ["active", "paused", "rolled_back", "promoted", "aborted"] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
+/** A live rollout is in its snapshot and may be resumed or moved; the others have ended. */
+export const LIVE_ROLLOUT_STATES = ["active", "paused"] as const satisfies readonly RolloutState[];
 
 /** Current bucketing convention (SPEC §2). Bump only with a versioned migration. */
 export const HASH_VERSION = 1;

@@ -8,7 +8,7 @@ import type { Assessment, HealthSettings } from "../core/health";
 import { applyRolloutAction, type RolloutRecord } from "../core/rollout-machine";
 import { publishFlags } from "../store/admin-publish";
 import { commitRuleRollback, commitTransition, currentFlag, recordDecision, type DecisionRecord } from "../store/health-repo";
-import type { Db, RolloutRow } from "../store/snapshot-builder";
+import type { Db, RolloutRow } from "../store/db";
 import { sendWebhook, type WebhookDelivery } from "./webhook";
 
 export interface ActDeps {

@@ -12,17 +12,18 @@
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound
 // (HTTP API rate limits).
 import {
-  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, stageLabelOf,
+  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples,
   type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
+import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
 import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
-import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/snapshot-builder";
-import type { MetricsReader, MetricsWindow } from "../telemetry/readers/types";
+import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
+import type { MetricsReader, MetricsWindow } from "../ports";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
-import { probeReadiness, type Readiness } from "./readiness";
+import { probeReadiness, type Readiness } from "../telemetry/readiness";
 
 export interface HealthLoopDeps extends ActDeps {
   db: Db;

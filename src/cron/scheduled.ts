@@ -3,11 +3,12 @@
 // its D1 batch and its KV publish), then run the health loop
 // (measure → judge → act). Webhook deliveries are awaited last, so a slow
 // receiver never delays a decision.
-import { bindingByName, type Env } from "../env";
-import { openDb, reconcileSnapshots } from "../store/snapshot-store";
+import { secretByName, type Env } from "../env";
+import { reconcileSnapshots } from "../store/snapshot-store";
+import { openDb } from "../store/db";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
-import { createEmbeddedReader } from "../telemetry/readers/embedded";
-import type { MetricsReader } from "../telemetry/readers/types";
+import type { MetricsReader } from "../ports";
+import { createEmbeddedReader } from "../store/embedded-metrics-reader";
 import { servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";
@@ -40,10 +41,7 @@ export async function runScheduled(env: Env, scheduledTimeMs: number, options: S
     const report = await runHealthLoop({
       db: openDb(env.DB), d1: env.DB, kv: env.SNAPSHOTS, now, tickId: `cron:${new Date(now).toISOString()}`,
       reader: options.reader ?? metricsReaderFor(env),
-      secret: (name) => {
-        const value = bindingByName(env, name);
-        return typeof value === "string" ? value : undefined;
-      },
+      secret: (name) => secretByName(env, name),
       deliveries,
       invalidate: () => servicesFor(env).cache.invalidate(),
       webhookSleep: options.webhookSleep,

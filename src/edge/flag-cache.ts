@@ -5,10 +5,12 @@
 // A due index re-read runs in the background when the caller can hand it to
 // ctx.waitUntil: no request waits on a D1 round trip once an index is known,
 // except right after `invalidate()` (read-your-writes for local changes).
+// One cache per isolate serves both the proxy path (flags by route) and
+// OFREP (flags by key), so both see the same index and the same snapshots.
 import { buildRouteMatcher, type RouteMatcher } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
 import type { CompiledFlag } from "../core/types";
-import type { Clock, FlagIndexEntry, SnapshotStore } from "./ports";
+import type { Clock, FlagIndexEntry, SnapshotStore } from "../ports";
 
 export interface FlagCacheOptions {
   probeIntervalMs: number;
@@ -26,6 +28,9 @@ interface SnapshotSlot {
 
 export class FlagCache {
   private matcher: RouteMatcher<FlagIndexEntry> | null = null;
+  private entries: FlagIndexEntry[] = [];
+  /** Built from `entries` on first use: the proxy path never needs it. */
+  private keyed: Map<string, FlagIndexEntry> | null = null;
   private probedAtMs = -Infinity;
   private probing: { generation: number; done: Promise<void> } | null = null;
   private invalidated = false;
@@ -50,14 +55,30 @@ export class FlagCache {
   async match(
     method: string, host: string, path: string, background?: (refresh: Promise<void>) => void,
   ): Promise<FlagIndexEntry | null | "unavailable"> {
-    if (this.clock.now() - this.probedAtMs >= this.options.probeIntervalMs) {
-      const refresh = this.refreshIndex();
-      // An interval of 0 asks for a read on every request (tests, strict set-ups): always wait then.
-      if (background && this.matcher !== null && !this.invalidated && this.options.probeIntervalMs > 0) background(refresh);
-      else await refresh;
-    }
+    const waiting = this.dueRefresh(background);
+    if (waiting) await waiting;
     if (this.matcher === null) return "unavailable";
     return this.matcher(method, host, path);
+  }
+
+  /** Every flag's index entry by key, refreshed as `match` refreshes; "unavailable" when no index was ever read. */
+  async byKey(background?: (refresh: Promise<void>) => void): Promise<ReadonlyMap<string, FlagIndexEntry> | "unavailable"> {
+    const waiting = this.dueRefresh(background);
+    if (waiting) await waiting;
+    if (this.matcher === null) return "unavailable";
+    return (this.keyed ??= new Map(this.entries.map((entry) => [entry.key, entry])));
+  }
+
+  /** Starts a due index re-read; returns it when the caller must wait for it, null when it need not. */
+  private dueRefresh(background?: (refresh: Promise<void>) => void): Promise<void> | null {
+    if (this.clock.now() - this.probedAtMs < this.options.probeIntervalMs) return null;
+    const refresh = this.refreshIndex();
+    // An interval of 0 asks for a read on every request (tests, strict set-ups): always wait then.
+    if (background && this.matcher !== null && !this.invalidated && this.options.probeIntervalMs > 0) {
+      background(refresh);
+      return null;
+    }
+    return refresh;
   }
 
   /** Forces the next `match` to re-read the index (after a local admin change). */
@@ -79,6 +100,8 @@ export class FlagCache {
           // An older read finishing late must not overwrite a newer one.
           if (generation < this.appliedGeneration) return;
           this.matcher = buildRouteMatcher(entries.map((entry) => ({ route: entry.route, target: entry })));
+          this.entries = entries;
+          this.keyed = null;
           this.appliedGeneration = generation;
           this.probedAtMs = this.clock.now();
           if (generation === this.generation) this.invalidated = false;

@@ -5,7 +5,7 @@
 // the router cannot relay (an interim 1xx status as the final response).
 import { ADMIN_SESSION_COOKIE, API_TOKEN_PREFIX } from "../core/credentials";
 import type { OriginSpec } from "../core/types";
-import type { Clock, OriginFetchers } from "./ports";
+import type { Clock, OriginFetchers } from "../ports";
 import { isRelayableStatus } from "./responses";
 
 export type OriginResult =

@@ -1,13 +1,15 @@
 // The hot path: request → flag → context → evaluation → origin → response,
 // with exactly one outcome recorded per routed request. It never throws
 // because of flag state: any doubt serves blue with reason ERROR.
-import { errorEvaluation, evaluateFlag } from "../core/evaluate";
+import { acceptedRequestId } from "../core/caller-request-id";
+import { decide } from "../core/evaluate";
 import type { Outcome } from "../core/outcome";
-import type { CompiledFlag, Evaluation, OriginSpec } from "../core/types";
-import { buildContext, unitCookie, type RequestContext } from "./context";
+import { rolloutStageLabel } from "../core/stage-label";
+import type { OriginSpec } from "../core/types";
+import { buildContext, unitCookie } from "./context";
 import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
-import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
+import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { errorResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
@@ -28,37 +30,8 @@ export interface RouterDeps {
   mintRequestId?: (attribution: RequestAttribution) => Promise<string>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
-
-function stageLabel(flag: CompiledFlag | null): string {
-  const rollout = flag?.snapshot.rollout;
-  if (!rollout) return "none";
-  return rollout.stageMode === "shadow" ? "shadow" : `serve:${rollout.percent}`;
-}
-
 function isFailure(result: OriginResult): boolean {
   return result.kind !== "response" || result.response.status >= 500;
-}
-
-interface Decision {
-  evaluation: Evaluation;
-  flag: CompiledFlag | null;
-  context: RequestContext | null;
-}
-
-async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: RouterDeps): Promise<Decision> {
-  const lookup = await deps.cache.flag(entry);
-  if (!lookup.ok) return { evaluation: entry.killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
-  const flag = lookup.flag;
-  try {
-    const context = buildContext(request, url, flag.snapshot.unitKey, deps.newId);
-    // The index is fresher than a snapshot that KV has not caught up with yet.
-    const evaluation = entry.killSwitch ? KILLED : evaluateFlag(flag, context);
-    return { evaluation, flag, context };
-  } catch {
-    return { evaluation: errorEvaluation("context_failed"), flag, context: null };
-  }
 }
 
 /**
@@ -67,16 +40,16 @@ async function decide(request: Request, url: URL, entry: FlagIndexEntry, deps: R
  * parsed by the dispatcher (parsed once).
  */
 export async function routeRequest(request: Request, deps: RouterDeps, url: URL = new URL(request.url)): Promise<Response> {
-  const incomingId = request.headers.get("x-request-id");
-  const providedId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : null;
+  const providedId = acceptedRequestId(request.headers.get("x-request-id"));
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
   if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());
 
-  const { evaluation, flag, context } = await decide(request, url, entry, deps);
+  const lookup = await deps.cache.flag(entry);
+  const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) => buildContext(request, url, found.snapshot.unitKey, deps.newId));
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
   const requestId = providedId ?? (deps.mintRequestId
-    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: stageLabel(flag), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
+    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: rolloutStageLabel(flag?.snapshot.rollout), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
     : deps.newId());
   const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
   const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
@@ -107,7 +80,7 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
     variant: evaluation.variant,
     reason: evaluation.reason,
     ruleId: evaluation.ruleId,
-    stage: stageLabel(flag),
+    stage: rolloutStageLabel(flag?.snapshot.rollout),
     // Failover must not hide green's failure: the outcome describes the first answer.
     status: first.kind === "response" ? first.response.status : 0,
     latencyMs: first.latencyMs,

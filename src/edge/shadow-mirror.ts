@@ -9,7 +9,7 @@ import type { Outcome } from "../core/outcome";
 import { redactForExample } from "../core/shadow/redact";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
-import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
+import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 
 export type CappedBody = { kind: "bytes"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "unreadable" };
 

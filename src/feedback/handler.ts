@@ -12,7 +12,7 @@ import type { Reason } from "../core/types";
 import { readRequestId } from "../edge/request-id";
 import { NO_VALUE } from "../telemetry/outcome-layout";
 import { rolloutFlagKey } from "../store/health-repo";
-import { openDb } from "../store/snapshot-store";
+import { openDb } from "../store/db";
 import { getFlag } from "../store/flag-repo";
 import { servicesFor } from "../wiring";
 import { requestIdKeyFor } from "./ids";

@@ -10,9 +10,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { authClientOf, authenticate, authFailureLimiter, scopeAllows, type Scope } from "../admin/auth";
 import type { AdminContext } from "../admin/context";
 import type { Env } from "../env";
-import type { Db } from "../store/snapshot-builder";
-import { openDb } from "../store/snapshot-store";
-import { authFailure } from "./errors";
+import { openDb, type Db } from "../store/db";
+import { authFailure, type AuthFailure } from "./errors";
 import type { AuthFailureLimiter } from "../core/auth-failure-limiter";
 
 export interface OfrepEnv {

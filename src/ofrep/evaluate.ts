@@ -1,6 +1,6 @@
 // One OFREP evaluation: index entry → the hot path's cached snapshot →
-// evaluateFlag → wire result + the Outcome to record. Same order and same
-// fallbacks as src/edge/route-request.ts `decide`: the index's kill switch
+// evaluateFlag → wire result + the Outcome to record. The decision step is
+// the proxy path's own (core/evaluate.ts `decide`): the index's kill switch
 // wins over a snapshot KV has not caught up with, and an unreadable snapshot
 // is reason ERROR (DISABLED when the index says killed). ERROR is not an
 // OFREP success reason, so it is answered as an error body (GENERAL) — the
@@ -13,18 +13,14 @@
 // stage equals "serve:25"; decisions handed to an app that calls its model
 // itself say nothing about that model's errors or latency, so they must not
 // dilute the guards. No field was added to the Outcome type.
-import { errorEvaluation, evaluateFlag } from "../core/evaluate";
+import { decide } from "../core/evaluate";
 import { toOpenFeatureReason } from "../core/openfeature";
 import type { Outcome } from "../core/outcome";
-import type { CompiledFlag, Evaluation } from "../core/types";
+import type { CompiledFlag } from "../core/types";
 import type { FlagCache } from "../edge/flag-cache";
-import type { FlagIndexEntry } from "../edge/ports";
+import type { FlagIndexEntry } from "../ports";
 import { attributeLookup, type EvaluationInput } from "./context";
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
-
-export const OFREP_STAGE_PREFIX = DECISION_ONLY_STAGE_PREFIX;
-
-const KILLED: Evaluation = { variant: "blue", reason: "KILL_SWITCH", ruleId: null, segmentKey: null, errorCode: null };
+import { decisionOnlyStageLabel, rolloutStageLabel } from "../core/stage-label";
 
 export interface EvaluationSuccess {
   key: string;
@@ -55,28 +51,15 @@ export interface RequestFacts {
   colo: string;
 }
 
-/** The stage label the proxy path records ("none", "shadow", "serve:25"). */
-function stageLabel(flag: CompiledFlag | null): string {
-  const rollout = flag?.snapshot.rollout;
-  if (!rollout) return "none";
-  return rollout.stageMode === "shadow" ? "shadow" : `serve:${rollout.percent}`;
-}
-
 function isStatic(flag: CompiledFlag | null): boolean {
   return flag !== null && flag.rules.length === 0 && flag.overrides.size === 0 && flag.splitGreenBuckets === 0;
 }
 
-async function decide(entry: FlagIndexEntry, input: EvaluationInput, cache: FlagCache): Promise<{ evaluation: Evaluation; flag: CompiledFlag | null }> {
-  const lookup = await cache.flag(entry);
-  if (!lookup.ok) return { evaluation: entry.killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null };
-  const evaluation = entry.killSwitch ? KILLED : evaluateFlag(lookup.flag, { unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) });
-  return { evaluation, flag: lookup.flag };
-}
-
 export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInput, cache: FlagCache, facts: RequestFacts): Promise<EvaluatedFlag> {
-  const { evaluation, flag } = await decide(entry, input, cache);
+  const lookup = await cache.flag(entry);
+  const { evaluation, flag } = decide(entry.killSwitch, lookup, () => ({ unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) }));
   const rollout = flag?.snapshot.rollout ?? null;
-  const stage = stageLabel(flag);
+  const stage = rolloutStageLabel(rollout);
   // OpenFeature metadata is flat primitives only (the SDK drops the rest), so absent values are omitted.
   const metadata: Record<string, string | number | boolean> = { switchyardReason: evaluation.reason, stage, flagVersion: flag?.snapshot.version ?? entry.version };
   if (rollout) Object.assign(metadata, { rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, greenPercent: rollout.percent });
@@ -95,7 +78,7 @@ export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInpu
     variant: evaluation.variant,
     reason: evaluation.reason,
     ruleId: evaluation.ruleId,
-    stage: `${OFREP_STAGE_PREFIX}${stage}`,
+    stage: decisionOnlyStageLabel(stage),
     status: 0,
     latencyMs: 0,
     error: false,

@@ -7,7 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { err, ok, type Result } from "../core/result";
 import * as schema from "./schema";
-import type { Db } from "./snapshot-builder";
+import type { Db } from "./db";
 
 /** A bound SQL statement, ready for D1's native batch. */
 export interface Statement {

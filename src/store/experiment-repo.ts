@@ -3,7 +3,7 @@
 // shape analyzeExperiment expects. Shadow pairs, OFREP decisions and pinned
 // or segment-matched traffic are excluded: only randomised assignment makes
 // an experiment. Feedback rows (feedback_value set) count only as feedback.
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import type { ArmMetrics, ArmPair } from "../core/stats/index";
 
 /** Colos beyond this many (by traffic) are folded into "(other)". */

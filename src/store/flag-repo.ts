@@ -5,7 +5,7 @@ import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import type { Variant } from "../core/types";
 import * as schema from "./schema";
 import { stmt, type Statement } from "./admin-tx";
-import type { Db, FlagRow } from "./snapshot-builder";
+import type { Db, FlagRow } from "./db";
 
 export type FlagInsert = typeof schema.flags.$inferInsert;
 export type FlagUpdate = Partial<Omit<FlagInsert, "key" | "version" | "createdAt">>;

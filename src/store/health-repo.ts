@@ -13,7 +13,7 @@ import { bumpFlag, commitChange, flagAtVersion, rolloutAtVersion, stmt, type Sta
 import { coalesce } from "./d1-coalesce";
 import { updateFlag, type FlagUpdate, type RuleRow } from "./flag-repo";
 import { updateRollout } from "./rollout-repo";
-import type { Db, FlagRow, RolloutRow } from "./snapshot-builder";
+import type { Db, FlagRow, RolloutRow } from "./db";
 import type { Result } from "../core/result";
 
 export type DecisionRow = typeof schema.decisions.$inferSelect;

@@ -12,19 +12,12 @@
 // same SQL over a one-element list. The quantile query's sort of every
 // group's latencies is the largest CPU item of a health tick.
 import type { ExceedanceGroup, WindowGroup } from "../core/health";
+import type { OutcomeKind } from "../core/outcome";
 import type { Variant } from "../core/types";
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+import type { MetricsWindow } from "../ports";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 
-export interface OutcomeWindow {
-  flagKey: string;
-  /** Exact rollout id, or null for rows served without a rollout (the baseline). */
-  rolloutId: string | null;
-  /** Stage label as recorded ("shadow", "serve:25", "none"), or null for any. */
-  stage: string | null;
-  fromMs: number;
-  toMs: number;
-}
 
 // Many windows are measured in ONE statement: they arrive as a JSON array
 // (?1) and are joined against `outcomes`, one window row at a time (CROSS JOIN
@@ -75,15 +68,15 @@ interface AggregateRow extends GroupKey {
 interface QuantileRow extends GroupKey { p50: number | null; p95: number | null; p99: number | null }
 
 const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
-const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as "served" | "shadow";
+const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
 /** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
-const windowsJson = (windows: readonly OutcomeWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
+const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
   w.flagKey, w.fromMs, w.toMs, w.rolloutId, w.stage, (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
 ]));
 const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 
 /** Aggregates per group for each window, in the order given: one D1 round trip for all. */
-export async function readOutcomeWindows(d1: D1Database, windows: readonly OutcomeWindow[]): Promise<WindowGroup[][]> {
+export async function readOutcomeWindows(d1: D1Database, windows: readonly MetricsWindow[]): Promise<WindowGroup[][]> {
   if (windows.length === 0) return [];
   const json = windowsJson(windows);
   const [aggregates, quantiles] = await d1.batch([d1.prepare(AGGREGATES).bind(json), d1.prepare(QUANTILES).bind(json)]);
@@ -104,12 +97,12 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Outco
   return out;
 }
 
-export async function readOutcomeWindow(d1: D1Database, window: OutcomeWindow): Promise<WindowGroup[]> {
+export async function readOutcomeWindow(d1: D1Database, window: MetricsWindow): Promise<WindowGroup[]> {
   return (await readOutcomeWindows(d1, [window]))[0]!;
 }
 
 /** Per window (with its own thresholds), requests slower than each threshold: one D1 round trip for all. */
-export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly { window: OutcomeWindow; thresholdsMs: number[] }[]): Promise<ExceedanceGroup[][]> {
+export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly { window: MetricsWindow; thresholdsMs: number[] }[]): Promise<ExceedanceGroup[][]> {
   if (items.length === 0) return [];
   const width = Math.max(0, ...items.map((item) => item.thresholdsMs.length));
   const columns = Array.from({ length: width }, (_, i) =>
@@ -129,6 +122,6 @@ export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly
 }
 
 /** Requests slower than each threshold (non-finite thresholds count 0). */
-export async function readOutcomeExceedances(d1: D1Database, window: OutcomeWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]> {
+export async function readOutcomeExceedances(d1: D1Database, window: MetricsWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]> {
   return (await readOutcomeExceedancesMany(d1, [{ window, thresholdsMs }]))[0]!;
 }

@@ -1,6 +1,6 @@
 // Embedded outcome store: the D1 `outcomes` table, written in batches. Used
 // when Analytics Engine cannot be read back (local dev, tests, small installs).
-import type { EmbeddedSink } from "../telemetry/outcome-writer";
+import type { EmbeddedSink } from "../ports";
 
 const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo, kind, similarity, comparator_reason, paired_latency_ms, paired_status)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;

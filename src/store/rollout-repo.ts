@@ -6,7 +6,7 @@ import type { RolloutRecord, Stage } from "../core/rollout-machine";
 import type { RolloutState } from "../core/types";
 import * as schema from "./schema";
 import { stmt, type Statement } from "./admin-tx";
-import { parseJson, type Db, type RolloutRow } from "./snapshot-builder";
+import { parseJson, type Db, type RolloutRow } from "./db";
 
 export type { RolloutRow };
 

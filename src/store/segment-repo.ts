@@ -3,7 +3,7 @@
 import { asc, count, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import * as schema from "./schema";
 import { bumpFlag, stmt, type Statement } from "./admin-tx";
-import type { Db } from "./snapshot-builder";
+import type { Db } from "./db";
 
 export type SegmentRow = typeof schema.segments.$inferSelect;
 export type SegmentInsert = typeof schema.segments.$inferInsert;

@@ -8,7 +8,7 @@
 // rank ≥ 0.95·n), computed in D1 so no latency list leaves the database.
 // Decision-only rows (OFREP evaluations, stage "ofrep:*") had no origin call:
 // their zero latency and errors are excluded, as in the health metrics.
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 
 export interface SeriesWindow {
   flagKey: string;

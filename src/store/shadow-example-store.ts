@@ -2,7 +2,7 @@
 // background task, read by the shadow report, pruned by the cron so the
 // table stays bounded (age and a per-flag row cap).
 import type { ShadowPair } from "../core/shadow/report";
-import type { ShadowExample, ShadowExampleSink } from "../edge/ports";
+import type { ShadowExample, ShadowExampleSink } from "../ports";
 
 export const EXAMPLE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export const EXAMPLES_PER_FLAG = 500;

@@ -1,38 +1,18 @@
 // Rows → one flag's snapshot (the JSON published to KV), validated by the
 // same core compiler the hot path uses, so nothing invalid is ever published.
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { Stage } from "../core/rollout-machine";
 import { compileSnapshot, type SnapshotError } from "../core/snapshot";
 import { err, ok, type Result } from "../core/result";
 import {
-  HASH_VERSION, SNAPSHOT_SCHEMA_VERSION,
-  type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type StageMode, type Variant,
+  HASH_VERSION, LIVE_ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION,
+  type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type Variant,
 } from "../core/types";
-import type { FlagIndexEntry } from "../edge/ports";
+import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
+import { parseJson, type Db, type FlagRow, type RolloutRow } from "./db";
 import * as schema from "./schema";
 
-export type Db = DrizzleD1Database<typeof schema>;
-export type FlagRow = typeof schema.flags.$inferSelect;
-export type RolloutRow = typeof schema.rollouts.$inferSelect;
-
-export interface StagePlanEntry {
-  mode: StageMode;
-  percent: number;
-  minDurationSeconds: number;
-  minSamples: number;
-}
-
-export const LIVE_ROLLOUT_STATES = ["active", "paused"] as const;
-
-export function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
 
 export function toIndexEntry(row: Pick<FlagRow, "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs">): FlagIndexEntry {
   return {
@@ -47,7 +27,7 @@ export function toIndexEntry(row: Pick<FlagRow, "key" | "version" | "killSwitch"
 
 function toRolloutSpec(row: RolloutRow | undefined): RolloutSpec | null {
   if (!row) return null;
-  const stage = parseJson<StagePlanEntry[]>(row.stages)?.[row.stageIndex];
+  const stage = parseJson<Stage[]>(row.stages)?.[row.stageIndex];
   return {
     id: row.id,
     state: row.state as RolloutSpec["state"],

@@ -5,12 +5,12 @@
 // good copy when D1's newer rows fail validation); "kv" reads only KV;
 // "d1" reads only D1. The hot path calls these at most once per probe
 // interval (index) or per flag version (snapshot), never per request.
-import { drizzle } from "drizzle-orm/d1";
-import type { FlagIndexEntry, SnapshotStore } from "../edge/ports";
+import type { FlagIndexEntry, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot } from "../core/types";
+import { openDb, type Db } from "./db";
 import * as schema from "./schema";
-import { buildValidSnapshot, readFlagSnapshot, toIndexEntry, type Db } from "./snapshot-builder";
+import { buildValidSnapshot, readFlagSnapshot, toIndexEntry } from "./snapshot-builder";
 
 export type StoreMode = "hybrid" | "kv" | "d1";
 
@@ -21,11 +21,8 @@ export function parseStoreMode(value: string | undefined): StoreMode {
   return value === "kv" || value === "d1" ? value : "hybrid";
 }
 
-export function openDb(d1: D1Database): Db {
-  return drizzle(d1, { schema });
-}
-
-async function readIndexFromD1(db: Db): Promise<FlagIndexEntry[]> {
+/** Every flag's index entry, from D1 (the strongly consistent record). */
+export async function readIndexFromD1(db: Db): Promise<FlagIndexEntry[]> {
   const rows = await db.select({
     key: schema.flags.key, version: schema.flags.version, killSwitch: schema.flags.killSwitch,
     routeMethod: schema.flags.routeMethod, routePath: schema.flags.routePath, routeHost: schema.flags.routeHost,

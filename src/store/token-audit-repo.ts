@@ -4,7 +4,7 @@
 import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import * as schema from "./schema";
 import { stmt, type Statement } from "./admin-tx";
-import type { Db } from "./snapshot-builder";
+import type { Db } from "./db";
 
 export type TokenRow = typeof schema.apiTokens.$inferSelect;
 export type AuditRow = typeof schema.auditLog.$inferSelect;

@@ -7,12 +7,8 @@
 // configured sink has accepted one, `dropped` once any sink has lost it, and
 // neither without a sink (nothing is stored, so nothing is claimed).
 import type { Outcome } from "../core/outcome";
-import type { OutcomeSink } from "../edge/ports";
+import type { EmbeddedSink, OutcomeSink } from "../ports";
 import { toDataPoint } from "./outcome-layout";
-
-export interface EmbeddedSink {
-  insertBatch(batch: Outcome[]): Promise<void>;
-}
 
 export interface OutcomeWriterOptions {
   analytics: AnalyticsEngineDataset | undefined;

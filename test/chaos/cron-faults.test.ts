@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runScheduled } from "../../src/cron/scheduled";
-import { createEmbeddedReader } from "../../src/telemetry/readers/embedded";
+import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import { decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tickEnv } from "../cron/helpers";
 import { faultyReader, flagState, installModelsAndHook, route } from "./helpers";
 

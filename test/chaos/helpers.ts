@@ -7,7 +7,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { vi } from "vitest";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
-import type { MetricsReader } from "../../src/telemetry/readers/types";
+import type { MetricsReader } from "../../src/ports";
 import { installModels, type ModelBehaviour } from "../cron/helpers";
 
 export type HookHandler = (request: Request) => Promise<Response>;

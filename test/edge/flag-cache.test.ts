@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
-import type { FlagIndexEntry, SnapshotStore } from "../../src/edge/ports";
+import type { FlagIndexEntry, SnapshotStore } from "../../src/ports";
 import fixture from "../fixtures/evaluation-cases.json";
 
 function entry(version: number, killSwitch = false): FlagIndexEntry {
@@ -46,6 +46,27 @@ describe("FlagCache", () => {
     clock.t = 5000;
     await cache.match("POST", "h", "/fx");
     expect(state.indexReads).toBe(2);
+  });
+
+  it("finds flags by key (OFREP) from the same index reads as by route, keeping the last good index on failure", async () => {
+    const { clock, state, cache } = setup();
+    state.index = new Error("D1 down");
+    expect(await cache.byKey()).toBe("unavailable");
+    state.index = [entry(1)];
+    clock.t = 5000;
+    await cache.match("POST", "h", "/fx");
+    expect((await cache.byKey()) === "unavailable").toBe(false);
+    expect(state.indexReads).toBe(2);
+    state.index = [entry(2, true)];
+    clock.t = 10_000;
+    const fresh = await cache.byKey();
+    expect(fresh !== "unavailable" && fresh.get("fx")).toMatchObject({ version: 2, killSwitch: true });
+    expect(await cache.match("POST", "h", "/fx")).toMatchObject({ version: 2, killSwitch: true });
+    expect(state.indexReads).toBe(3);
+    state.index = new Error("D1 down again");
+    clock.t = 15_000;
+    const kept = await cache.byKey();
+    expect(kept !== "unavailable" && kept.get("fx")?.version).toBe(2);
   });
 
   it("reads a snapshot once per version, not per request", async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { mintRequestId, readRequestId, requestIdKey } from "../../src/edge/request-id";
 import { DEV_REQUEST_ID_SECRET } from "../../src/feedback/ids";
-import { createEmbeddedReader } from "../../src/telemetry/readers/embedded";
+import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import { drive, installModels, seedHealthFlag, stage, startRollout } from "../cron/helpers";
 import { outcomeRows } from "../helpers/seed";
 

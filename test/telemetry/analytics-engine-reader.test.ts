@@ -4,7 +4,7 @@
 // _sample_interval, layout columns, escaping), parsing, retries and errors.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAnalyticsEngineReader, sqlString } from "../../src/telemetry/readers/analytics-engine";
-import { MetricsReadError } from "../../src/telemetry/readers/types";
+import { MetricsReadError } from "../../src/telemetry/readers/metrics-read-error";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
-import { createEmbeddedReader } from "../../src/telemetry/readers/embedded";
+import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import type { Outcome } from "../../src/core/outcome";
 
 const base: Outcome = {

@@ -3,7 +3,8 @@
 // (the hot path skips waitUntil then).
 import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../../src/core/outcome";
-import { OutcomeWriter, type EmbeddedSink, type OutcomeCounters } from "../../src/telemetry/outcome-writer";
+import type { EmbeddedSink } from "../../src/ports";
+import { OutcomeWriter, type OutcomeCounters } from "../../src/telemetry/outcome-writer";
 
 const outcome = (requestId: string): Outcome => ({
   timestampMs: 1_000, requestId, flagKey: "w", rolloutId: null, variant: "blue", reason: "DEFAULT", ruleId: null,

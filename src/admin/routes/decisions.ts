@@ -3,7 +3,7 @@
 // used is in `figures`. Read-only: decisions are written by src/cron only.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { listDecisions, type DecisionRow } from "../../store/health-repo";
-import { parseJson } from "../../store/snapshot-builder";
+import { parseJson } from "../../store/db";
 import { decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { LIMITS } from "../limits";

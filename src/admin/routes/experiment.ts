@@ -4,7 +4,7 @@
 // p-values, power, SRM and a per-colo Simpson check. Reads the embedded
 // outcome store (served SPLIT traffic only).
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { stageLabelOf } from "../../core/health/metrics";
+import { SERVE_STAGE_PATTERN, servedPercentOf, stageLabelOf } from "../../core/stage-label";
 import { analyzeExperiment } from "../../core/stats/index";
 import { readExperimentData } from "../../store/experiment-repo";
 import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
@@ -16,7 +16,7 @@ import { ExperimentReport } from "../report-schemas";
 
 export const experimentRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
-const ExperimentQuery = z.strictObject({ stage: z.string().regex(/^serve:\d+(\.\d+)?$/, "must look like serve:25").optional() });
+const ExperimentQuery = z.strictObject({ stage: z.string().regex(SERVE_STAGE_PATTERN, "must look like serve:25").optional() });
 
 experimentRoutes.openapi(
   adminRoute({
@@ -31,7 +31,7 @@ experimentRoutes.openapi(
     const current = rollout.stages[rollout.stageIndex];
     const stage = c.req.valid("query").stage ?? (current?.mode === "serve" ? stageLabelOf(current) : null);
     if (stage === null) throw new ApiError("conflict", "the rollout is in its shadow stage: nobody is served green yet (see /shadow)", { reason: "no_split_traffic" });
-    const percent = Number(stage.slice("serve:".length));
+    const percent = servedPercentOf(stage) ?? 0;
     if (!(percent > 0 && percent < 100)) throw new ApiError("conflict", `stage ${stage} has no control arm to compare with`, { reason: "no_control_arm" });
     const data = await readExperimentData(c.env.DB, key, rollout.id, stage);
     const report = analyzeExperiment({ arms: data.arms, segments: data.segments, expectedWeights: { blue: 100 - percent, green: percent } });

@@ -22,7 +22,7 @@ import { KillState, Rollout } from "../response-schemas";
 import { loadFlag } from "./flags";
 import { effectChanges } from "../../store/health-repo";
 import { parseHealthSettings } from "../../core/health/settings";
-import { probeReadiness } from "../../cron/readiness";
+import { probeReadiness } from "../../telemetry/readiness";
 
 const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });

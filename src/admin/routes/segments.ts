@@ -9,7 +9,8 @@ import { commitChange, flagAtVersion, segmentAtVersion } from "../../store/admin
 import {
   countSegments, deleteSegment, getSegment, insertSegment, listSegments, segmentRuleCountIs, segmentUsers, updateSegment, type SegmentRow,
 } from "../../store/segment-repo";
-import { parseJson, readFlagSnapshot } from "../../store/snapshot-builder";
+import { readFlagSnapshot } from "../../store/snapshot-builder";
+import { parseJson } from "../../store/db";
 import { afterCommit, auditBase, checkIfMatch, decodeCursor, encodeCursor, etagOf, type AdminContext, type AdminEnv } from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";

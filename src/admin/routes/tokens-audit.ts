@@ -4,7 +4,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { commitChange } from "../../store/admin-tx";
 import { getToken, insertToken, listAudit, listTokens, revokeToken, tokenIsLive, type AuditRow, type TokenRow } from "../../store/token-audit-repo";
-import { parseJson } from "../../store/snapshot-builder";
+import { parseJson } from "../../store/db";
 import { hashSecret, mintSecret } from "../auth";
 import { auditBase, decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";

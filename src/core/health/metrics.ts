@@ -3,6 +3,7 @@
 // these shapes, the judge (assess.ts) only reads them.
 // Counts are weighted (Analytics Engine `_sample_interval`); `rows` is the
 // number of stored rows behind them, so decisions can demand real data.
+import type { OutcomeKind } from "../outcome";
 import type { Variant } from "../types";
 
 export interface ArmWindow {
@@ -24,15 +25,12 @@ export interface ArmWindow {
   feedbackSuccesses: number;
 }
 
-/** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
-export type OutcomeKindKey = "served" | "shadow";
-
 /** One group of a window read: outcomes with the same variant, reason, rule and kind. */
 export interface SliceKey {
   variant: Variant;
   reason: string;
   ruleId: string | null;
-  kind: OutcomeKindKey;
+  kind: OutcomeKind;
 }
 
 export interface WindowGroup extends SliceKey {
@@ -64,7 +62,7 @@ export function inScope(key: SliceKey, scope: HealthScope): boolean {
  * practice a scope has one group per variant: SPLIT in serving stages,
  * DEFAULT in shadow).
  */
-export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: HealthScope, kind: OutcomeKindKey = "served"): ArmWindow {
+export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: HealthScope, kind: OutcomeKind = "served"): ArmWindow {
   const matching = groups.filter((group) => group.variant === variant && group.kind === kind && inScope(group, scope));
   if (matching.length === 0) return { ...EMPTY_ARM };
   const largest = matching.reduce((a, b) => (b.metrics.requests > a.metrics.requests ? b : a));
@@ -78,16 +76,11 @@ export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: H
 }
 
 /** Exceedance counts of one variant in scope, summed per threshold. */
-export function aboveOf(groups: readonly ExceedanceGroup[], variant: Variant, scope: HealthScope, thresholds: number, kind: OutcomeKindKey = "served"): number[] {
+export function aboveOf(groups: readonly ExceedanceGroup[], variant: Variant, scope: HealthScope, thresholds: number, kind: OutcomeKind = "served"): number[] {
   const totals = new Array<number>(thresholds).fill(0);
   for (const group of groups) {
     if (group.variant !== variant || group.kind !== kind || !inScope(group, scope)) continue;
     group.above.forEach((count, i) => { if (i < thresholds) totals[i]! += count; });
   }
   return totals;
-}
-
-/** The stage label the hot path records on outcomes ("shadow" or "serve:<percent>"). */
-export function stageLabelOf(stage: { mode: "shadow" | "serve"; percent: number }): string {
-  return stage.mode === "shadow" ? "shadow" : `serve:${stage.percent}`;
 }

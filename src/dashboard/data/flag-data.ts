@@ -7,8 +7,7 @@
 import { countOverrides, listRules } from "../../store/flag-repo";
 import { searchOverrides } from "../../store/override-search";
 import { getSegments } from "../../store/segment-repo";
-import { openDb } from "../../store/snapshot-store";
-import { parseJson } from "../../store/snapshot-builder";
+import { openDb, parseJson } from "../../store/db";
 import { api, routeMissing, type ApiResult, type DashContext } from "../context";
 import type { AuditView, DecisionView, ExperimentView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
 

@@ -6,10 +6,12 @@
 // Owns: SQL text, HTTP (timeout per attempt, retries with backoff on 429/5xx/
 // network), parsing AE's JSON format. Never judges; never logs the token.
 import type { ExceedanceGroup, WindowGroup } from "../../core/health";
+import type { OutcomeKind } from "../../core/outcome";
 import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
-import { MetricsReadError, type MetricsReader, type MetricsWindow } from "./types";
-import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
+import type { MetricsReader, MetricsWindow } from "../../ports";
+import { MetricsReadError } from "./metrics-read-error";
+import { DECISION_ONLY_STAGE_PREFIX } from "../../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
 export interface AnalyticsEngineReaderOptions {
@@ -85,7 +87,7 @@ const num = (value: unknown): number => {
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined || value === "" ? null : Number.isFinite(Number(value)) ? Number(value) : null);
 const keyOf = (row: Row) => `${row.variant}|${row.reason}|${row.rule}|${row.kind}`;
 // Points written before the kind blob existed read as "": they were served requests.
-const sliceOf = (row: Row) => ({ variant: String(row.variant) as Variant, reason: String(row.reason), ruleId: row.rule ? String(row.rule) : null, kind: (row.kind === "shadow" ? "shadow" : "served") as "served" | "shadow" });
+const sliceOf = (row: Row) => ({ variant: String(row.variant) as Variant, reason: String(row.reason), ruleId: row.rule ? String(row.rule) : null, kind: (row.kind === "shadow" ? "shadow" : "served") as OutcomeKind });
 
 export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOptions): MetricsReader {
   const apiBase = options.apiBase ?? AE_DEFAULTS.apiBase;

@@ -5,13 +5,13 @@
 // rollouts a tick costs a few round trips instead of hundreds (issue 7).
 // Contract: same results per call as a lone read; a failed coalesced read
 // fails every call that shared it.
-import { coalesce } from "../../store/d1-coalesce";
-import { readOutcomeExceedancesMany, readOutcomeWindows, type OutcomeWindow } from "../../store/metrics-repo";
-import type { MetricsReader } from "./types";
+import type { MetricsReader, MetricsWindow } from "../ports";
+import { coalesce } from "./d1-coalesce";
+import { readOutcomeExceedancesMany, readOutcomeWindows } from "./metrics-repo";
 
 export function createEmbeddedReader(d1: D1Database): MetricsReader {
-  const readWindow = coalesce((windows: OutcomeWindow[]) => readOutcomeWindows(d1, windows));
-  const readExceedances = coalesce((items: { window: OutcomeWindow; thresholdsMs: number[] }[]) => readOutcomeExceedancesMany(d1, items));
+  const readWindow = coalesce((windows: MetricsWindow[]) => readOutcomeWindows(d1, windows));
+  const readExceedances = coalesce((items: { window: MetricsWindow; thresholdsMs: number[] }[]) => readOutcomeExceedancesMany(d1, items));
   return {
     kind: "embedded",
     readWindow: (window) => readWindow(window),

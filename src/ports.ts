@@ -1,7 +1,10 @@
-// The small interfaces the hot path depends on. Adapters in store/ and
-// telemetry/ implement them; index.ts wires them from env.
-import type { Outcome } from "../core/outcome";
-import type { OriginSpec } from "../core/types";
+// The ports: small interfaces and the data types that cross layers. The hot
+// path (edge/), OFREP, the health loop (cron/) depend on these; adapters in
+// store/ and telemetry/ implement them; wiring.ts and cron/scheduled.ts pick
+// the adapters from env. Types only: every layer but core may import this.
+import type { ExceedanceGroup, WindowGroup } from "./core/health";
+import type { Outcome } from "./core/outcome";
+import type { OriginSpec } from "./core/types";
 
 /** The tiny, strongly consistent per-flag record re-checked every few seconds. */
 export interface FlagIndexEntry {
@@ -26,6 +29,11 @@ export interface OutcomeSink {
   record(outcome: Outcome): void;
   /** Persists what is buffered, for ctx.waitUntil; null when nothing is buffered or in flight (no waitUntil needed). */
   flush(): Promise<void> | null;
+}
+
+/** Where the OutcomeWriter persists its buffered outcomes when the embedded store is on (the D1 `outcomes` table). */
+export interface EmbeddedSink {
+  insertBatch(batch: Outcome[]): Promise<void>;
 }
 
 export interface OriginFetchers {
@@ -58,4 +66,31 @@ export interface ShadowExample {
 export interface ShadowExampleSink {
   /** Best effort: a failure is logged by the caller, never surfaced to the user. */
   save(example: ShadowExample): Promise<void>;
+}
+
+// ---------- the health loop's measuring port ----------
+
+/** One window of outcomes to measure. */
+export interface MetricsWindow {
+  flagKey: string;
+  /** Rows of this rollout, or null for rows served without a rollout (the baseline). */
+  rolloutId: string | null;
+  /** Stage label as recorded ("shadow", "serve:25", "none"), or null for any stage. */
+  stage: string | null;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The one interface the health loop measures through. Two adapters: Analytics
+ * Engine's SQL API (telemetry/readers, production) and the embedded D1 outcome
+ * store (store/, dev, tests, small installs). Readers measure only: aggregates
+ * per (variant, reason, rule, kind) group, never a verdict.
+ */
+export interface MetricsReader {
+  readonly kind: "embedded" | "analytics_engine";
+  /** Aggregates per group over the window. */
+  readWindow(window: MetricsWindow): Promise<WindowGroup[]>;
+  /** Per group, how many requests were slower than each threshold (same order). */
+  readExceedances(window: MetricsWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]>;
 }

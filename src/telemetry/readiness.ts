@@ -1,7 +1,7 @@
 // Rollback-target readiness: probes blue's optional health URL (GET, 2xx =
-// ready) with a timeout. Used by each tick (decisions record the result and
-// a not-ready blue blocks advancing/promoting) and exported for the admin
-// API's rollout start check. Never throws.
+// ready) with a timeout. Measures only, like the metric readers: each health
+// tick records the result (a not-ready blue blocks advancing/promoting) and
+// the admin API checks it before a rollout starts. Never throws.
 
 export interface Readiness {
   ready: boolean;
