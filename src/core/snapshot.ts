@@ -5,6 +5,7 @@
 import { percentToBuckets, rolloutSalt, saltedUnitHasher } from "./bucket";
 import { buildOverrideFilter } from "./override-filter";
 import { compileShadow } from "./shadow/settings";
+import { compileResponse } from "./response-settings";
 import { compileOperator } from "./operators";
 import { err, ok, type Result } from "./result";
 import {
@@ -145,6 +146,8 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     const serving = rollout !== null && (rollout.state === "active" || rollout.state === "paused") && rollout.stageMode === "serve";
     const shadow = compileShadow(snapshot.shadow ?? {});
     if ("message" in shadow) throw new Invalid(shadow.path, shadow.message);
+    const response = compileResponse(snapshot.response ?? {});
+    if ("message" in response) throw new Invalid(response.path, response.message);
     const live = rollout !== null && (rollout.state === "active" || rollout.state === "paused");
     const mirrorBuckets = !live ? 0 : rollout.stageMode === "shadow" ? shadow.sampleBuckets : shadow.alwaysSampleBuckets;
     const hashUnit = saltedUnitHasher(salt);
@@ -161,6 +164,7 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
       shadow,
       mirrorBuckets,
       hashShadowUnit: saltedUnitHasher(`${snapshot.key}:shadow`),
+      response,
     });
   } catch (error) {
     if (error instanceof Invalid) return err({ code: "invalid_snapshot", path: error.path, message: error.message });

@@ -21,10 +21,11 @@ function setRouting(headers: Headers, routing: RoutingHeaders): void {
 /**
  * The origin's response, streamed through, with routing headers added. The
  * Response-as-init form copies status, statusText and headers in one native
- * call (cheaper than an explicit Headers copy on every request).
+ * call (cheaper than an explicit Headers copy on every request). `body`
+ * replaces the origin's stream (a watched copy of it) when given.
  */
-export function withRoutingHeaders(response: Response, routing: RoutingHeaders): Response {
-  const routed = new Response(response.body, response);
+export function withRoutingHeaders(response: Response, routing: RoutingHeaders, body: ReadableStream | null = response.body): Response {
+  const routed = new Response(body, response);
   setRouting(routed.headers, routing);
   return routed;
 }

@@ -3,14 +3,15 @@
 // shape analyzeExperiment expects. Shadow pairs, OFREP decisions and pinned
 // or segment-matched traffic are excluded: only randomised assignment makes
 // an experiment. Feedback rows (feedback_value set) count only as feedback.
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
+// Client-aborted requests are not requests of either arm.
+import { CLIENT_ABORTED, DECISION_ONLY_STAGE_PREFIX } from "../core/outcome";
 import type { ArmMetrics, ArmPair } from "../core/stats/index";
 
 /** Colos beyond this many (by traffic) are folded into "(other)". */
 export const MAX_EXPERIMENT_SEGMENTS = 20;
 
 const WHERE = `flag_key = ?1 AND rollout_id = ?2 AND stage = ?3 AND kind = 'served' AND reason = 'SPLIT'
-  AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'`;
+  AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%' AND error_class IS NOT '${CLIENT_ABORTED}'`;
 
 interface AggregateRow {
   variant: string;

@@ -9,7 +9,7 @@ import type { ExceedanceGroup, WindowGroup } from "../../core/health";
 import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
 import { MetricsReadError, type MetricsReader, type MetricsWindow } from "./types";
-import { DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
+import { CLIENT_ABORTED, DECISION_ONLY_STAGE_PREFIX } from "../../core/outcome";
 import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
 export interface AnalyticsEngineReaderOptions {
@@ -51,6 +51,8 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
   conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
   // Skipped shadow pairs (green never called) carry no latency or error figures.
   conditions.push(`NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`);
+  // A client that went away before the body ended says nothing about either variant: not a request.
+  conditions.push(`${b("errorClass")} != ${sqlString(CLIENT_ABORTED)}`);
   if (extra) conditions.push(extra);
   return `FROM ${dataset} WHERE ${conditions.join(" AND ")} GROUP BY variant, reason, rule, kind FORMAT JSON`;
 }
