@@ -21,6 +21,9 @@
 // stream, one reader and one timer per bodied response, and one promise per
 // chunk. The deadline timer is never cleared, as in forward.ts: it dies with
 // the request's context, and firing late finds the body already settled.
+// Measured (Miniflare over HTTP, small JSON answers, requests paired against
+// the previous bundle on a loaded machine): ~+9–12 % client-observed latency;
+// a native pipe without first-byte time or deadline measured ~+0–5 %.
 //
 // Hook for body inspection (response contracts, LLM usage): tee `body` before
 // calling recordWhenBodyEnds — one branch to watch and serve, the other read
