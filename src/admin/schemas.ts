@@ -11,6 +11,7 @@ import { SCOPES } from "./auth";
 import { ERROR_CODES } from "./errors";
 import { LIMITS } from "./limits";
 import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
+import { MAX_BODY_TIMEOUT_MS } from "../core/response-settings";
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const ResourceKey = z.string().regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
@@ -57,8 +58,14 @@ const ShadowSettings = z.strictObject({
   }).optional(),
 });
 
+const ResponseSettings = z.strictObject({
+  /** Deadline for the whole response body after the origin's headers; see src/core/response-settings.ts. */
+  bodyTimeoutMs: z.number().int().min(1).max(MAX_BODY_TIMEOUT_MS).optional(),
+});
+
 const Settings = z.strictObject({
   shadow: ShadowSettings.optional(),
+  response: ResponseSettings.optional(),
   /** Health-loop settings (guards, caps, webhook, blue health URL); see src/core/health/settings.ts. Checked field by field (422). */
   health: z.record(z.string(), z.unknown()).optional(),
 });

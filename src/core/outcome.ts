@@ -13,9 +13,16 @@ export interface Outcome {
   stage: string;
   /** HTTP status of the origin answer (0 when none arrived). */
   status: number;
+  /** Time to the origin's response headers (what latency guards judge). */
   latencyMs: number;
   error: boolean;
   timeout: boolean;
+  /** Why this request failed or did not count; null when the whole answer arrived (see ERROR_CLASSES). */
+  errorClass?: ErrorClass | null;
+  /** Time from the origin call to the first body byte; null without body bytes. */
+  firstByteMs?: number | null;
+  /** Time from the origin call until the body ended, broke or was abandoned (= latencyMs without a body). */
+  durationMs?: number | null;
   /** 1 / 0 for shadow pairs, null when no comparison was made. */
   shadowAgreement: number | null;
   feedbackValue: number | null;
@@ -35,6 +42,23 @@ export interface Outcome {
 
 /** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
 export type OutcomeKind = "served" | "shadow";
+
+/**
+ * Why a request did not get a whole, good answer. Every class but
+ * `client_aborted` is an error of the variant that answered (`error` true);
+ * `client_aborted` (the client went away before the body ended) says nothing
+ * about either variant: metric readers leave those rows out entirely, as
+ * requests too, so they neither flatter nor blame a variant.
+ */
+export const ERROR_CLASSES = ["http_5xx", "timeout", "unreachable", "stream_broken", "client_aborted"] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+export const CLIENT_ABORTED: ErrorClass = "client_aborted";
+
+/** Error class of an origin attempt as known at its headers; null for an answer below 500. */
+export function answerErrorClass(kind: "response" | "timeout" | "unreachable", status: number): ErrorClass | null {
+  if (kind !== "response") return kind;
+  return status >= 500 ? "http_5xx" : null;
+}
 
 export function statusClass(status: number): string {
   return status === 0 ? "none" : `${Math.floor(status / 100)}xx`;

@@ -7,6 +7,7 @@ import { buildOverrideFilter } from "./override-filter";
 import { isLive } from "./rollout-machine";
 import { compileShadow } from "./shadow/settings";
 import { compileOperator, matchesAttribute } from "./operators";
+import { compileResponse } from "./response-settings";
 import { err, ok, type Result } from "./result";
 import {
   HASH_VERSION, ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION, STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS,
@@ -147,6 +148,8 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     const serving = live && rollout.stageMode === "serve";
     const shadow = compileShadow(snapshot.shadow ?? {});
     if ("message" in shadow) throw new Invalid(shadow.path, shadow.message);
+    const response = compileResponse(snapshot.response ?? {});
+    if ("message" in response) throw new Invalid(response.path, response.message);
     const mirrorBuckets = !live ? 0 : rollout.stageMode === "shadow" ? shadow.sampleBuckets : shadow.alwaysSampleBuckets;
     const hashUnit = saltedUnitHasher(salt);
     const overrides = compileOverrides(snapshot.overrides);
@@ -162,6 +165,7 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
       shadow,
       mirrorBuckets,
       hashShadowUnit: saltedUnitHasher(`${snapshot.key}:shadow`),
+      response,
     });
   } catch (error) {
     if (error instanceof Invalid) return err({ code: "invalid_snapshot", path: error.path, message: error.message });

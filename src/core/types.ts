@@ -3,6 +3,7 @@
 // Pure types only; no runtime code lives here except fixed vocabularies.
 import type { OverrideFilter } from "./override-filter";
 import type { CompiledShadow, ShadowSpec } from "./shadow/settings";
+import type { ResponseSpec } from "./response-settings";
 
 export const VARIANTS = ["blue", "green"] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -91,6 +92,8 @@ export interface FlagSnapshot {
   rollout: RolloutSpec | null;
   /** Mirroring settings (defaults merged); absent = defaults. */
   shadow?: ShadowSpec;
+  /** Response-body settings (defaults merged); absent = defaults. */
+  response?: ResponseSpec;
 }
 
 // ---------- compiled form (in-isolate) ----------
@@ -130,6 +133,8 @@ export interface CompiledFlag {
   mirrorBuckets: number;
   /** Sticky per-unit hash for mirror sampling, independent of the rollout's. */
   hashShadowUnit: (unitKey: string) => number;
+  /** Response-body settings, validated with defaults merged. */
+  response: ResponseSpec;
 }
 
 export interface Evaluation {

@@ -31,10 +31,11 @@ export function isRelayableStatus(status: number): boolean {
  * The origin's response, streamed through, with routing headers added. The
  * Response-as-init form copies status, statusText and headers in one native
  * call (cheaper than an explicit Headers copy on every request). Only for a
- * relayable status (forward.ts turns any other into a failure first).
+ * relayable status (forward.ts turns any other into a failure first). `body`
+ * replaces the origin's stream (a watched copy of it) when given.
  */
-export function withRoutingHeaders(response: Response, routing: RoutingHeaders): Response {
-  const routed = new Response(response.body, response);
+export function withRoutingHeaders(response: Response, routing: RoutingHeaders, body: ReadableStream | null = response.body): Response {
+  const routed = new Response(body, response);
   setRouting(routed.headers, routing);
   return routed;
 }

@@ -3,7 +3,8 @@
 // because of flag state: any doubt serves blue with reason ERROR.
 import { acceptedRequestId } from "../core/caller-request-id";
 import { decide } from "../core/evaluate";
-import type { Outcome } from "../core/outcome";
+import { answerErrorClass, type Outcome } from "../core/outcome";
+import { DEFAULT_BODY_TIMEOUT_MS } from "../core/response-settings";
 import { rolloutStageLabel } from "../core/stage-label";
 import type { OriginSpec } from "../core/types";
 import { buildContext, unitCookie } from "./context";
@@ -11,6 +12,7 @@ import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
+import { recordOutcome, recordWhenBodyEnds } from "./body-watch";
 import { errorResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
@@ -31,7 +33,7 @@ export interface RouterDeps {
 }
 
 function isFailure(result: OriginResult): boolean {
-  return result.kind !== "response" || result.response.status >= 500;
+  return answerErrorClass(result.kind, result.kind === "response" ? result.response.status : 0) !== null;
 }
 
 /**
@@ -86,22 +88,27 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
     latencyMs: first.latencyMs,
     error: isFailure(first),
     timeout: first.kind === "timeout",
+    errorClass: answerErrorClass(first.kind, first.kind === "response" ? first.response.status : 0),
+    firstByteMs: null,
+    durationMs: first.latencyMs,
     shadowAgreement: null,
     feedbackValue: null,
     colo: deps.coloOf(request),
     unitKeyGenerated: context?.generated ?? false,
     failedOver: servedBy !== evaluation.variant,
   };
-  deps.outcomes.record(outcome);
   if (mirror) {
     result = mirror.takeBlue(result);
     deps.waitUntil(mirror.run(outcome, forward, deps).then(() => deps.outcomes.flush()));
   }
-  const flushing = deps.outcomes.flush();
-  if (flushing) deps.waitUntil(flushing);
+  // The outcome covers the body too (recorded when it ends), except after a
+  // failover: it then describes green's failed attempt, complete at its headers.
+  let served = result.kind === "response" ? result.response.body : null;
+  if (served && !outcome.failedOver) served = recordWhenBodyEnds(outcome, served, flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, deps);
+  else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
   if (result.kind === "timeout") return errorResponse(504, "origin_timeout", `The ${servedBy} origin did not answer within ${timeoutMs} ms`, requestId, servedBy, evaluation, cookie);
   if (result.kind === "unreachable") return errorResponse(502, "origin_unavailable", `The ${servedBy} origin could not be reached`, requestId, servedBy, evaluation, cookie);
-  return withRoutingHeaders(result.response, { requestId, servedBy, evaluation, cookie, failedOver: outcome.failedOver });
+  return withRoutingHeaders(result.response, { requestId, servedBy, evaluation, cookie, failedOver: outcome.failedOver }, served);
 }

@@ -5,7 +5,7 @@
 // task. Bodies are read at most `maxBodyBytes` per side, so a mirror can never
 // push the isolate toward its memory limit.
 import { bucketFromHash } from "../core/bucket";
-import type { Outcome } from "../core/outcome";
+import { answerErrorClass, type Outcome } from "../core/outcome";
 import { redactForExample } from "../core/shadow/redact";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
@@ -76,7 +76,10 @@ export async function runMirror(
   flag: CompiledFlag, base: Outcome, request: ForwardRequest, requestBody: Promise<CappedBody>, blue: Promise<BlueAnswer>, deps: MirrorDeps,
 ): Promise<void> {
   const { spec, compare, redact } = flag.shadow;
-  const record = (fields: Partial<Outcome>) => deps.outcomes.record({ ...base, kind: "shadow", variant: "green", shadowAgreement: null, ...fields });
+  // The served request's body timings are not this pair's: shadow rows carry none.
+  const record = (fields: Partial<Outcome>) => deps.outcomes.record({
+    ...base, kind: "shadow", variant: "green", shadowAgreement: null, errorClass: null, firstByteMs: null, durationMs: null, ...fields,
+  });
   const body = await requestBody;
   if (body.kind !== "bytes") {
     record({ status: 0, latencyMs: 0, error: false, timeout: false, comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable" });
@@ -93,8 +96,9 @@ export async function runMirror(
   const greenBody = green.kind === "response" ? await readCapped(green.response.body, spec.maxBodyBytes) : null;
   const blueAnswer = await blue;
   const blueBody = await blueAnswer.body;
+  const errorClass = answerErrorClass(green.kind, greenStatus);
   const pair = {
-    status: greenStatus, latencyMs: green.latencyMs, error: green.kind !== "response" || greenStatus >= 500,
+    status: greenStatus, latencyMs: green.latencyMs, error: errorClass !== null, errorClass,
     timeout: green.kind === "timeout", pairedLatencyMs: blueAnswer.latencyMs, pairedStatus: blueAnswer.status,
   };
   // Blue failing says nothing about green's quality: recorded, excluded from agreement.

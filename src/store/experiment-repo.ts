@@ -3,6 +3,8 @@
 // shape analyzeExperiment expects. Shadow pairs, OFREP decisions and pinned
 // or segment-matched traffic are excluded: only randomised assignment makes
 // an experiment. Feedback rows (feedback_value set) count only as feedback.
+// Client-aborted requests are not requests of either arm.
+import { CLIENT_ABORTED } from "../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import type { ArmMetrics, ArmPair } from "../core/stats/index";
 
@@ -10,7 +12,7 @@ import type { ArmMetrics, ArmPair } from "../core/stats/index";
 export const MAX_EXPERIMENT_SEGMENTS = 20;
 
 const WHERE = `flag_key = ?1 AND rollout_id = ?2 AND stage = ?3 AND kind = 'served' AND reason = 'SPLIT'
-  AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'`;
+  AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%' AND error_class IS NOT '${CLIENT_ABORTED}'`;
 
 interface AggregateRow {
   variant: string;

@@ -15,6 +15,7 @@ import type { ExceedanceGroup, WindowGroup } from "../core/health";
 import type { OutcomeKind } from "../core/outcome";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
+import { CLIENT_ABORTED } from "../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 
@@ -26,10 +27,12 @@ import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
   value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t FROM json_each(?1))`;
 // Decision-only rows (OFREP) never count toward health: they had no origin call.
+// Client-aborted rows (core/outcome.ts) are not requests either.
 // Skipped shadow pairs (green never called) would count as green samples with latency 0.
 const SKIPPED = SHADOW_SKIP_REASONS.map((reason) => `'${reason}'`).join(", ");
+// A client that went away before the body ended says nothing about either variant: not a request.
 const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND rollout_id IS w_rollout AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
-  AND NOT (kind = 'shadow' AND comparator_reason IN (${SKIPPED}))`;
+  AND NOT (kind = 'shadow' AND comparator_reason IN (${SKIPPED})) AND error_class IS NOT '${CLIENT_ABORTED}'`;
 const GROUP = "wi, variant, reason, rule_id, kind";
 
 const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},

@@ -112,6 +112,11 @@ export const outcomes = sqliteTable(
     /** For shadow rows: blue's latency and status in the same pair. */
     pairedLatencyMs: real("paired_latency_ms"),
     pairedStatus: integer("paired_status"),
+    /** Why the request failed or did not count (core/outcome.ts ERROR_CLASSES); null = the whole answer arrived. */
+    errorClass: text("error_class"),
+    /** Time to the first body byte and until the body ended (latency_ms stays time to headers). */
+    firstByteMs: real("first_byte_ms"),
+    durationMs: real("duration_ms"),
   },
   (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
 );

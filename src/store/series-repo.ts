@@ -7,7 +7,9 @@
 // p95 uses the same nearest-rank rule as metrics-repo (smallest latency whose
 // rank ≥ 0.95·n), computed in D1 so no latency list leaves the database.
 // Decision-only rows (OFREP evaluations, stage "ofrep:*") had no origin call:
-// their zero latency and errors are excluded, as in the health metrics.
+// their zero latency and errors are excluded, as in the health metrics, and
+// so are client-aborted rows (not requests of either variant).
+import { CLIENT_ABORTED } from "../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 
 export interface SeriesWindow {
@@ -32,7 +34,7 @@ const SERIES = `WITH rows AS (
   SELECT CAST((ts - ?2) / ?4 AS INTEGER) AS bucket, variant, error, timeout, latency_ms
   FROM outcomes
   WHERE flag_key = ?1 AND ts >= ?2 AND ts < ?3 AND kind = 'served' AND feedback_value IS NULL
-    AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'),
+    AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%' AND error_class IS NOT '${CLIENT_ABORTED}'),
 ranked AS (
   SELECT bucket, variant, error, timeout, latency_ms,
     ROW_NUMBER() OVER (PARTITION BY bucket, variant ORDER BY latency_ms) AS k,

@@ -10,6 +10,7 @@ import {
 } from "../core/types";
 import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
+import { DEFAULT_RESPONSE, type ResponseSpec } from "../core/response-settings";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "./db";
 import * as schema from "./schema";
 
@@ -58,6 +59,7 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
     segment: { key: segment.key, constraints: parseJson<ConstraintSpec[]>(segment.constraints) ?? [], negate: segment.negate },
     ...(rule.variant !== null ? { variant: rule.variant as Variant } : { percent: rule.percent ?? 0 }),
   }));
+  const settings = parseJson<{ shadow?: Partial<ShadowSpec>; response?: Partial<ResponseSpec> }>(flag.settings);
   const overrideMap: Record<string, Variant> = {};
   for (const row of overrideRows) overrideMap[row.unitKey] = row.variant as Variant;
   return {
@@ -74,7 +76,8 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
     rules,
     overrides: overrideMap,
     rollout: toRolloutSpec(rolloutRows[0]),
-    shadow: { ...DEFAULT_SHADOW, ...(parseJson<{ shadow?: Partial<ShadowSpec> }>(flag.settings)?.shadow ?? {}) },
+    shadow: { ...DEFAULT_SHADOW, ...settings?.shadow },
+    response: { ...DEFAULT_RESPONSE, ...settings?.response },
   };
 }
 

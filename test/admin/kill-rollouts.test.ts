@@ -13,6 +13,7 @@ import { adminEnv, auditRows, call, createFlag, flagEtag, json, mintToken } from
 async function predict(flagKey: string, unit: string, instance: Env = adminEnv) {
   const ctx = createExecutionContext();
   const response = await worker.fetch(new Request(`https://router.example/${flagKey}/predict`, { method: "POST", body: "{}", headers: { "x-user-id": unit } }), instance, ctx);
+  await response.arrayBuffer(); // the outcome is recorded once the body has been read
   await waitOnExecutionContext(ctx);
   return { variant: response.headers.get("x-model-variant"), reason: response.headers.get("x-flag-reason") };
 }

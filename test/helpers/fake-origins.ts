@@ -5,7 +5,9 @@ import { vi } from "vitest";
 export type OriginBehaviour =
   | { kind: "json"; status?: number; body?: unknown; delayMs?: number }
   | { kind: "throw"; message?: string }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Answers with whatever `respond` builds (e.g. a stream the test drives chunk by chunk). */
+  | { kind: "respond"; respond: (request: Request) => Response | Promise<Response> };
 
 export interface SeenRequest {
   host: string;
@@ -40,6 +42,7 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
         });
       });
     }
+    if (behaviour.kind === "respond") return behaviour.respond(request);
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     const answer = behaviour.body ?? { model: url.hostname.split(".")[0], echo: body };
     events.push(`${url.hostname}:end`);

@@ -51,6 +51,8 @@ describe("Analytics Engine SQL reader", () => {
     expect(aggregates).toContain("NOT startsWith(blob4, 'ofrep:')");
     expect(aggregates).toContain("NOT (blob10 = 'shadow' AND blob11 IN ('skipped_too_large', 'request_unreadable'))");
     expect(aggregates).toContain("GROUP BY variant, reason, rule, kind FORMAT JSON");
+    // Client-aborted requests are no variant's requests: left out of counts and latency alike.
+    for (const { sql } of seen) expect(sql).toContain("blob12 != 'client_aborted'");
     expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain("quantileExactWeighted(0.95)(double1, _sample_interval) AS p95");
   });
 

@@ -28,6 +28,9 @@ const SHADOW_PAIR: Outcome = {
   comparatorReason: "label_mismatch",
   pairedLatencyMs: 12.25,
   pairedStatus: 200,
+  errorClass: "stream_broken",
+  firstByteMs: 43.75,
+  durationMs: 1_250.5,
 };
 
 const BLOB_CASES: [keyof typeof BLOB, string][] = [
@@ -42,6 +45,7 @@ const BLOB_CASES: [keyof typeof BLOB, string][] = [
   ["unitKeyOrigin", "generated"],
   ["kind", "shadow"],
   ["comparatorReason", "label_mismatch"],
+  ["errorClass", "stream_broken"],
 ];
 
 const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
@@ -55,6 +59,8 @@ const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
   ["similarity", 0.5],
   ["pairedLatencyMs", 12.25],
   ["pairedStatus", 200],
+  ["firstByteMs", 43.75],
+  ["durationMs", 1_250.5],
 ];
 
 describe("toDataPoint layout", () => {
@@ -78,13 +84,24 @@ describe("toDataPoint layout", () => {
     const served = toDataPoint({
       ...SHADOW_PAIR, ruleId: null, rolloutId: null, kind: undefined, comparatorReason: undefined, unitKeyGenerated: false,
       shadowAgreement: null, feedbackValue: null, similarity: undefined, pairedLatencyMs: null, pairedStatus: undefined,
+      errorClass: null, firstByteMs: null, durationMs: undefined,
     });
+    expect(served.blobs?.[BLOB.errorClass - 1]).toBe("");
     expect(served.blobs?.[BLOB.rule - 1]).toBe("");
     expect(served.blobs?.[BLOB.rolloutId - 1]).toBe("");
     expect(served.blobs?.[BLOB.kind - 1]).toBe("served");
     expect(served.blobs?.[BLOB.unitKeyOrigin - 1]).toBe("provided");
-    for (const field of ["shadowAgreement", "feedbackValue", "similarity", "pairedLatencyMs", "pairedStatus"] as const) {
+    for (const field of ["shadowAgreement", "feedbackValue", "similarity", "pairedLatencyMs", "pairedStatus", "firstByteMs", "durationMs"] as const) {
       expect(served.doubles?.[DOUBLE[field] - 1]).toBe(NO_VALUE);
     }
+  });
+
+  // Stored points are read by position: a field may be appended, never moved.
+  it("keeps every position that stored data already uses", () => {
+    expect(BLOB).toMatchObject({ variant: 1, reason: 2, rule: 3, stage: 4, rolloutId: 5, statusClass: 6, colo: 7, requestId: 8, unitKeyOrigin: 9, kind: 10, comparatorReason: 11, errorClass: 12 });
+    expect(DOUBLE).toMatchObject({
+      latencyMs: 1, status: 2, error: 3, timeout: 4, shadowAgreement: 5, feedbackValue: 6, failedOver: 7, similarity: 8, pairedLatencyMs: 9, pairedStatus: 10,
+      firstByteMs: 11, durationMs: 12,
+    });
   });
 });

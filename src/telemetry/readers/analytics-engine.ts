@@ -11,6 +11,7 @@ import type { Variant } from "../../core/types";
 import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
 import type { MetricsReader, MetricsWindow } from "../../ports";
 import { MetricsReadError } from "./metrics-read-error";
+import { CLIENT_ABORTED } from "../../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
 
@@ -53,6 +54,8 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
   conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
   // Skipped shadow pairs (green never called) carry no latency or error figures.
   conditions.push(`NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`);
+  // A client that went away before the body ended says nothing about either variant: not a request.
+  conditions.push(`${b("errorClass")} != ${sqlString(CLIENT_ABORTED)}`);
   if (extra) conditions.push(extra);
   return `FROM ${dataset} WHERE ${conditions.join(" AND ")} GROUP BY variant, reason, rule, kind FORMAT JSON`;
 }

@@ -1,0 +1,38 @@
+// settings.response: defaults, bounds, and a snapshot with a bad section refused whole.
+import { describe, expect, it } from "vitest";
+import { answerErrorClass } from "../../src/core/outcome";
+import { compileResponse, DEFAULT_BODY_TIMEOUT_MS, MAX_BODY_TIMEOUT_MS } from "../../src/core/response-settings";
+import { compileSnapshot } from "../../src/core/snapshot";
+import fixture from "../fixtures/evaluation-cases.json";
+
+describe("compileResponse", () => {
+  it("merges defaults", () => {
+    expect(compileResponse({})).toEqual({ bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS });
+    expect(compileResponse({ bodyTimeoutMs: 1 })).toEqual({ bodyTimeoutMs: 1 });
+    expect(compileResponse({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS })).toEqual({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS });
+  });
+
+  it.each([
+    [null, "response"], [[], "response"], [{ bodyTimeoutMs: 0 }, "response.bodyTimeoutMs"], [{ bodyTimeoutMs: 1.5 }, "response.bodyTimeoutMs"],
+    [{ bodyTimeoutMs: "60000" }, "response.bodyTimeoutMs"], [{ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS + 1 }, "response.bodyTimeoutMs"],
+  ])("refuses %j at %s", (raw, path) => {
+    expect(compileResponse(raw)).toMatchObject({ path });
+  });
+
+  it("compiles into the flag, and a snapshot with a bad section does not compile", () => {
+    const good = compileSnapshot({ ...fixture.base, response: { bodyTimeoutMs: 5_000 } });
+    expect(good.ok && good.value.response.bodyTimeoutMs).toBe(5_000);
+    const absent = compileSnapshot(fixture.base);
+    expect(absent.ok && absent.value.response.bodyTimeoutMs).toBe(DEFAULT_BODY_TIMEOUT_MS);
+    expect(compileSnapshot({ ...fixture.base, response: { bodyTimeoutMs: -1 } })).toMatchObject({ ok: false, error: { path: "response.bodyTimeoutMs" } });
+  });
+});
+
+describe("answerErrorClass", () => {
+  it.each([
+    ["response", 200, null], ["response", 404, null], ["response", 499, null], ["response", 500, "http_5xx"], ["response", 503, "http_5xx"],
+    ["timeout", 0, "timeout"], ["unreachable", 0, "unreachable"],
+  ] as const)("%s %i → %s", (kind, status, expected) => {
+    expect(answerErrorClass(kind, status)).toBe(expected);
+  });
+});
