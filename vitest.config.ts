@@ -1,7 +1,7 @@
 // Two projects. "workers": the tests run inside workerd (the Workers runtime)
 // with real local D1/KV; migrations are read here (Node side) and applied by
-// test/setup/apply-migrations.ts. "bench-smoke": Node-side smoke runs of the
-// benchmark harnesses, which start Miniflare and child processes themselves.
+// test/setup/apply-migrations.ts. "bench-node" (test/bench/node/): Node-side smoke runs
+// of the benchmark harnesses, which start Miniflare and child processes themselves.
 //
 // The test Worker's bindings are wrangler.toml's (as `wrangler dev` sees them)
 // plus the test overrides below, and nothing else: a developer's `.dev.vars`
@@ -14,7 +14,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { configDefaults, defineConfig } from "vitest/config";
 import path from "node:path";
 
-const BENCH_NODE = "test/bench-smoke/**";
+const BENCH_NODE = "test/bench/node/**";
 const NO_ENV_FILE = "test/setup/no-secrets-in-tests.env";
 
 /** wrangler.toml's bindings for Miniflare, read without `.dev.vars`/`.env` (see the header). */
@@ -52,7 +52,7 @@ export default defineConfig(async () => {
         },
         {
           test: {
-            name: "bench-smoke",
+            name: "bench-node",
             environment: "node",
             include: [`${BENCH_NODE}/*.test.ts`],
           },
