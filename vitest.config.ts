@@ -1,15 +1,32 @@
 // Two projects. "workers": the tests run inside workerd (the Workers runtime)
 // with real local D1/KV; migrations are read here (Node side) and applied by
-// test/setup/apply-migrations.ts. "bench-smoke": Node-side smoke runs of the
-// benchmark harnesses, which start Miniflare and child processes themselves.
+// test/setup/apply-migrations.ts. "bench-node" (test/bench/node/): Node-side smoke runs
+// of the benchmark harnesses, which start Miniflare and child processes themselves.
+//
+// The test Worker's bindings are wrangler.toml's (as `wrangler dev` sees them)
+// plus the test overrides below, and nothing else: a developer's `.dev.vars`
+// or `.env` (which `npm run dev` writes, with an admin token and an origin
+// allow-list) must not change what the tests see. Wrangler skips both when it
+// is given env files to read instead; the one named here never exists, so no
+// secret reaches the tests unless a test sets it itself.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { configDefaults, defineConfig } from "vitest/config";
 import path from "node:path";
 
-const BENCH_SMOKE = "test/bench-smoke/**";
+const BENCH_NODE = "test/bench/node/**";
+const NO_ENV_FILE = "test/setup/no-secrets-in-tests.env";
+
+/** wrangler.toml's bindings for Miniflare, read without `.dev.vars`/`.env` (see the header). */
+function wranglerBindings(configPath: string) {
+  // `envFiles` is accepted at run time though missing from wrangler's declared options.
+  const options = { envFiles: [NO_ENV_FILE] } as Parameters<typeof unstable_getMiniflareWorkerOptions>[2];
+  return unstable_getMiniflareWorkerOptions(configPath, undefined, options).workerOptions;
+}
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const fromWrangler = wranglerBindings(path.join(import.meta.dirname, "wrangler.toml"));
   return {
     test: {
       projects: [
@@ -17,9 +34,12 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               main: "./src/index.ts",
-              wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, OUTCOMES_EMBEDDED: "1", DEV_MODE: "1", VERSION_PROBE_SECONDS: "0" },
+                ...fromWrangler,
+                bindings: {
+                  ...fromWrangler.bindings,
+                  TEST_MIGRATIONS: migrations, OUTCOMES_EMBEDDED: "1", DEV_MODE: "1", VERSION_PROBE_SECONDS: "0",
+                },
               },
             }),
           ],
@@ -27,14 +47,14 @@ export default defineConfig(async () => {
             name: "workers",
             setupFiles: ["./test/setup/apply-migrations.ts"],
             include: ["test/**/*.test.ts"],
-            exclude: [...configDefaults.exclude, BENCH_SMOKE],
+            exclude: [...configDefaults.exclude, BENCH_NODE],
           },
         },
         {
           test: {
-            name: "bench-smoke",
+            name: "bench-node",
             environment: "node",
-            include: [`${BENCH_SMOKE}/*.test.ts`],
+            include: [`${BENCH_NODE}/*.test.ts`],
           },
         },
       ],

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { runScheduled } from "../../src/cron/scheduled";
 import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import { decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tickEnv } from "../cron/helpers";
-import { faultyReader, flagState, installModelsAndHook, route } from "./helpers";
+import { faultyReader, flagState, route } from "./helpers";
+import { installModels } from "../helpers/fake-origins";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -43,13 +44,13 @@ describe("webhook receiver faults", () => {
     // Receivers like Slack put their credential in the URL path: it must not reach the logs.
     await seedHealthFlag("wh-down", { webhook: { url: "https://hooks.test/services/T0/B0/url-credential?sig=also-secret" } });
     await startRollout("wh-down", "r-wh-down", [stage("serve", 50, 100), stage("serve", 100, 100)]);
-    const models = installModelsAndHook({ "green-wh-down.test": { errorEvery: 3 } }, async () => { throw new TypeError("connect ECONNREFUSED"); });
+    const models = installModels({ "green-wh-down.test": { errorEvery: 3 } }, async () => { throw new TypeError("connect ECONNREFUSED"); });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     await drive("wh-down", 500);
     const report = await runScheduled(tickEnv, Date.now(), { webhookSleep: noSleep });
     expect(mine(report!.errors, ["wh-down"])).toEqual([]);
     expect(report?.decisions.find((d) => d.flagKey === "wh-down")).toMatchObject({ action: "rollback", applied: true });
-    expect(models.hookCalls).toHaveLength(4); // every attempt made, then given up
+    expect(models.hooks).toHaveLength(4); // every attempt made, then given up
     const logged = JSON.stringify(warn.mock.calls);
     expect(logged).toContain("health webhook not delivered");
     expect(logged).toContain("hooks.test");
@@ -64,7 +65,7 @@ describe("webhook receiver faults", () => {
     const hosts = await breachingFlag("wh-slow");
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    installModelsAndHook({ [hosts.green]: { errorEvery: 3 } }, async () => {
+    installModels({ [hosts.green]: { errorEvery: 3 } }, async () => {
       await released;
       return new Response("ok");
     });
@@ -88,7 +89,7 @@ describe("a tick that fails part-way", () => {
     const keys = ["mid-window", "mid-exceed", "mid-ok"];
     const models: Record<string, { errorEvery: number }> = {};
     for (const key of keys) models[(await breachingFlag(key)).green] = { errorEvery: 3 };
-    installModelsAndHook(models, async () => new Response("ok"));
+    installModels(models, async () => new Response("ok"));
     for (const key of keys) await drive(key, 500);
     const before = { window: await flagState("mid-window"), exceed: await flagState("mid-exceed") };
     const servedBefore = await route("/mid-window/predict", "stable-user");
@@ -121,7 +122,7 @@ describe("a tick that fails part-way", () => {
 
   it("the scheduled handler survives a reader that throws for every flag (no unhandled rejection, nothing applied)", async () => {
     const hosts = await breachingFlag("all-fail");
-    installModelsAndHook({ [hosts.green]: { errorEvery: 3 } }, async () => new Response("ok"));
+    installModels({ [hosts.green]: { errorEvery: 3 } }, async () => new Response("ok"));
     await drive("all-fail", 300);
     const before = await flagState("all-fail");
     vi.spyOn(console, "error").mockImplementation(() => undefined);

@@ -1,30 +1,12 @@
-// Chaos-test helpers on top of the health-loop harness (test/cron/helpers):
-// a webhook receiver whose behaviour each test chooses (down, slow), a
+// Chaos-test helpers on top of the health-loop harness (test/cron/helpers;
+// a webhook receiver that is down or slow is `installModels`' hook): a
 // metrics reader that fails for chosen flags, the router's answer in a form
 // tests can assert whole, and a fingerprint of one flag's state (to prove a
 // failed tick applied nothing).
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { vi } from "vitest";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { MetricsReader } from "../../src/ports";
-import { installModels, type ModelBehaviour } from "../cron/helpers";
-
-export type HookHandler = (request: Request) => Promise<Response>;
-
-/** Fake model origins (installModels) plus a webhook receiver at hooks.test with the given behaviour. */
-export function installModelsAndHook(models: Record<string, ModelBehaviour>, hook: HookHandler) {
-  const installed = installModels(models);
-  const modelFetch = vi.mocked(globalThis.fetch).getMockImplementation()!;
-  const hookCalls: Request[] = [];
-  vi.mocked(globalThis.fetch).mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input as RequestInfo, init);
-    if (new URL(request.url).hostname !== "hooks.test") return modelFetch(input, init);
-    hookCalls.push(request);
-    return hook(request);
-  });
-  return { ...installed, hookCalls };
-}
 
 /** Wraps a reader: `readWindow` / `readExceedances` throw for the named flags. */
 export function faultyReader(inner: MetricsReader, faults: { windowFails?: string[]; exceedancesFail?: string[] }): MetricsReader {

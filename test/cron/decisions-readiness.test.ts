@@ -3,7 +3,8 @@
 // decision and blocks advancing while blue is unhealthy.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, json } from "../admin/helpers";
-import { decisionsOf, drive, installModels, rolloutOf, seedHealthFlag, stage, startRollout, tick } from "./helpers";
+import { decisionsOf, drive, rolloutOf, seedHealthFlag, stage, startRollout, tick } from "./helpers";
+import { installModels } from "../helpers/fake-origins";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -20,7 +21,7 @@ describe("decisions and readiness", () => {
     expect(held).toMatchObject({ action: "hold", reason: "blue_not_ready", blueReady: false });
     expect(held!.figures.readiness).toMatchObject({ ready: false, status: 500 });
     expect((await rolloutOf("r-rd")).stageIndex).toBe(0);
-    models.models["health-rd.test"] = {};
+    models.setModel("health-rd.test", {});
     await tick();
     expect((await decisionsOf("rd")).at(-1)).toMatchObject({ action: "advance", blueReady: true });
 

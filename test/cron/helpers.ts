@@ -1,9 +1,8 @@
-// Scenario-test harness for the health loop: deterministic fake model
-// origins (every k-th request fails, fixed delays), traffic through the real
+// Scenario-test harness for the health loop: traffic through the real
 // Worker, one cron tick through the Worker's own `scheduled` handler, and
-// readers for decisions/audit rows. Hosts end in ".test" (the fetch spy).
+// readers for decisions/audit rows. The model origins and the webhook
+// receiver are the shared fakes (`installModels` in test/helpers/fake-origins).
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { vi } from "vitest";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Stage } from "../../src/core/rollout-machine";
@@ -13,41 +12,6 @@ import { eq, sql } from "drizzle-orm";
 
 export const WEBHOOK_SECRET = "whsec_test_0123456789";
 export const tickEnv: Env = { ...env, HEALTH_WEBHOOK_SECRET: WEBHOOK_SECRET };
-
-export interface ModelBehaviour {
-  /** Every k-th request answers 500 (deterministic error rate 1/k). */
-  errorEvery?: number;
-  delayMs?: number;
-  /** Answers 500 whenever this holds for the forwarded request. */
-  failWhen?: (request: Request) => boolean;
-}
-
-export interface Hook {
-  headers: Headers;
-  body: string;
-}
-
-export function installModels(models: Record<string, ModelBehaviour>) {
-  const counts = new Map<string, number>();
-  const hooks: Hook[] = [];
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input as RequestInfo, init);
-    const host = new URL(request.url).hostname;
-    if (!host.endsWith(".test")) return realFetch(input as RequestInfo, init);
-    if (host === "hooks.test") {
-      hooks.push({ headers: request.headers, body: await request.text() });
-      return new Response("ok");
-    }
-    const behaviour = models[host] ?? {};
-    const n = (counts.get(host) ?? 0) + 1;
-    counts.set(host, n);
-    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
-    const failing = (behaviour.errorEvery !== undefined && n % behaviour.errorEvery === 0) || behaviour.failWhen?.(request) === true;
-    return Response.json({ label: "positive", model: host }, { status: failing ? 500 : 200 });
-  });
-  return { hooks, models, counts };
-}
 
 /** `count` requests from a fixed pool of users, `parallel` at a time. */
 export interface Served {

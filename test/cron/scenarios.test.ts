@@ -6,9 +6,10 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifyWebhook } from "../../src/cron/webhook";
 import { snapshotKvKey } from "../../src/store/snapshot-store";
+import { installModels } from "../helpers/fake-origins";
 import { seedSegmentRule } from "../helpers/seed";
 import {
-  WEBHOOK_SECRET, auditOf, decisionsOf, drive, flagOf, installModels, rolloutOf, seedHealthFlag, stage, startRollout, tick,
+  WEBHOOK_SECRET, auditOf, decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tick,
 } from "./helpers";
 
 afterEach(() => {

@@ -8,7 +8,8 @@ import worker from "../../src/index";
 import { mintRequestId, readRequestId, requestIdKey } from "../../src/edge/request-id";
 import { DEV_REQUEST_ID_SECRET } from "../../src/feedback/ids";
 import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
-import { drive, installModels, seedHealthFlag, stage, startRollout } from "../cron/helpers";
+import { drive, seedHealthFlag, stage, startRollout } from "../cron/helpers";
+import { installModels } from "../helpers/fake-origins";
 import { outcomeRows } from "../helpers/seed";
 
 afterEach(() => {

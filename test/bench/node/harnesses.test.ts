@@ -1,5 +1,6 @@
-// Smoke runs of every benchmark harness (issue 7: "so they cannot rot"), in
-// Node rather than workerd because the harnesses start Miniflare, origins
+// Smoke runs of every benchmark harness (so they cannot rot), in
+// Node rather than workerd (the "bench-node" vitest project; the snapshot
+// harness, which is pure, is smoke-run inside workerd from test/bench/) because the harnesses start Miniflare, origins
 // and child processes. Each runs its own `--smoke` mode: tiny sizes, no wrk,
 // no results written; the harness asserts its own behaviour (routing split,
 // mirroring, kill propagation, tick decisions) and exits non-zero on failure.
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks (no type declarations)
-import { buildBundle } from "../../bench/lib/harness.mjs";
+import { buildBundle } from "../../../bench/lib/harness.mjs";
 
 const MINUTE = 60_000;
 let work = "";
