@@ -11,7 +11,8 @@ import type { Outcome } from "../../src/core/outcome";
 import { ROUTE_SCOPES, type DeclaredRoute } from "../../src/admin/route-def";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
 import { createShadowExampleStore } from "../../src/store/shadow-example-store";
-import { drive, installModels, seedHealthFlag, stage, startRollout, tick } from "../cron/helpers";
+import { drive, seedHealthFlag, stage, startRollout, tick } from "../cron/helpers";
+import { installModels } from "../helpers/fake-origins";
 import { call, createSegment, flagBody, type CallOptions } from "./helpers";
 
 interface Seen { method: string; path: string; status: number; body: unknown }
