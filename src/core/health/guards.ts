@@ -10,7 +10,10 @@ import {
 import type { ArmWindow } from "./metrics";
 import type { GuardSettings } from "./settings";
 
-export const GUARD_NAMES = ["cap_error_rate", "cap_latency_p99", "error_rate", "timeout_rate", "latency_p95", "shadow_agreement", "feedback"] as const;
+export const GUARD_NAMES = [
+  "cap_error_rate", "cap_latency_p99", "error_rate", "timeout_rate", "latency_p95", "shadow_agreement", "feedback",
+  "invalid_rate", "prediction_drift",
+] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";
 
@@ -38,14 +41,14 @@ export interface StatsKnobs {
 export const P95_TAIL = 0.05;
 export const P99_TAIL = 0.01;
 
-const rate = (count: number, total: number) => (total > 0 ? count / total : 0);
+export const rate = (count: number, total: number) => (total > 0 ? count / total : 0);
 const whole = (n: number) => Math.max(0, Math.round(n));
 
-function figure(guard: GuardName, status: GuardStatus, values: Partial<GuardFigure> = {}): GuardFigure {
+export function figure(guard: GuardName, status: GuardStatus, values: Partial<GuardFigure> = {}): GuardFigure {
   return { guard, status, green: null, control: null, threshold: null, pValue: null, interval: null, evidence: null, ...values };
 }
 
-function twoSample(controlHits: number, controlTotal: number, greenHits: number, greenTotal: number, knobs: StatsKnobs): SequentialResult {
+export function twoSample(controlHits: number, controlTotal: number, greenHits: number, greenTotal: number, knobs: StatsKnobs): SequentialResult {
   const totalA = whole(controlTotal);
   const totalB = whole(greenTotal);
   return sequentialProportionDiff({
@@ -56,14 +59,14 @@ function twoSample(controlHits: number, controlTotal: number, greenHits: number,
 }
 
 /** One-sample always-valid interval for a rate (Agresti–Caffo-style variance, never 0). */
-function oneSample(hits: number, total: number, knobs: StatsKnobs): SequentialResult {
+export function oneSample(hits: number, total: number, knobs: StatsKnobs): SequentialResult {
   const n = Math.max(1, whole(total));
   const adjusted = (whole(hits) + 1) / (n + 2);
   return asymptoticConfidenceSequence({ estimate: whole(hits) / n, variance: (adjusted * (1 - adjusted)) / n, n, alpha: knobs.alpha, tuningN: knobs.tuningN });
 }
 
 /** "rate > limit" established by a one-sample sequence (lower bound above the limit). */
-function provenAbove(result: SequentialResult, limit: number): { holds: boolean; pValue: number } {
+export function provenAbove(result: SequentialResult, limit: number): { holds: boolean; pValue: number } {
   const pValue = result.estimate > limit ? sequentialPValueAt(result, limit) : 1;
   return { holds: pValue < result.alpha, pValue };
 }

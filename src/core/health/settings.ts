@@ -22,6 +22,15 @@ export interface GuardSettings {
   /** Absolute caps (null = off): green error rate and p99 latency. */
   maxErrorRate: number | null;
   maxP99Ms: number | null;
+  /** Green's invalid-answer share must stay ≤ max(ratio × control's, control's + minMargin). */
+  invalidRateRatio: number;
+  invalidRateMinMargin: number;
+  /** Absolute cap on green's invalid-answer share (null = off). */
+  maxInvalidRate: number | null;
+  /** Prediction drift: population stability index above which a proven shift rolls back. */
+  predictionDriftPsi: number;
+  /** Inspected answers per arm before invalid_rate and prediction_drift are judged. */
+  minInspectedSamples: number;
 }
 
 export interface HealthSettings {
@@ -54,6 +63,11 @@ export const DEFAULT_GUARDS: Readonly<GuardSettings> = Object.freeze({
   feedbackMaxDrop: null,
   maxErrorRate: null,
   maxP99Ms: null,
+  invalidRateRatio: 2,
+  invalidRateMinMargin: 0.005,
+  maxInvalidRate: null,
+  predictionDriftPsi: 0.25,
+  minInspectedSamples: 200,
 });
 
 export const DEFAULT_HEALTH_SETTINGS: Readonly<HealthSettings> = Object.freeze({
@@ -94,6 +108,11 @@ const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
   feedbackMaxDrop: nullable(fraction),
   maxErrorRate: nullable(fraction),
   maxP99Ms: nullable(positive),
+  invalidRateRatio: atLeastOne,
+  invalidRateMinMargin: fraction,
+  maxInvalidRate: nullable(fraction),
+  predictionDriftPsi: positive,
+  minInspectedSamples: atLeastOne,
 };
 
 function pick<T extends object>(defaults: T, given: unknown, checks: Record<string, Check>, path: string, problems: string[]): T {

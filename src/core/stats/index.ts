@@ -26,6 +26,18 @@ export {
   type SequentialResult,
   type SequentialState,
 } from "./sequential";
+export {
+  chiSquareHomogeneity,
+  kolmogorovSf,
+  ksAsymptoticPValue,
+  ksStatistic,
+  populationStabilityIndex,
+  sequentialHomogeneity,
+  PSI_PROPORTION_FLOOR,
+  type CategoryCounts,
+  type ChiSquareResult,
+  type SequentialHomogeneity,
+} from "./drift";
 export { isWorse, nonInferiority, superiority, type Verdict, type VerdictOptions } from "./verdicts";
 export type { Direction, Interval, TwoMeanInput, TwoProportionInput } from "./types";
 export {
