@@ -3,6 +3,7 @@
 // and — the gate for every change — compiling the snapshot the change would
 // publish with the hot path's own compiler, before anything is written.
 import { parseHealthSettings } from "../core/health/settings";
+import { compileResponse } from "../core/response-settings";
 import { checkOriginUrl, parseAllowlist } from "../core/origin-guard";
 import { checkRoutePattern } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
@@ -59,7 +60,9 @@ function checkRoute(path: string): void {
 
 /**
  * Settings policy (422): health settings must parse without problems (the
- * loop would otherwise silently fall back to defaults), and the URLs the
+ * loop would otherwise silently fall back to defaults), the response section
+ * must compile as the hot path will compile it (a schema typo or a bad
+ * prediction path is refused here, never discovered on a request), and the URLs the
  * cron calls — webhook and blue's health probe — pass the same SSRF guard as
  * origins.
  */
@@ -67,6 +70,8 @@ function checkSettings(settings: Record<string, unknown> | undefined, allowlistT
   if (settings === undefined) return;
   const { settings: health, problems } = parseHealthSettings(settings);
   if (problems.length > 0) throw new ApiError("invalid_ruleset", `settings.${problems[0]}`, { path: "settings.health", problems });
+  const response = compileResponse(settings.response ?? {});
+  if ("message" in response) throw new ApiError("invalid_ruleset", `settings.${response.path}: ${response.message}`, { path: `settings.${response.path}` });
   const allowlist = parseAllowlist(allowlistText);
   for (const [path, url] of [["settings.health.webhook.url", health.webhook?.url], ["settings.health.blueHealthUrl", health.blueHealthUrl]] as const) {
     if (!url) continue;

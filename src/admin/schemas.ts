@@ -11,7 +11,7 @@ import { SCOPES } from "./auth";
 import { ERROR_CODES } from "./errors";
 import { LIMITS } from "./limits";
 import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
-import { MAX_BODY_TIMEOUT_MS } from "../core/response-settings";
+import { MAX_BODY_TIMEOUT_MS, MAX_RESPONSE_BODY_BYTES } from "../core/response-settings";
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const ResourceKey = z.string().regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
@@ -58,9 +58,19 @@ const ShadowSettings = z.strictObject({
   }).optional(),
 });
 
+// The shape only; the schema's content and the path's syntax are checked when
+// the snapshot compiles (a 422 naming response.schema or response.prediction).
 const ResponseSettings = z.strictObject({
   /** Deadline for the whole response body after the origin's headers; see src/core/response-settings.ts. */
   bodyTimeoutMs: z.number().int().min(1).max(MAX_BODY_TIMEOUT_MS).optional(),
+  /** JSON Schema (draft 2020-12) every successful answer must satisfy (docs/design/answer-checks.md). */
+  schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]).optional(),
+  /** JSON path to the predicted label or number. */
+  prediction: z.string().min(1).max(256).optional(),
+  /** Percent of answers inspected. */
+  sampleRate: z.number().min(0).max(100).optional(),
+  /** Answers larger than this are not inspected. */
+  maxBodyBytes: z.number().int().min(1).max(MAX_RESPONSE_BODY_BYTES).optional(),
 });
 
 const Settings = z.strictObject({

@@ -3,7 +3,7 @@
 // Pure types only; no runtime code lives here except fixed vocabularies.
 import type { OverrideFilter } from "./override-filter";
 import type { CompiledShadow, ShadowSpec } from "./shadow/settings";
-import type { ResponseSpec } from "./response-settings";
+import type { CompiledResponse, ResponseSpec } from "./response-settings";
 
 export const VARIANTS = ["blue", "green"] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -133,8 +133,8 @@ export interface CompiledFlag {
   mirrorBuckets: number;
   /** Sticky per-unit hash for mirror sampling, independent of the rollout's. */
   hashShadowUnit: (unitKey: string) => number;
-  /** Response-body settings, validated with defaults merged. */
-  response: ResponseSpec;
+  /** Response-body settings compiled: the body deadline and the answer contract (null = none declared). */
+  response: CompiledResponse;
 }
 
 export interface Evaluation {

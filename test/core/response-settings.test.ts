@@ -7,9 +7,9 @@ import fixture from "../fixtures/evaluation-cases.json";
 
 describe("compileResponse", () => {
   it("merges defaults", () => {
-    expect(compileResponse({})).toEqual({ bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS });
-    expect(compileResponse({ bodyTimeoutMs: 1 })).toEqual({ bodyTimeoutMs: 1 });
-    expect(compileResponse({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS })).toEqual({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS });
+    expect(compileResponse({})).toEqual({ bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS, contract: null });
+    expect(compileResponse({ bodyTimeoutMs: 1 })).toEqual({ bodyTimeoutMs: 1, contract: null });
+    expect(compileResponse({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS })).toEqual({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS, contract: null });
   });
 
   it.each([

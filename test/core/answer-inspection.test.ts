@@ -1,12 +1,13 @@
 // The response contract: what is refused when a flag is written, and what
 // inspecting an answer finds, one row per kind of model the docs describe.
 import { describe, expect, it } from "vitest";
-import { compileResponse, inspectAnswer, MAX_LABEL_CHARS, type CompiledResponse } from "../../../src/core/response/contract";
+import { inspectAnswer } from "../../src/core/answer-inspection";
+import { compileResponse, MAX_LABEL_CHARS, type AnswerContract } from "../../src/core/response-settings";
 
-function compiled(raw: unknown): CompiledResponse {
+function compiled(raw: unknown): AnswerContract {
   const result = compileResponse(raw);
-  if (result === null || "message" in result) throw new Error(`expected a contract, got ${JSON.stringify(result)}`);
-  return result;
+  if ("message" in result || result.contract === null) throw new Error(`expected a contract, got ${JSON.stringify(result)}`);
+  return result.contract;
 }
 
 const CLASSIFIER = {
@@ -37,9 +38,9 @@ describe("compileResponse refuses a bad contract with the path of the problem", 
     expect(compileResponse(raw)).toMatchObject({ path });
   });
 
-  it("a flag without a contract compiles to null (no inspection at all)", () => {
-    expect(compileResponse(undefined)).toBeNull();
-    expect(compileResponse({ sampleRate: 50 })).toBeNull();
+  it("a flag without a schema or prediction path has no contract (no inspection at all)", () => {
+    expect(compileResponse({})).toMatchObject({ contract: null });
+    expect(compileResponse({ sampleRate: 50 })).toMatchObject({ contract: null });
   });
 
   it("accepts enum values that are not types, and turns the sample rate into buckets", () => {
