@@ -9,7 +9,7 @@ import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, FlagIndexEntry, OriginFetchers, OutcomeSink, ShadowExampleSink } from "./ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
-import { errorResponse, withRoutingHeaders } from "./responses";
+import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
 export interface RouterDeps {
@@ -70,7 +70,7 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   const providedId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : null;
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
-  if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());
+  if (entry === null) return noRouteResponse(request.method, url.pathname, providedId ?? deps.newId());
 
   const { evaluation, flag, context } = await decide(request, url, entry, deps);
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
