@@ -3,11 +3,11 @@
 // rollout back, start the default plan, send traffic) reports meaningful
 // agreement out of the box, although the two demo models always answer
 // different `model_version`s.
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import seedSql from "../../scripts/demo-seed.sql?raw";
 import worker from "../../src/index";
 import { adminEnv, call, flagEtag, json } from "../admin/helpers";
+import { applyDemoSeed } from "../helpers/demo-seed";
 
 /** The demo origins' answer shape (scripts/demo-origins.mjs): same label, different model_version. */
 function installDemoOrigins() {
@@ -20,11 +20,6 @@ function installDemoOrigins() {
   });
 }
 
-async function applySeed() {
-  const statements = seedSql.replace(/^--.*$/gm, "").split(/;\s*$/m).map((s) => s.trim()).filter(Boolean);
-  for (const statement of statements) await env.DB.prepare(statement).run();
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -32,7 +27,7 @@ afterEach(() => {
 describe("demo seed", () => {
   it("compares the demo's predictions, not its model versions: shadow agreement is 100 % on identical labels", async () => {
     installDemoOrigins();
-    await applySeed();
+    await applyDemoSeed();
     const current = await call("GET", "/flags/demo-model/rollouts/current");
     expect(current.status).toBe(200);
     expect((await call("POST", "/flags/demo-model/rollouts/current/rollback", { ifMatch: current.headers.get("etag")! })).status).toBe(200);
