@@ -1,7 +1,10 @@
 // `npm run demo:traffic -- --seconds 20 --rps 50`: steady traffic to the demo
 // flag through the local router, with users drawn from a fixed pool so
 // stickiness shows (the same user always lands on the same variant).
-// Prints per-variant counts and error counts at the end.
+// Prints per-variant counts and error counts at the end (what is counted,
+// and how: scripts/lib/traffic-tally.mjs).
+import { createTally } from "./lib/traffic-tally.mjs";
+
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
 const seconds = Number(args.seconds ?? 20);
 const rps = Number(args.rps ?? 50);
@@ -9,9 +12,7 @@ const users = Number(args.users ?? 200);
 const base = args.url ?? "http://127.0.0.1:8787";
 const TEXTS = ["great service, love it", "terrible and slow", "not bad at all", "I don't hate it", "awesome and fast", "broken again"];
 
-const stats = { blue: { ok: 0, errors: 0 }, green: { ok: 0, errors: 0, failedOverToBlue: 0 }, other: { ok: 0, errors: 0 } };
-const variantOfUser = new Map();
-let flips = 0;
+const tally = createTally();
 
 async function one(i) {
   const user = `user-${Math.floor(Math.random() * users)}`;
@@ -22,15 +23,9 @@ async function one(i) {
       body: JSON.stringify({ text: TEXTS[i % TEXTS.length] }),
     });
     await response.arrayBuffer();
-    // With failover, a failing green answer is served by blue: the assignment is still green.
-    const failover = response.headers.get("x-flag-failover");
-    const variant = failover ? failover.split("->")[0] : response.headers.get("x-model-variant") ?? "other";
-    if (failover) stats.green.failedOverToBlue++;
-    if (variantOfUser.has(user) && variantOfUser.get(user) !== variant) flips++;
-    variantOfUser.set(user, variant);
-    stats[variant in stats ? variant : "other"][response.status >= 500 || failover ? "errors" : "ok"]++;
+    tally.record(user, { status: response.status, variant: response.headers.get("x-model-variant"), failover: response.headers.get("x-flag-failover") });
   } catch {
-    stats.other.errors++;
+    tally.networkError();
   }
 }
 
@@ -43,4 +38,4 @@ for (let i = 0; i < seconds * rps; i++) {
   pending.push(one(i));
 }
 await Promise.all(pending);
-console.log(JSON.stringify({ seconds, rps, users, stats, usersSeen: variantOfUser.size, usersThatChangedVariant: flips }, null, 2));
+console.log(JSON.stringify({ seconds, rps, users, ...tally.summary() }, null, 2));

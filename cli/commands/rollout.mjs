@@ -3,8 +3,10 @@
 // Every write reads first and sends If-Match with that ETag (flag ETag for
 // start, rollout ETag for actions), so a concurrent change is a 412 the
 // operator re-runs, never a blind overwrite. Decisions come from
-// GET /flags/:key/decisions when the server has it; a 404 there means "this
-// server has no health loop endpoint" and status still works without it.
+// GET /flags/:key/decisions when the server has it, narrowed to the current
+// rollout's own (rollout-scope) judgements so a previous rollout's last word
+// never shows as this one's; a 404 there means "this server has no health
+// loop endpoint" and status still works without it.
 import { enc } from "../http.mjs";
 import { intOption, parsePlan, PLAN_DEFAULTS } from "../args.mjs";
 import { usageError } from "../errors.mjs";
@@ -39,9 +41,12 @@ export async function rolloutAction(ctx, key, action) {
 export async function readStatus(api, key, now) {
   const { body: flag } = await api.request("GET", `/flags/${enc(key)}`, { what: `flag "${key}"` });
   const { body: rollout } = await api.request("GET", `/flags/${enc(key)}/rollouts/current`, { allow404: true });
-  const decisions = await api.request("GET", `/flags/${enc(key)}/decisions?limit=1`, { allow404: true });
+  const query = new URLSearchParams({ limit: "1", scope: "rollout" });
+  // With no rollout the call only tells whether the endpoint exists.
+  if (rollout) query.set("rolloutId", rollout.id);
+  const decisions = await api.request("GET", `/flags/${enc(key)}/decisions?${query}`, { allow404: true });
   const decisionsAvailable = decisions.status !== 404;
-  return { flag, rollout, decision: decisions.body?.items?.[0] ?? null, decisionsAvailable, nowMs: now() };
+  return { flag, rollout, decision: rollout ? decisions.body?.items?.[0] ?? null : null, decisionsAvailable, nowMs: now() };
 }
 
 const statusJson = ({ flag, rollout, decision, decisionsAvailable, nowMs }) => ({

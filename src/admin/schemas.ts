@@ -159,6 +159,12 @@ export const TokenParams = z.object({ id: z.string().max(64) });
 
 const Limit = (max: number) => z.coerce.number().int().min(1).max(max).optional();
 export const PageQuery = z.strictObject({ limit: Limit(LIMITS.pageMax), cursor: z.string().max(512).optional() });
+/** A decision's scope label as the health loop records it: "rollout" or "rule:<rule id>". */
+const DecisionScope = z.string().refine((s) => s === "rollout" || (s.startsWith("rule:") && RuleId.safeParse(s.slice(5)).success), "\"rollout\" or \"rule:<rule id>\"");
+export const DecisionsQuery = PageQuery.extend({
+  rolloutId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rollout id: letters, digits, _ and -, 1–64 chars").optional(),
+  scope: DecisionScope.optional(),
+});
 export const OverridePageQuery = z.strictObject({ limit: Limit(LIMITS.overridePageMax), cursor: z.string().max(512).optional() });
 export const AuditQuery = z.strictObject({
   flag: z.string().max(64).optional(),

@@ -12,7 +12,7 @@
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound
 // (HTTP API rate limits).
 import {
-  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples,
+  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, scopeLabel,
   type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
@@ -115,7 +115,7 @@ async function checkRollout(deps: HealthLoopDeps, state: TickState, flag: FlagRo
   const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map() };
   const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
   const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
-    flagKey: flag.key, rolloutId: row.id, scope: assessment.scope.kind === "rule" ? `rule:${assessment.scope.ruleId}` : "rollout",
+    flagKey: flag.key, rolloutId: row.id, scope: scopeLabel(assessment.scope),
     action: assessment.action, reason: assessment.reason, applied,
   });
 

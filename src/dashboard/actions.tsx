@@ -1,4 +1,5 @@
-// State-changing dashboard requests: kill/unkill and rollout actions. Each
+// State-changing dashboard requests: kill/unkill, rollout actions and
+// starting a rollout with a plan. Each
 // is forwarded to the admin API in-process with the session's token and the
 // page's ETag (If-Match), so scope checks, concurrency, validation and the
 // audit row are the API's. Outcomes: success → 303 back to the flag page
@@ -6,7 +7,8 @@
 // status 412 and "changed since you loaded it"; 403/409/4xx → the page with
 // the API's message; 401 → back to sign-in.
 import { api, type ApiResult, type DashContext } from "./context";
-import { ACTION_SCOPE, type DashAction } from "./components/controls";
+import { ACTION_SCOPE, START_SCOPE, type DashAction } from "./components/controls";
+import { describePlan, parsePlanForm, type PlanFormFields } from "./plan-form";
 import { loadFlagPage } from "./data/flag-data";
 import { endSession } from "./session";
 import { FlagPage } from "./pages/flag-page";
@@ -74,4 +76,23 @@ export async function handleRolloutAction(c: DashContext) {
   const result = await api(c, "POST", `/flags/${encodeURIComponent(key)}/rollouts/current/${action}`, etag ? { ifMatch: etag } : {});
   if (!result.data) return respondFailure(c, key, result, ACTION_SCOPE[action]);
   return c.redirect(`${flagHref(key)}?notice=${SUCCESS_NOTICE[action]}`, 303);
+}
+
+const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === "string" ? form[name] : "");
+
+/** POST /flags/:key/rollouts with the form's plan and the page's flag ETag; a form that is not a plan changes nothing (400). */
+export async function handleStartRollout(c: DashContext) {
+  const key = c.req.param("key")!;
+  const form = await c.req.parseBody();
+  const fields: PlanFormFields = { stages: field(form, "stages"), minDuration: field(form, "minDuration"), minSamples: field(form, "minSamples"), hold: field(form, "hold") };
+  const etag = field(form, "etag");
+  const plan = parsePlanForm(fields);
+  if (!plan.ok) return respondFailure(c, key, { status: 400, etag: null, data: null, error: { code: "invalid_request", message: plan.message } });
+  if (form.confirmed !== "1") {
+    return c.html(<ConfirmPage session={c.get("session")} question={`Start a rollout of "${key}": ${describePlan(plan.body)}?`}
+      action={`${flagHref(key)}/rollout/start`} fields={{ ...fields, etag }} button="Yes, start the rollout" backHref={flagHref(key)} />);
+  }
+  const result = await api(c, "POST", `/flags/${encodeURIComponent(key)}/rollouts`, { body: plan.body, ...(etag ? { ifMatch: etag } : {}) });
+  if (!result.data) return respondFailure(c, key, result, START_SCOPE);
+  return c.redirect(`${flagHref(key)}?notice=started`, 303);
 }

@@ -5,12 +5,12 @@
 // and the two static assets. Reads and writes go through the admin API
 // in-process (context.ts), so scopes, ETags and auditing are the API's.
 import { Hono, type MiddlewareHandler } from "hono";
-import { handleKill, handleRolloutAction } from "./actions";
+import { handleKill, handleRolloutAction, handleStartRollout } from "./actions";
 import { APP_CSS } from "./assets/app-css";
 import { APP_JS } from "./assets/app-js";
 import type { DashEnv } from "./context";
 import { loadFlagsList, LIST_SERIES } from "./data/list-data";
-import { loadFlagPage } from "./data/flag-data";
+import { chartWindowOf, loadFlagPage } from "./data/flag-data";
 import { NOTICES } from "./layout";
 import { FlagPage } from "./pages/flag-page";
 import { FlagsListPage } from "./pages/flags-list";
@@ -86,13 +86,15 @@ dashboardApp.get("", requireSession, flagsList);
 
 dashboardApp.get("/flags/:key", requireSession, async (c) => {
   const key = c.req.param("key");
-  const data = await loadFlagPage(c, key, c.req.query("q") ?? "");
+  const data = await loadFlagPage(c, key, c.req.query("q") ?? "", chartWindowOf(c.req.query("window")));
   if (!data) return c.html(<MessagePage title="Flag not found" text={`There is no flag "${key}".`} session={c.get("session")} />, 404);
   return c.html(<FlagPage session={c.get("session")} data={data} notice={noticeFrom(c.req.query("notice"))} now={Date.now()} />);
 });
 
 dashboardApp.post("/flags/:key/kill", requireSession, (c) => handleKill(c, true));
 dashboardApp.post("/flags/:key/unkill", requireSession, (c) => handleKill(c, false));
+// Before the generic action route: "start" is not an action on a live rollout.
+dashboardApp.post("/flags/:key/rollout/start", requireSession, handleStartRollout);
 dashboardApp.post("/flags/:key/rollout/:action", requireSession, handleRolloutAction);
 
 dashboardApp.notFound((c) => c.html(<MessagePage title="Page not found" text="There is no dashboard page at this address." />, 404));

@@ -22,6 +22,7 @@ export const NOTICES: Record<string, Notice> = {
   advanced: { kind: "ok", text: "Rollout advanced to the next stage." },
   rollback: { kind: "ok", text: "Rollout rolled back: the kill switch is ON and all traffic goes to blue." },
   promoted: { kind: "ok", text: "Green promoted: it is now blue (stable) and the rollout has ended." },
+  started: { kind: "ok", text: "Rollout started at its first stage; the health loop advances, promotes or rolls it back." },
   "signed-out": { kind: "info", text: "You are signed out." },
   expired: { kind: "error", text: "Your session ended (token revoked or expired). Sign in again." },
 };

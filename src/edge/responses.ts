@@ -42,9 +42,24 @@ export function withRoutingHeaders(response: Response, routing: RoutingHeaders, 
 
 export function errorResponse(
   status: number, code: string, message: string, requestId: string,
-  servedBy?: Variant, evaluation?: Evaluation, cookie: string | null = null,
+  servedBy?: Variant, evaluation?: Evaluation, cookie: string | null = null, details: Record<string, string> = {},
 ): Response {
   const headers = new Headers({ "content-type": "application/json; charset=utf-8", "x-request-id": requestId });
   if (servedBy && evaluation) setRouting(headers, { requestId, servedBy, evaluation, cookie, failedOver: servedBy !== evaluation.variant });
-  return new Response(JSON.stringify({ error: { code, message, details: { requestId } } }), { status, headers });
+  return new Response(JSON.stringify({ error: { code, message, details: { requestId, ...details } } }), { status, headers });
+}
+
+/**
+ * Where to go when no flag routes a path (`GET /` on a fresh deployment, a
+ * typo): the dashboard that manages flags and the docs that explain routes.
+ */
+export const NO_ROUTE_DETAILS: Readonly<Record<string, string>> = Object.freeze({
+  dashboard: "/admin",
+  adminApi: "/admin/api",
+  docs: "README.md (flags and their routes)",
+});
+
+export function noRouteResponse(method: string, path: string, requestId: string): Response {
+  const message = `No flag routes ${method} ${path}; flags and their routes are managed at /admin`;
+  return errorResponse(404, "no_route", message, requestId, undefined, undefined, null, NO_ROUTE_DETAILS);
 }

@@ -13,7 +13,7 @@ import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forwa
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { recordOutcome, recordWhenBodyEnds } from "./body-watch";
-import { errorResponse, withRoutingHeaders } from "./responses";
+import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
 export interface RouterDeps {
@@ -45,7 +45,7 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   const providedId = acceptedRequestId(request.headers.get("x-request-id"));
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
   if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
-  if (entry === null) return errorResponse(404, "no_route", `No flag routes ${request.method} ${url.pathname}`, providedId ?? deps.newId());
+  if (entry === null) return noRouteResponse(request.method, url.pathname, providedId ?? deps.newId());
 
   const lookup = await deps.cache.flag(entry);
   const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) => buildContext(request, url, found.snapshot.unitKey, deps.newId));

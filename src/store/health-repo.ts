@@ -6,7 +6,7 @@
 // decisions through a coalescing writer: D1 round trips, not SQL, dominate
 // a tick with many rollouts (issue 7).
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
-import type { ArmWindow, Assessment } from "../core/health";
+import { scopeLabel, type ArmWindow, type Assessment } from "../core/health";
 import type { RolloutRecord, TransitionEffects } from "../core/rollout-machine";
 import * as schema from "./schema";
 import { bumpFlag, commitChange, flagAtVersion, rolloutAtVersion, stmt, type Statement, type WriteFailure } from "./admin-tx";
@@ -80,12 +80,10 @@ export interface DecisionRecord {
   extra?: Record<string, unknown>;
 }
 
-const scopeLabel = (a: Assessment) => (a.scope.kind === "rule" ? `rule:${a.scope.ruleId}` : "rollout");
-
 export function insertDecision(db: Db, record: DecisionRecord): Statement {
   const a = record.assessment;
   return stmt(db.insert(schema.decisions).values({
-    at: record.at, flagKey: record.flagKey, rolloutId: record.rolloutId, scope: scopeLabel(a), action: a.action, reason: a.reason,
+    at: record.at, flagKey: record.flagKey, rolloutId: record.rolloutId, scope: scopeLabel(a.scope), action: a.action, reason: a.reason,
     stageIndex: a.stageIndex, rolloutVersion: record.rolloutVersion, applied: record.applied, blueReady: a.blueReady,
     figures: JSON.stringify({ ...a, ...record.extra }),
   }));
@@ -115,11 +113,23 @@ export function decisionWriter(db: Db): (record: DecisionRecord) => Promise<void
   });
 }
 
+/** Narrows a decisions listing to one rollout and/or one scope label ("rollout", "rule:<id>"). */
+export interface DecisionFilter {
+  rolloutId?: string;
+  scope?: string;
+}
+
 /** Newest first, keyset-paginated by id. */
-export async function listDecisions(db: Db, flagKey: string, limit: number, beforeId: number | null): Promise<DecisionRow[]> {
-  return db.select().from(schema.decisions)
-    .where(and(eq(schema.decisions.flagKey, flagKey), beforeId === null ? undefined : lt(schema.decisions.id, beforeId)))
-    .orderBy(desc(schema.decisions.id)).limit(limit);
+export async function listDecisions(db: Db, flagKey: string, limit: number, beforeId: number | null, filter: DecisionFilter = {}): Promise<DecisionRow[]> {
+  const d = schema.decisions;
+  return db.select().from(d)
+    .where(and(
+      eq(d.flagKey, flagKey),
+      beforeId === null ? undefined : lt(d.id, beforeId),
+      filter.rolloutId === undefined ? undefined : eq(d.rolloutId, filter.rolloutId),
+      filter.scope === undefined ? undefined : eq(d.scope, filter.scope),
+    ))
+    .orderBy(desc(d.id)).limit(limit);
 }
 
 /** Flag columns a transition's effects imply (kill on rollback, blue-green swap on promote). */

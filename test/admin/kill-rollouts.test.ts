@@ -54,9 +54,13 @@ describe("kill switch", () => {
     expect(await json(again)).toMatchObject({ killSwitch: true, changed: false, version: 2 });
     expect(await env.SNAPSHOTS.get(snapshotKvKey("k-basic"), "json")).toMatchObject({ killSwitch: true, version: 2 });
     const unkill = await call("DELETE", "/flags/k-basic/kill", { token: operate, body: { reason: "fixed" } });
-    expect(await json(unkill)).toMatchObject({ killSwitch: false, changed: true, version: 3 });
+    expect(await json(unkill)).toMatchObject({ killSwitch: false, killReason: null, changed: true, version: 3 });
+    expect(await json(await call("GET", "/flags/k-basic"))).toMatchObject({ killSwitch: false, killReason: null });
     const audit = (await auditRows()).slice(before);
     expect(audit.map((row) => row.action)).toEqual(["flag.kill", "flag.unkill"]);
+    // The history stays in the audit: the kill's reason and the unkill's.
+    expect(JSON.parse(String(audit[0]!.after))).toMatchObject({ killReason: "green 5xx spike" });
+    expect(JSON.parse(String(audit[1]!.after))).toMatchObject({ killReason: null, reason: "fixed" });
     expect(audit[0]!.actor).toMatch(/^tok_/);
     expect((await call("POST", "/flags/none/kill", { body: { reason: "x" } })).status).toBe(404);
   });

@@ -1,8 +1,9 @@
 // Kill switch and rollout controls from the dashboard: confirmation, the
 // reason reaching the audit log, scopes, and the 412 "changed since you
-// loaded it" answer for a stale page.
+// loaded it" answer for a stale page; starting a rollout with a plan.
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditRows, call, json, mintToken } from "../admin/helpers";
+import { DEFAULT_STAGE_PLAN } from "../../src/core/rollout-machine";
+import { auditRows, call, createFlag, flagEtag, json, mintToken } from "../admin/helpers";
 import { page, rolloutOf, seedDemoFlag, signIn } from "./helpers";
 
 const KEY = "dash-actions";
@@ -110,5 +111,85 @@ describe("rollout controls from the dashboard", () => {
 
   it("rejects an unknown action", async () => {
     expect((await page("POST", `/admin/flags/${KEY}/rollout/explode`, { cookie, form: { confirmed: "1" } })).status).toBe(404);
+  });
+});
+
+describe("starting a rollout from the dashboard", () => {
+  const START = "dash-start";
+  const plan = (extra: Record<string, string> = {}) => ({ stages: "shadow, 5, 25, 50, 100", minDuration: "600", minSamples: "", hold: "600", confirmed: "1", ...extra });
+  const current = async () => call("GET", `/flags/${START}/rollouts/current`);
+
+  it("offers the default plan when there is no rollout; a form that is not a plan is refused (400) and starts nothing", async () => {
+    await createFlag(START);
+    const html = await (await page("GET", `/admin/flags/${START}`, { cookie })).text();
+    expect(html).toContain("Start a rollout");
+    expect(html).toContain('name="stages" value="shadow, 5, 25, 50, 100"');
+    for (const [fields, message] of [[{ stages: "shadow, 5, lots" }, "Stage “lots”"], [{ stages: " , " }, "Stages are needed"], [{ minDuration: "-1" }, "Minimum time per stage"], [{ minSamples: "many" }, "Minimum samples"]] as const) {
+      const response = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ ...fields, etag: await flagEtag(START) }) });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain(message);
+    }
+    expect((await current()).status).toBe(404);
+  });
+
+  it("asks for confirmation quoting the plan, then starts exactly the default plan through the API", async () => {
+    const etag = await flagEtag(START);
+    const confirm = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ etag, confirmed: "0" }) });
+    const question = await confirm.text();
+    expect(question).toContain("Please confirm");
+    expect(question).toContain("shadow → 5 % → 25 % → 50 % → 100 %");
+    expect((await current()).status).toBe(404);
+    const response = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ etag }) });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`/admin/flags/${START}?notice=started`);
+    const rollout = await json(await current());
+    expect(rollout).toMatchObject({ state: "active", stageIndex: 0, holdSeconds: 600 });
+    expect(rollout.stages).toEqual(DEFAULT_STAGE_PLAN);
+    expect((await auditRows()).at(-1)).toMatchObject({ action: "rollout.start", actor: "bootstrap" });
+    const html = await (await page("GET", response.headers.get("location")!, { cookie })).text();
+    expect(html).toContain("Rollout started at its first stage");
+    expect(html).not.toContain("Start a rollout");
+  });
+
+  it("after a rollback: disabled while the kill switch is on (the API's 409 if sent anyway), then a custom plan", async () => {
+    const { etag } = await rolloutOf(START);
+    expect((await page("POST", `/admin/flags/${START}/rollout/rollback`, { cookie, form: { etag, confirmed: "1" } })).status).toBe(303);
+    const ended = await (await page("GET", `/admin/flags/${START}`, { cookie })).text();
+    expect(ended).toContain("This rollout has ended (rolled back).");
+    expect(ended).toContain("The kill switch is on: turn it off first");
+    expect(ended).toMatch(/<button type="submit" class="primary" disabled="">Start rollout<\/button>/);
+    const refused = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ etag: await flagEtag(START) }) });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("Not possible in the current state: the kill switch is on");
+
+    await call("DELETE", `/flags/${START}/kill`, { body: { reason: "fixed" } });
+    const custom = plan({ stages: "shadow, 50%, 100", minDuration: "60", minSamples: "30", hold: "0", etag: await flagEtag(START) });
+    expect((await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: custom })).status).toBe(303);
+    const rollout = await json(await current());
+    expect(rollout).toMatchObject({ state: "active", holdSeconds: 0 });
+    expect(rollout.stages).toEqual([
+      { mode: "shadow", percent: 0, minDurationSeconds: 60, minSamples: 30 },
+      { mode: "serve", percent: 50, minDurationSeconds: 60, minSamples: 30 },
+      { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 30 },
+    ]);
+  });
+
+  it("leaves shape rules, stale pages and scopes to the API: 422, 412, 403 — nothing started", async () => {
+    const { etag } = await rolloutOf(START);
+    await page("POST", `/admin/flags/${START}/rollout/rollback`, { cookie, form: { etag, confirmed: "1" } });
+    await call("DELETE", `/flags/${START}/kill`, { body: { reason: "again" } });
+    const before = (await rolloutOf(START)).id;
+    const fresh = await flagEtag(START);
+    const shape = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ stages: "5, shadow, 100", etag: fresh }) });
+    expect(shape.status).toBe(422);
+    expect(await shape.text()).toContain("Refused (422)");
+    const stale = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie, form: plan({ etag: `"flag-1"` }) });
+    expect(stale.status).toBe(412);
+    expect(await stale.text()).toContain("This flag changed since you loaded it");
+    const operator = await signIn(await mintToken("operate", "dash-start-op"));
+    const scoped = await page("POST", `/admin/flags/${START}/rollout/start`, { cookie: operator, form: plan({ etag: fresh }) });
+    expect(scoped.status).toBe(403);
+    expect(await scoped.text()).toContain("it needs “admin”");
+    expect((await rolloutOf(START))).toMatchObject({ id: before, state: "rolled_back" });
   });
 });

@@ -82,24 +82,39 @@ const rollout = (changes: Partial<RolloutView> = {}): RolloutView => ({
   id: "r1", flagKey: "f", state: "active", stages: [stage(0), stage(25), stage(100)], stageIndex: 1, stageStartedAt: 5_000, holdSeconds: 600,
   endedAt: null, stage: stage(25), salt: "s", version: 3, createdAt: 1_000, ...changes,
 });
-const audit = (id: number, action: string, at: number, after: unknown, resource = "r1"): AuditView => ({
-  id, at, actor: "bootstrap", action, resource: { type: "rollout", id: resource }, flag: "f", before: null, after, requestId: "q",
+const audit = (id: number, action: string, at: number, after: unknown, resource = "r1", before: unknown = null): AuditView => ({
+  id, at, actor: "bootstrap", action, resource: { type: "rollout", id: resource }, flag: "f", before, after, requestId: "q",
 });
 
 describe("timeline model", () => {
   it("derives entered/left times from the audit log and the record", () => {
     const rows = [audit(2, "rollout.advance", 4_000, { stageIndex: 1 }), audit(1, "rollout.start", 1_000, { stageIndex: 0 }), audit(3, "rollout.advance", 9, { stageIndex: 1 }, "other")];
-    const actual = stageActuals(rollout(), rows, 10_000);
+    const actual = stageActuals(rollout(), rows, 10_000, true);
     expect(actual.map((a) => a.status)).toEqual(["done", "current", "pending"]);
     expect(actual[0]).toMatchObject({ enteredAt: 1_000, leftAt: 4_000, seconds: 3 });
     expect(actual[1]).toMatchObject({ enteredAt: 4_000, leftAt: null, seconds: 6 });
     expect(actual[2]).toMatchObject({ enteredAt: null, seconds: null });
   });
 
-  it("falls back to stageStartedAt and marks a rolled-back rollout's stages", () => {
-    const actual = stageActuals(rollout({ state: "rolled_back", endedAt: 8_000 }), [], 10_000);
-    expect(actual.map((a) => a.status)).toEqual(["done", "stopped", "not_reached"]);
-    expect(actual[1]).toMatchObject({ enteredAt: 5_000, leftAt: 8_000, seconds: 3 });
+  // A stage is "done" only with evidence it was entered; the dev seed writes a
+  // rollout straight at a later stage, with no audit rows at all.
+  it.each([
+    ["seeded at stage 3, whole history", rollout({ stageIndex: 2, stages: [stage(0), stage(5), stage(25), stage(100)], stageStartedAt: 1_000 }), [], true,
+      ["skipped", "skipped", "current", "pending"], [null, null, 1_000, null]],
+    ["seeded at stage 2, then advanced by hand", rollout({ stageIndex: 2, stages: [stage(0), stage(5), stage(25), stage(100)], stageStartedAt: 7_000 }),
+      [audit(5, "rollout.advance", 7_000, { stageIndex: 2 }, "r1", { stageIndex: 1 })], true, ["skipped", "done", "current", "pending"], [null, 1_000, 7_000, null]],
+    ["history older than the audit page", rollout({ state: "rolled_back", endedAt: 8_000 }), [], false,
+      ["unrecorded", "stopped", "not_reached"], [null, 5_000, null]],
+    ["rolled back, whole history from the API", rollout({ state: "rolled_back", endedAt: 8_000 }),
+      [audit(1, "rollout.start", 1_000, { stageIndex: 0 }), audit(2, "rollout.advance", 5_000, { stageIndex: 1 })], true,
+      ["done", "stopped", "not_reached"], [1_000, 5_000, null]],
+    ["promoted", rollout({ state: "promoted", stageIndex: 2, endedAt: 9_000 }),
+      [audit(1, "rollout.start", 1_000, { stageIndex: 0 }), audit(2, "rollout.advance", 2_000, { stageIndex: 1 }), audit(3, "rollout.advance", 3_000, { stageIndex: 2 })], true,
+      ["done", "done", "done"], [1_000, 2_000, 3_000]],
+  ] as const)("%s", (_, record, rows, complete, statuses, entered) => {
+    const actual = stageActuals(record, [...rows], 10_000, complete);
+    expect(actual.map((a) => a.status)).toEqual(statuses);
+    expect(actual.map((a) => a.enteredAt)).toEqual(entered);
   });
 
   it("groups this rollout's decisions by stage, newest first", () => {

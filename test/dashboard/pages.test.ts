@@ -1,9 +1,11 @@
 // The flags list and flag page render the demo flag's real data: route,
 // kill state, stage, last decision, sparkline, charts with axes and a
 // legend naming both variants, the timeline with decisions, evaluation
-// order with overrides count/search, shadow/experiment sections, audit.
+// order with overrides count/search, shadow/experiment sections, audit;
+// and what they say about the `npm run dev` seed and a live shadow stage.
 import { beforeAll, describe, expect, it } from "vitest";
-import { mintToken } from "../admin/helpers";
+import { call, createFlag, flagEtag, mintToken } from "../admin/helpers";
+import { applyDemoSeed } from "../helpers/demo-seed";
 import { page, rolloutOf, seedDecision, seedDemoFlag, seedOutcomes, signIn } from "./helpers";
 
 const KEY = "dash-pages";
@@ -85,10 +87,10 @@ describe("flag page", () => {
     expect(none).toContain("No override starts with “zzz”");
   });
 
-  it("shows shadow, the experiment report and the audit log", async () => {
+  it("shows the experiment report and the audit log; no shadow panel at a served stage without compared pairs", async () => {
     const html = await (await page("GET", `/admin/flags/${KEY}`, { cookie })).text();
-    expect(html).toContain('<h2 id="shadow">Shadow agreement</h2>');
-    expect(html).toContain("compared pairs");
+    expect(html).not.toContain('<h2 id="shadow">');
+    expect(html).not.toContain("compared pairs");
     expect(html).toContain('<h2 id="experiment">Experiment report</h2>');
     expect(html).not.toContain("No experiment report is available from this deployment yet.");
     // The route exists now; this flag's stage has no served SPLIT outcomes yet, so no intervals.
@@ -117,9 +119,47 @@ describe("flag page", () => {
     expect(html).toContain("Needs the “admin” scope; your token has “read”.");
   });
 
+  it.each([
+    ["", "1 h", "1h", 30, 2],
+    ["?window=15m", "15 min", "15m", 15, 1],
+    ["?window=6h", "6 h", "6h", 36, 10],
+    ["?window=24h", "24 h", "24h", 48, 30],
+    ["?window=bogus", "1 h", "1h", 30, 2],
+  ])("draws the charts over the window the operator picks (%s)", async (query, label, id, points, bucketMinutes) => {
+    const html = await (await page("GET", `/admin/flags/${KEY}${query}`, { cookie })).text();
+    expect(html).toContain(`<h2 id="charts">Blue vs green, last ${label}</h2>`);
+    expect(html).toContain(`Served requests in ${bucketMinutes}-minute buckets.`);
+    expect(html).toContain(`<a href="/admin/flags/${KEY}?window=${id}#charts" aria-current="true">${label}</a>`);
+    expect(html.match(/aria-current="true"/g)).toHaveLength(1);
+    // Each of the four charts has one data-table row per bucket.
+    expect(html.match(/<tr><th scope="row">/g)).toHaveLength(4 * points);
+  });
+
   it("answers 404 for an unknown flag", async () => {
     const response = await page("GET", "/admin/flags/no-such-flag", { cookie });
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("There is no flag");
+  });
+});
+
+describe("what the flag page says happened", () => {
+  it("the dev seed's rollout (written straight at stage 3): earlier stages were skipped, not done, and there is no shadow panel", async () => {
+    await applyDemoSeed();
+    const html = await (await page("GET", "/admin/flags/demo-model", { cookie })).text();
+    expect(html).toContain("Stage 1 of 5: shadow (0 % served) — skipped (never entered)");
+    expect(html).toContain("Stage 2 of 5: 5 % green — skipped (never entered)");
+    expect(html).toContain("Stage 3 of 5: 25 % green — running now");
+    expect(html).not.toMatch(/— done/);
+    expect(html).toMatch(/Stage 1 of 5[^]*?<strong>Actual:<\/strong> not entered/);
+    expect(html).not.toContain('<h2 id="shadow">');
+  });
+
+  it("a live shadow stage shows the shadow panel, even with no pairs compared yet", async () => {
+    await createFlag("dash-shadow");
+    expect((await call("POST", "/flags/dash-shadow/rollouts", { body: {}, ifMatch: await flagEtag("dash-shadow") })).status).toBe(201);
+    const html = await (await page("GET", "/admin/flags/dash-shadow", { cookie })).text();
+    expect(html).toContain('<h2 id="shadow">Shadow agreement</h2>');
+    expect(html).toContain("compared pairs");
+    expect(html).toContain("Stage 1 of 5: shadow (0 % served) — running now");
   });
 });

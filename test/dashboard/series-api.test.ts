@@ -44,7 +44,16 @@ describe("series", () => {
     expect((await call("GET", `/flags/${KEY}/series?hours=168&bucketMinutes=1`)).status).toBe(400);
     expect((await call("GET", `/flags/${KEY}/series?hours=0`)).status).toBe(400);
     expect((await call("GET", `/flags/${KEY}/series?unknown=1`)).status).toBe(400);
+    expect((await call("GET", `/flags/${KEY}/series?hours=1&minutes=15`)).status).toBe(400);
+    expect((await call("GET", `/flags/${KEY}/series?minutes=0`)).status).toBe(400);
     expect((await call("GET", "/flags/nope/series")).status).toBe(404);
+  });
+
+  it("takes a window under an hour in minutes (the dashboard's 15-minute chart)", async () => {
+    const body = await json(await call("GET", `/flags/${KEY}/series?minutes=15&bucketMinutes=1`));
+    expect(body.buckets).toHaveLength(15);
+    expect(body.toMs - body.fromMs).toBe(15 * 60_000);
+    expect(body.series.blue.reduce((n: number, b: { requests: number }) => n + b.requests, 0)).toBe(20);
   });
 
   it("needs only the read scope", async () => {

@@ -71,12 +71,18 @@ describe("routing through the real Worker", () => {
     expect(again.headers.get("x-model-variant")).toBe(first.headers.get("x-model-variant"));
   });
 
-  it("answers 404 in the error shape when no flag routes the request", async () => {
-    await seedFlag(env.DB, { key: "other" });
+  it.each([["GET", "/", "nr-root"], ["GET", "/nothing/here", "nr-deep"], ["POST", "/nr-prefix", "nr-prefix"]])("answers %s %s with a 404 in the error shape that points to the dashboard and docs", async (method, path, key) => {
+    await seedFlag(env.DB, { key });
     const before = (await outcomeRows(env.DB)).length;
-    const response = await call("/nothing/here");
+    const response = await call(path, { method });
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: { code: "no_route", message: expect.any(String) } });
+    const body = (await response.json()) as { error: Record<string, unknown> };
+    expect(Object.keys(body)).toEqual(["error"]);
+    expect(body.error).toEqual({
+      code: "no_route",
+      message: `No flag routes ${method} ${path}; flags and their routes are managed at /admin`,
+      details: { requestId: response.headers.get("x-request-id"), dashboard: "/admin", adminApi: "/admin/api", docs: expect.stringContaining("README") },
+    });
     expect(await outcomeRows(env.DB)).toHaveLength(before);
   });
 

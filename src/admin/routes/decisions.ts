@@ -1,6 +1,8 @@
 // GET /flags/:key/decisions (read scope): the health loop's decision records,
 // holds included, newest first, keyset-paginated — every figure the judge
-// used is in `figures`. Read-only: decisions are written by src/cron only.
+// used is in `figures`. `rolloutId` and `scope` narrow the list to one
+// rollout's (segment's) judgements, so "the last decision" of a rollout is
+// never a previous rollout's. Read-only: decisions are written by src/cron only.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { listDecisions, type DecisionRow } from "../../store/health-repo";
 import { parseJson } from "../../store/db";
@@ -8,7 +10,7 @@ import { decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
-import { FlagParams, PageQuery } from "../schemas";
+import { DecisionsQuery, FlagParams } from "../schemas";
 import { DecisionPage, type DecisionView } from "../report-schemas";
 import { loadFlag } from "./flags";
 
@@ -22,7 +24,7 @@ function decisionView(row: DecisionRow) {
 }
 
 decisionRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}/decisions", scope: "read", tags: ["health"], summary: "Health-loop decisions (holds included), newest first", request: { params: FlagParams, query: PageQuery }, responses: { 200: { description: "a page of decisions", content: { "application/json": { schema: DecisionPage } } } } }),
+  adminRoute({ method: "get", path: "/flags/{key}/decisions", scope: "read", tags: ["health"], summary: "Health-loop decisions (holds included), newest first", request: { params: FlagParams, query: DecisionsQuery }, responses: { 200: { description: "a page of decisions", content: { "application/json": { schema: DecisionPage } } } } }),
   async (c) => {
     const { key } = c.req.valid("param");
     const query = c.req.valid("query");
@@ -31,7 +33,7 @@ decisionRoutes.openapi(
     const cursor = decodeCursor(query.cursor);
     const beforeId = cursor === null ? null : Number(cursor);
     if (beforeId !== null && !Number.isInteger(beforeId)) throw new ApiError("invalid_request", "invalid cursor");
-    const rows = await listDecisions(c.get("db"), key, limit, beforeId);
+    const rows = await listDecisions(c.get("db"), key, limit, beforeId, { rolloutId: query.rolloutId, scope: query.scope });
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return c.json({ items: rows.map(decisionView), nextCursor: last ? encodeCursor(String(last.id)) : null }, 200);
   },

@@ -46,7 +46,9 @@ async function setKill(c: AdminContext, key: string, on: boolean, reason: string
   const snapshot = on ? null : await readFlagSnapshot(db, key);
   if (snapshot) assertPublishable({ ...snapshot, killSwitch: on, version: flag.version + 1 });
   const now = c.get("now");
-  const changes: FlagUpdate = { killSwitch: on, killReason: reason };
+  // The reason describes the brake while it is on; once off there is none
+  // (the audit rows keep both reasons).
+  const changes: FlagUpdate = { killSwitch: on, killReason: on ? reason : null };
   const committed = await commitChange(db, {
     // Guarded on the version just read, so the audit's `before` is exact; a
     // concurrent change makes this a 412 the operator simply repeats.

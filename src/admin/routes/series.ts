@@ -1,7 +1,7 @@
 // GET /flags/{key}/series (read scope): time-bucketed served-request figures
 // per variant — requests, errors, timeouts, their rates and nearest-rank p95
-// — over the last `hours`, in `bucketMinutes` buckets, for charts (dashboard,
-// CLI). Reads the embedded outcome store (OUTCOMES_EMBEDDED=1); with only
+// — over the last `hours` (or `minutes`, for windows under an hour), in
+// `bucketMinutes` buckets, for charts (dashboard, CLI). Reads the embedded outcome store (OUTCOMES_EMBEDDED=1); with only
 // Analytics Engine the buckets are empty. Buckets end at the bucket boundary
 // after `now`, every bucket is present (zeros, rates null when no requests).
 import { OpenAPIHono, z } from "@hono/zod-openapi";
@@ -19,8 +19,9 @@ export const SERIES_DEFAULTS = { hours: 6, bucketMinutes: 5, maxHours: 168, maxB
 
 const SeriesQuery = z.strictObject({
   hours: z.coerce.number().int().min(1).max(SERIES_DEFAULTS.maxHours).optional(),
+  minutes: z.coerce.number().int().min(1).max(SERIES_DEFAULTS.maxHours * 60).optional(),
   bucketMinutes: z.coerce.number().int().min(1).max(24 * 60).optional(),
-});
+}).refine((q) => q.hours === undefined || q.minutes === undefined, { message: "give hours or minutes, not both", path: ["minutes"] });
 
 /** Dense per-variant arrays of `count` buckets from sparse rows (pure). */
 export function fillSeries(points: SeriesPoint[], count: number): Record<Variant, SeriesBucket[]> {
@@ -47,11 +48,13 @@ seriesRoutes.openapi(
   }),
   async (c) => {
     const { key } = c.req.valid("param");
-    const { hours = SERIES_DEFAULTS.hours, bucketMinutes = SERIES_DEFAULTS.bucketMinutes } = c.req.valid("query");
+    const query = c.req.valid("query");
+    const { bucketMinutes = SERIES_DEFAULTS.bucketMinutes } = query;
+    const windowMinutes = query.minutes ?? (query.hours ?? SERIES_DEFAULTS.hours) * 60;
     await loadFlag(c, key);
     const bucketMs = bucketMinutes * 60_000;
-    const count = Math.ceil((hours * 60) / bucketMinutes);
-    if (count > SERIES_DEFAULTS.maxBuckets) throw new ApiError("invalid_request", `at most ${SERIES_DEFAULTS.maxBuckets} buckets (hours × 60 / bucketMinutes)`);
+    const count = Math.ceil(windowMinutes / bucketMinutes);
+    if (count > SERIES_DEFAULTS.maxBuckets) throw new ApiError("invalid_request", `at most ${SERIES_DEFAULTS.maxBuckets} buckets (window minutes / bucketMinutes)`);
     // Aligned to bucket boundaries so two reads a few seconds apart draw the same buckets.
     const toMs = (Math.floor(c.get("now") / bucketMs) + 1) * bucketMs;
     const fromMs = toMs - count * bucketMs;

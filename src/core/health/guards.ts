@@ -5,7 +5,7 @@
 // for absolute caps, when the cap is exceeded by `wideMarginFactor`; a bad
 // point estimate without evidence is only `suspect` (the loop holds).
 import {
-  asymptoticConfidenceSequence, isWorse, sequentialPValueAt, sequentialProportionDiff, type SequentialResult,
+  asymptoticConfidenceSequence, isWorse, RATE_BOUNDS, sequentialPValueAt, sequentialProportionDiff, type SequentialResult,
 } from "../stats";
 import type { ArmWindow } from "./metrics";
 import type { GuardSettings } from "./settings";
@@ -58,11 +58,12 @@ export function twoSample(controlHits: number, controlTotal: number, greenHits: 
   });
 }
 
-/** One-sample always-valid interval for a rate (Agresti–Caffo-style variance, never 0). */
+/** One-sample always-valid interval for a rate (Agresti–Caffo-style variance, never 0), within [0, 1]. */
 export function oneSample(hits: number, total: number, knobs: StatsKnobs): SequentialResult {
   const n = Math.max(1, whole(total));
-  const adjusted = (whole(hits) + 1) / (n + 2);
-  return asymptoticConfidenceSequence({ estimate: whole(hits) / n, variance: (adjusted * (1 - adjusted)) / n, n, alpha: knobs.alpha, tuningN: knobs.tuningN });
+  const k = Math.min(whole(hits), n);
+  const adjusted = (k + 1) / (n + 2);
+  return asymptoticConfidenceSequence({ estimate: k / n, variance: (adjusted * (1 - adjusted)) / n, n, alpha: knobs.alpha, tuningN: knobs.tuningN, bounds: RATE_BOUNDS });
 }
 
 /** "rate > limit" established by a one-sample sequence (lower bound above the limit). */

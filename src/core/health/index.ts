@@ -2,7 +2,7 @@
 export { assessHealth, chooseControl, exceedanceThresholds, requiredSamples, HEALTH_ACTIONS } from "./assess";
 export type { Assessment, AssessInput, ControlKind, HealthAction, HealthReason } from "./assess";
 export { GUARD_NAMES, P95_TAIL, P99_TAIL, type GuardFigure, type GuardName, type GuardStatus } from "./guards";
-export { aboveOf, armOf, EMPTY_ARM, inScope } from "./metrics";
+export { aboveOf, armOf, EMPTY_ARM, inScope, scopeLabel } from "./metrics";
 export type { ArmWindow, ExceedanceGroup, HealthScope, SliceKey, WindowGroup } from "./metrics";
 export { DEFAULT_GUARDS, DEFAULT_HEALTH_SETTINGS, DEFAULT_WEBHOOK_SECRET_NAME, parseHealthSettings } from "./settings";
 export type { GuardSettings, HealthSettings, ParsedSettings } from "./settings";

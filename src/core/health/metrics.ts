@@ -45,6 +45,9 @@ export interface ExceedanceGroup extends SliceKey {
 /** Which outcomes an assessment is about: the rollout's own split, or one segment rule. */
 export type HealthScope = { kind: "rollout" } | { kind: "rule"; ruleId: string };
 
+/** A scope as decision records, tick reports and the decisions API name it: "rollout" or "rule:<id>". */
+export const scopeLabel = (scope: HealthScope): string => (scope.kind === "rule" ? `rule:${scope.ruleId}` : "rollout");
+
 export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
   requests: 0, rows: 0, errors: 0, timeouts: 0, latencySumMs: 0, p50Ms: null, p95Ms: null, p99Ms: null,
   shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 0, feedbackSuccesses: 0,

@@ -21,6 +21,14 @@ export interface Comparison {
 
 export type Comparator = (blue: string, green: string) => Comparison;
 
+/**
+ * Deep JSON equality of the whole bodies, numbers within a small tolerance,
+ * ignoring nothing. A field that differs on every answer by design — the model
+ * version (`$.model_version`), a timestamp, a request or trace id — makes every
+ * pair disagree, so agreement reads 0 %: list such fields in `ignorePaths`
+ * (e.g. `["$.model_version", "$.items[*].ts"]`), or compare only the prediction
+ * with `{ kind: "label", path: "$.label" }` or `numeric`.
+ */
 export const DEFAULT_COMPARATOR: ComparatorSpec = { kind: "json", absTolerance: 1e-6, relTolerance: 1e-3, ignorePaths: [] };
 
 const verdict = (agree: boolean, similarity: number, reason: string): Comparison => ({ agree, similarity, reason });

@@ -21,6 +21,8 @@ export {
   sequentialPValueAt,
   DEFAULT_SEQUENTIAL_ALPHA,
   DEFAULT_SEQUENTIAL_TUNING_N,
+  RATE_BOUNDS,
+  RATE_DIFFERENCE_BOUNDS,
   type ConfidenceSequenceInput,
   type SequentialOptions,
   type SequentialResult,

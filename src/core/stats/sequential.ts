@@ -8,6 +8,12 @@
 // (Robbins-type) boundary, with the mixing parameter ρ chosen to make the
 // sequence tightest at a planned sample size N*, exactly as GrowthBook's
 // gbstats SequentialTwoSidedTTest does (N = nA + nB; its fixture is in the tests).
+// A bounded parameter (a rate in [0, 1], a difference of rates in [−1, 1]) gets
+// the sequence intersected with its possible range: the true value always
+// lies in that range, so the intersection keeps the time-uniform guarantee,
+// and p-values and verdicts (which compare against thresholds inside the
+// range) are unchanged. A score-based interval (Wilson, Newcombe) would also
+// respect the range, but only for one pre-planned look.
 // Contract: pure, stateless (aggregates in, interval out); RangeError on bad input.
 import type { Interval, TwoMeanInput, TwoProportionInput } from "./types";
 import { assertFinite, assertNonNegative, assertOpenInterval, assertSuccesses } from "./validate";
@@ -44,7 +50,14 @@ export interface ConfidenceSequenceInput extends Required<SequentialOptions> {
   readonly variance: number;
   /** Total sample size N the estimate is based on. */
   readonly n: number;
+  /** The parameter's possible values, when bounded: the sequence is intersected with them. */
+  readonly bounds?: Interval;
 }
+
+/** Possible values of a difference of two rates. */
+export const RATE_DIFFERENCE_BOUNDS: Interval = Object.freeze({ low: -1, high: 1 });
+/** Possible values of a rate. */
+export const RATE_BOUNDS: Interval = Object.freeze({ low: 0, high: 1 });
 
 /** What an always-valid p-value depends on (a SequentialResult satisfies it). */
 export type SequentialState = Pick<SequentialResult, "estimate" | "standardError" | "n" | "alpha" | "tuningN">;
@@ -73,8 +86,8 @@ export function sequentialPValueAt(cs: SequentialState, nullValue: number): numb
 
 /**
  * The asymptotic confidence sequence θ̂ ± SE·√(2(Nρ²+1)/(Nρ²) · ln(√(Nρ²+1)/α))
- * (Waudby-Smith et al., written for the estimate's own variance) and
- * its always-valid p-value for H0: difference = 0.
+ * (Waudby-Smith et al., written for the estimate's own variance), cut to
+ * `bounds` when given, and its always-valid p-value for H0: difference = 0.
  */
 export function asymptoticConfidenceSequence(cs: ConfidenceSequenceInput): SequentialResult {
   assertFinite("estimate", cs.estimate);
@@ -87,10 +100,14 @@ export function asymptoticConfidenceSequence(cs: ConfidenceSequenceInput): Seque
   const nRho2 = cs.n * rhoSquared(cs.alpha, cs.tuningN);
   const halfWidth = se * Math.sqrt(((2 * (nRho2 + 1)) / nRho2) * Math.log(Math.sqrt(nRho2 + 1) / cs.alpha));
   const state = { estimate: cs.estimate, standardError: se, n: cs.n, alpha: cs.alpha, tuningN: cs.tuningN };
+  const bounds = cs.bounds ?? { low: -Infinity, high: Infinity };
+  if (!(cs.estimate >= bounds.low && cs.estimate <= bounds.high)) {
+    throw new RangeError(`estimate ${cs.estimate} is outside its bounds [${bounds.low}, ${bounds.high}]`);
+  }
   return {
     ...state,
-    low: cs.estimate - halfWidth,
-    high: cs.estimate + halfWidth,
+    low: Math.max(bounds.low, cs.estimate - halfWidth),
+    high: Math.min(bounds.high, cs.estimate + halfWidth),
     pValue: sequentialPValueAt(state, 0),
   };
 }
@@ -99,7 +116,8 @@ export function asymptoticConfidenceSequence(cs: ConfidenceSequenceInput): Seque
  * Always-valid inference for p̂B − p̂A. Variance uses Agresti–Caffo (2000)
  * adjusted rates p̃ = (x + 1)/(n + 2) in p̃A(1 − p̃A)/nA + p̃B(1 − p̃B)/nB, so
  * arms with 0 or n events (common for error rates) never get a zero variance;
- * the adjustment vanishes as n grows. Totals must be ≥ 1.
+ * the adjustment vanishes as n grows. The interval stays within [−1, 1].
+ * Totals must be ≥ 1.
  */
 export function sequentialProportionDiff(input: TwoProportionInput & SequentialOptions): SequentialResult {
   const { successesA, totalA, successesB, totalB } = input;
@@ -113,6 +131,7 @@ export function sequentialProportionDiff(input: TwoProportionInput & SequentialO
     n: totalA + totalB,
     alpha: input.alpha ?? DEFAULT_SEQUENTIAL_ALPHA,
     tuningN: input.tuningN ?? DEFAULT_SEQUENTIAL_TUNING_N,
+    bounds: RATE_DIFFERENCE_BOUNDS,
   });
 }
 

@@ -74,6 +74,10 @@ ol.timeline>li{border-left:4px solid var(--line);padding:.4rem .8rem;margin:0 0 
 ol.timeline>li.current{border-left-color:var(--blue);background:#eef5ff}
 ol.timeline>li.done{border-left-color:var(--green)}
 ol.timeline>li.stopped{border-left-color:var(--red)}
+ol.timeline>li.skipped,ol.timeline>li.unrecorded{border-left-style:dashed}
+.window-picker{margin:.2rem 0 .4rem}
+.window-picker a{padding:.1rem .4rem}
+.window-picker a[aria-current]{font-weight:700;text-decoration:none;border:1px solid var(--line);border-radius:4px}
 ol.eval{padding-left:1.3rem}
 ol.eval>li{margin-bottom:.6rem}
 .interval line{stroke-width:2}

@@ -9,7 +9,18 @@ import type { Section } from "../data/flag-data";
 
 const STATUS_TEXT: Record<StageStatus, string> = {
   done: "done", current: "running now", paused: "paused", stopped: "stopped (rolled back)", pending: "planned", not_reached: "not reached",
+  skipped: "skipped (never entered)", unrecorded: "passed (before the audit entries shown)",
 };
+
+/** What the record shows about a stage's time: entered/left, or why there is nothing. */
+function ActualText({ enteredAt, leftAt, seconds, status, minSeconds }: { enteredAt: number | null; leftAt: number | null; seconds: number | null; status: StageStatus; minSeconds: number }) {
+  if (enteredAt === null) return <>{status === "unrecorded" ? "entry not in the audit entries shown" : "not entered"}</>;
+  const short = status === "done" && leftAt !== null && seconds !== null && seconds < minSeconds;
+  return (
+    <>entered {formatTime(enteredAt)}{leftAt !== null ? <>, left {formatTime(leftAt)}</> : null}{seconds !== null ? <> ({formatDuration(seconds)})</> : null}
+      {short ? <>, before its planned minimum</> : null}</>
+  );
+}
 
 const guardValue = (guard: string, value: number | null) => (guard.includes("latency") ? formatMs(value) : formatPercent(value));
 
@@ -52,8 +63,8 @@ function DecisionTable({ decisions }: { decisions: DecisionView[] }) {
   );
 }
 
-export function RolloutTimeline({ rollout, decisions, audit, now }: { rollout: RolloutView; decisions: Section<DecisionView[]>; audit: Section<AuditView[]>; now: number }) {
-  const actuals = stageActuals(rollout, audit.ok ? audit.value : [], now);
+export function RolloutTimeline({ rollout, decisions, audit, auditComplete, now }: { rollout: RolloutView; decisions: Section<DecisionView[]>; audit: Section<AuditView[]>; auditComplete: boolean; now: number }) {
+  const actuals = stageActuals(rollout, audit.ok ? audit.value : [], now, audit.ok && auditComplete);
   const byStage = decisions.ok ? decisionsByStage(rollout, decisions.value) : new Map<number, DecisionView[]>();
   return (
     <>
@@ -68,7 +79,7 @@ export function RolloutTimeline({ rollout, decisions, audit, now }: { rollout: R
               <h3>Stage {i + 1} of {rollout.stages.length}: {stageLabel(stage)} — {STATUS_TEXT[actual.status]}</h3>
               <p><strong>Planned:</strong> at least {formatDuration(stage.minDurationSeconds)} and {formatNumber(stage.minSamples)} samples.{" "}
                 <strong>Actual:</strong>{" "}
-                {actual.enteredAt === null ? "not entered" : <>entered {formatTime(actual.enteredAt)}{actual.leftAt !== null ? <>, left {formatTime(actual.leftAt)}</> : null}{actual.seconds !== null ? <> ({formatDuration(actual.seconds)})</> : null}</>}
+                <ActualText {...actual} minSeconds={stage.minDurationSeconds} />
               </p>
               {list.length > 0 ? (
                 <details open={actual.status === "current" || actual.status === "stopped"}>

@@ -11,8 +11,26 @@ import { openDb, parseJson } from "../../store/db";
 import { api, routeMissing, type ApiResult, type DashContext } from "../context";
 import type { AuditView, DecisionView, ExperimentView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
 
-/** Chart window and resolution, and how much history the page fetches (one place). */
-export const FLAG_PAGE = { hours: 6, bucketMinutes: 10, decisions: 200, audit: 200, auditShown: 25, overrideMatches: 20 } as const;
+/** How much history the page fetches (one place). */
+export const FLAG_PAGE = { decisions: 200, audit: 200, auditShown: 25, overrideMatches: 20 } as const;
+
+/**
+ * The chart windows an operator can pick, each with a bucket size that
+ * draws 15–60 points: short enough to see a stage that started minutes ago,
+ * long enough for a day's pattern.
+ */
+export const CHART_WINDOWS = {
+  "15m": { label: "15 min", minutes: 15, bucketMinutes: 1 },
+  "1h": { label: "1 h", minutes: 60, bucketMinutes: 2 },
+  "6h": { label: "6 h", minutes: 360, bucketMinutes: 10 },
+  "24h": { label: "24 h", minutes: 1440, bucketMinutes: 30 },
+} as const;
+export type ChartWindow = keyof typeof CHART_WINDOWS;
+export const DEFAULT_CHART_WINDOW: ChartWindow = "1h";
+
+/** The `?window=` value, or the default for anything else. */
+export const chartWindowOf = (value: string | undefined): ChartWindow =>
+  value !== undefined && Object.hasOwn(CHART_WINDOWS, value) ? (value as ChartWindow) : DEFAULT_CHART_WINDOW;
 
 export interface RuleWithSegment {
   id: string;
@@ -33,10 +51,13 @@ export interface FlagPageData {
   rollout: RolloutView | null;
   rolloutEtag: string | null;
   decisions: Section<DecisionView[]>;
+  chartWindow: ChartWindow;
   series: Section<SeriesView>;
   shadow: Section<ShadowView>;
   experiment: Section<ExperimentView>;
   audit: Section<AuditView[]>;
+  /** The audit rows are the flag's whole history (no further page). */
+  auditComplete: boolean;
   rules: RuleWithSegment[];
   overrideCount: number;
   overrideQuery: string;
@@ -52,15 +73,18 @@ function section<T>(result: ApiResult<T>, absent: string): Section<T> {
 const items = <T>(s: Section<Page<T>>): Section<T[]> => (s.ok ? { ok: true, value: s.value.items } : s);
 
 /** null when the flag does not exist. */
-export async function loadFlagPage(c: DashContext, key: string, overrideQuery: string): Promise<FlagPageData | null> {
+export async function loadFlagPage(c: DashContext, key: string, overrideQuery: string, chartWindow: ChartWindow = DEFAULT_CHART_WINDOW): Promise<FlagPageData | null> {
   const k = encodeURIComponent(key);
-  const flag = await api<FlagView>(c, "GET", `/flags/${k}`);
+  const [flag, rollout] = await Promise.all([api<FlagView>(c, "GET", `/flags/${k}`), api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`)]);
   if (flag.status === 404) return null;
   if (!flag.data) throw new Error(`flag read failed: ${flag.status} ${flag.error?.message ?? ""}`);
-  const [rollout, decisions, series, shadow, experiment, audit] = await Promise.all([
-    api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`),
-    api<Page<DecisionView>>(c, "GET", `/flags/${k}/decisions?limit=${FLAG_PAGE.decisions}`),
-    api<SeriesView>(c, "GET", `/flags/${k}/series?hours=${FLAG_PAGE.hours}&bucketMinutes=${FLAG_PAGE.bucketMinutes}`),
+  // Only this rollout's decisions: the timeline is about it.
+  const decisionQuery = new URLSearchParams({ limit: String(FLAG_PAGE.decisions) });
+  if (rollout.data) decisionQuery.set("rolloutId", rollout.data.id);
+  const win = CHART_WINDOWS[chartWindow];
+  const [decisions, series, shadow, experiment, audit] = await Promise.all([
+    api<Page<DecisionView>>(c, "GET", `/flags/${k}/decisions?${decisionQuery}`),
+    api<SeriesView>(c, "GET", `/flags/${k}/series?minutes=${win.minutes}&bucketMinutes=${win.bucketMinutes}`),
     api<ShadowView>(c, "GET", `/flags/${k}/shadow?examples=0`),
     api<ExperimentView>(c, "GET", `/flags/${k}/experiment`),
     api<Page<AuditView>>(c, "GET", `/audit?flag=${k}&limit=${FLAG_PAGE.audit}`),
@@ -80,10 +104,12 @@ export async function loadFlagPage(c: DashContext, key: string, overrideQuery: s
     rollout: rollout.data,
     rolloutEtag: rollout.etag,
     decisions: items(section(decisions, "The health loop's decisions route is not deployed here yet.")),
+    chartWindow,
     series: section(series, "No series route."),
     shadow: section(shadow, "No shadow report route."),
     experiment: section(experiment, "No experiment report is available from this deployment yet."),
     audit: items(section(audit, "No audit route.")),
+    auditComplete: audit.data !== null && audit.data.nextCursor === null,
     rules,
     overrideCount: await countOverrides(db, key),
     overrideQuery: query,

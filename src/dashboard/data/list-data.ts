@@ -1,6 +1,6 @@
 // Loads the flags list through the admin API in-process: one page of flags,
-// then per flag (concurrently) its current rollout, last decision and an
-// error-rate series. A section whose route is absent (health loop not
+// then per flag (concurrently) its current rollout, that rollout's last
+// decision (never a previous rollout's) and an error-rate series. A section whose route is absent (health loop not
 // deployed) or that fails degrades to "not available"; the page still renders.
 import { api, routeMissing, type DashContext } from "../context";
 import type { DecisionView, FlagView, Page, RolloutView, SeriesView } from "../types";
@@ -25,15 +25,17 @@ export async function loadFlagsList(c: DashContext, cursor: string | undefined):
   if (!page.data) throw new Error(`flags list failed: ${page.status} ${page.error?.message ?? ""}`);
   const rows = await Promise.all(page.data.items.map(async (flag): Promise<ListRow> => {
     const key = encodeURIComponent(flag.key);
-    const [rollout, decisions, series] = await Promise.all([
+    const [rollout, series] = await Promise.all([
       api<RolloutView>(c, "GET", `/flags/${key}/rollouts/current`),
-      api<Page<DecisionView>>(c, "GET", `/flags/${key}/decisions?limit=1`),
       api<SeriesView>(c, "GET", `/flags/${key}/series?hours=${LIST_SERIES.hours}&bucketMinutes=${LIST_SERIES.bucketMinutes}`),
     ]);
+    const decisionQuery = new URLSearchParams({ limit: "1", scope: "rollout" });
+    if (rollout.data) decisionQuery.set("rolloutId", rollout.data.id);
+    const decisions = await api<Page<DecisionView>>(c, "GET", `/flags/${key}/decisions?${decisionQuery}`);
     return {
       flag,
       rollout: rollout.data,
-      lastDecision: decisions.data?.items[0] ?? null,
+      lastDecision: rollout.data ? decisions.data?.items[0] ?? null : null,
       decisionsAvailable: !routeMissing(decisions),
       series: series.data,
     };

@@ -1,7 +1,8 @@
 // One flag: state and controls first (what an operator under stress needs),
-// then blue vs green charts, the rollout timeline with every decision, the
-// evaluation order, shadow agreement, the experiment report and the audit
-// log. Renders FlagPageData (data/flag-data.ts); no I/O here.
+// then blue vs green charts over a window the operator picks, the rollout
+// timeline with every decision, the evaluation order, shadow agreement (only
+// where shadow applies), the experiment report and the audit log. Renders
+// FlagPageData (data/flag-data.ts); no I/O here.
 import { AuditTable } from "../components/audit-table";
 import { KillSwitchControl, RolloutControls } from "../components/controls";
 import { EvaluationOrder } from "../components/evaluation";
@@ -9,10 +10,10 @@ import { LineChart } from "../components/line-chart";
 import { ExperimentPanel, ShadowPanel } from "../components/reports";
 import { RolloutTimeline } from "../components/timeline";
 import type { Session } from "../context";
-import { FLAG_PAGE, type FlagPageData } from "../data/flag-data";
+import { CHART_WINDOWS, FLAG_PAGE, type ChartWindow, type FlagPageData } from "../data/flag-data";
 import { formatTime, stageLabel } from "../format";
 import { Layout, type Notice } from "../layout";
-import type { SeriesView } from "../types";
+import type { RolloutView, SeriesView, ShadowView } from "../types";
 import { KillBadge } from "./flags-list";
 
 function Charts({ series }: { series: SeriesView }) {
@@ -34,6 +35,28 @@ function Charts({ series }: { series: SeriesView }) {
   );
 }
 
+/** Links to the same page with another chart window; the current one is marked. */
+function WindowPicker({ flagKey, current }: { flagKey: string; current: ChartWindow }) {
+  return (
+    <nav class="window-picker" aria-label="Chart window">
+      Window:{" "}
+      {(Object.keys(CHART_WINDOWS) as ChartWindow[]).map((id) => (
+        <>{" "}<a href={`/admin/flags/${encodeURIComponent(flagKey)}?window=${id}#charts`} aria-current={id === current ? "true" : undefined}>{CHART_WINDOWS[id].label}</a></>
+      ))}
+    </nav>
+  );
+}
+
+/**
+ * Shadow agreement applies while a shadow stage runs, and afterwards when
+ * pairs were compared (a shadow stage that ran, or mirroring at every stage).
+ */
+export function shadowApplies(rollout: RolloutView | null, shadow: FlagPageData["shadow"]): boolean {
+  const live = rollout !== null && (rollout.state === "active" || rollout.state === "paused");
+  if (live && rollout.stage?.mode === "shadow") return true;
+  return shadow.ok && (shadow.value as ShadowView).samples > 0;
+}
+
 export function FlagPage({ session, data, notice, now }: { session: Session; data: FlagPageData; notice?: Notice | null; now: number }) {
   const { flag, rollout } = data;
   return (
@@ -50,21 +73,26 @@ export function FlagPage({ session, data, notice, now }: { session: Session; dat
       <h2 id="controls">Controls</h2>
       <div class="grid2">
         <KillSwitchControl session={session} flag={flag} />
-        <RolloutControls session={session} flag={flag} rollout={rollout} etag={data.rolloutEtag} />
+        <RolloutControls session={session} flag={flag} flagEtag={data.flagEtag} rollout={rollout} etag={data.rolloutEtag} />
       </div>
 
-      <h2 id="charts">Blue vs green, last {FLAG_PAGE.hours} h</h2>
-      <p class="muted">Served requests in {FLAG_PAGE.bucketMinutes}-minute buckets. Blue (stable) is solid with circles, green (new) dashed with squares; gaps mean no requests.</p>
+      <h2 id="charts">Blue vs green, last {CHART_WINDOWS[data.chartWindow].label}</h2>
+      <WindowPicker flagKey={flag.key} current={data.chartWindow} />
+      <p class="muted">Served requests in {CHART_WINDOWS[data.chartWindow].bucketMinutes}-minute buckets. Blue (stable) is solid with circles, green (new) dashed with squares; gaps mean no requests.</p>
       {data.series.ok ? <Charts series={data.series.value} /> : <p class="muted">{data.series.why}</p>}
 
       <h2 id="timeline">Rollout timeline</h2>
-      {rollout ? <RolloutTimeline rollout={rollout} decisions={data.decisions} audit={data.audit} now={now} /> : <p class="muted">No rollout yet.</p>}
+      {rollout ? <RolloutTimeline rollout={rollout} decisions={data.decisions} audit={data.audit} auditComplete={data.auditComplete} now={now} /> : <p class="muted">No rollout yet.</p>}
 
       <h2 id="evaluation">Evaluation order</h2>
       <EvaluationOrder data={data} />
 
-      <h2 id="shadow">Shadow agreement</h2>
-      <ShadowPanel shadow={data.shadow} />
+      {shadowApplies(rollout, data.shadow) ? (
+        <>
+          <h2 id="shadow">Shadow agreement</h2>
+          <ShadowPanel shadow={data.shadow} />
+        </>
+      ) : null}
 
       <h2 id="experiment">Experiment report</h2>
       <ExperimentPanel experiment={data.experiment} />

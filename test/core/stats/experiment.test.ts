@@ -77,6 +77,22 @@ describe("analyzeExperiment", () => {
     expect(skewed.srm.pValue).toBeLessThan(0.001);
   });
 
+  it("keeps every rate interval in [0, 1] and every difference interval in [−1, 1] on small arms", () => {
+    // 0/40 vs 19/40 errors printed a difference of "−13.3 % to 108.3 %" before.
+    const small = analyzeExperiment({
+      arms: { blue: arm({ requests: 40, errors: 0, timeouts: 1, feedbackTotal: 3, feedbackSuccesses: 3 }), green: arm({ requests: 40, errors: 19, timeouts: 0, feedbackTotal: 2, feedbackSuccesses: 0 }) },
+      expectedWeights: { blue: 50, green: 50 },
+    });
+    for (const name of ["errorRate", "timeoutRate", "feedbackSuccessRate"] as const) {
+      const m = small.metrics[name]!;
+      for (const ci of [m.blue.ci, m.green.ci]) expect(ci.low >= 0 && ci.high <= 1 && ci.low <= ci.high).toBe(true);
+      expect(m.sequential.low).toBeGreaterThanOrEqual(-1);
+      expect(m.sequential.high).toBeLessThanOrEqual(1);
+    }
+    expect(small.metrics.errorRate!.sequential.high).toBe(1);
+    expect(small.metrics.feedbackSuccessRate!.sequential.low).toBe(-1);
+  });
+
   it("returns null for metrics an arm cannot support yet and null relative effects on a zero baseline", () => {
     const early = analyzeExperiment({
       arms: {

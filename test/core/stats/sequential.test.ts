@@ -67,6 +67,21 @@ describe("sequentialProportionDiff", () => {
     expect(tiny.low).toBeLessThan(0);
   });
 
+  // Small samples whose unbounded sequence left [−1, 1]: 0/40 vs 19/40 read "−13.3 % to 108.3 %".
+  it.each([
+    [0, 40, 19, 40], [2, 50, 30, 50], [0, 20, 10, 20], [0, 5, 5, 5], [5, 5, 0, 5], [0, 1, 1, 1], [40, 40, 21, 40],
+  ])("%d/%d vs %d/%d stays within [−1, 1], cut only where the unbounded sequence left it", (xA, nA, xB, nB) => {
+    const r = sequentialProportionDiff({ successesA: xA!, totalA: nA!, successesB: xB!, totalB: nB! });
+    const unbounded = asymptoticConfidenceSequence({ estimate: r.estimate, variance: r.standardError ** 2, n: r.n, alpha: r.alpha, tuningN: r.tuningN });
+    expect(unbounded.low < -1 || unbounded.high > 1).toBe(true);
+    expect(r.low).toBeGreaterThanOrEqual(-1);
+    expect(r.high).toBeLessThanOrEqual(1);
+    expect(r.low).toBeCloseTo(Math.max(-1, unbounded.low), 12);
+    expect(r.high).toBeCloseTo(Math.min(1, unbounded.high), 12);
+    expect(r.low <= r.estimate && r.estimate <= r.high).toBe(true);
+    expect(r.pValue).toBeCloseTo(unbounded.pValue, 12);
+  });
+
   it.each([
     { successesA: 1, totalA: 0, successesB: 0, totalB: 1 },
     { successesA: 0, totalA: 1, successesB: 0, totalB: 1, alpha: 1 },
@@ -117,6 +132,16 @@ describe("asymptoticConfidenceSequence", () => {
     expect(r.low).toBeCloseTo(-0.55844, 5);
     expect(r.high).toBeCloseTo(1.56516, 5);
     expect(r.pValue).toBe(1);
+  });
+
+  it("cuts the sequence to bounds, and refuses an estimate outside them", () => {
+    const input = { estimate: 0.9, variance: 0.04, n: 20, alpha: 0.05, tuningN: 5000 };
+    const free = asymptoticConfidenceSequence(input);
+    const bounded = asymptoticConfidenceSequence({ ...input, bounds: { low: 0, high: 1 } });
+    expect(free.high).toBeGreaterThan(1);
+    expect(free.low).toBeLessThan(0);
+    expect(bounded).toMatchObject({ low: 0, high: 1, pValue: free.pValue, estimate: 0.9 });
+    expect(() => asymptoticConfidenceSequence({ ...input, estimate: 1.5, bounds: { low: 0, high: 1 } })).toThrow(RangeError);
   });
 
   it("p < α exactly when 0 is outside the interval", () => {
