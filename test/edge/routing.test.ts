@@ -91,6 +91,8 @@ describe("routing through the real Worker", () => {
     await seedFlag(env.DB, { key: "prec-literal", routePath: "/v1/*", routeHost: "prec.example" });
     const ctx = createExecutionContext();
     const response = await worker.fetch(new Request("https://prec.example/v1/x/y", { method: "POST", headers: { "x-user-id": "u" } }), env, ctx);
+    // The outcome is recorded when the body has ended: read it, as a client would, before waiting.
+    await response.arrayBuffer();
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
     expect(await outcomeRows(env.DB, "prec-literal")).toHaveLength(1);
