@@ -1,5 +1,6 @@
 // One request's record (SPEC §5). A plain data type shared by the hot path
 // (which fills it) and telemetry (which owns how it is stored).
+import type { InspectionState } from "./answer-inspection";
 import type { Reason, Variant } from "./types";
 
 export interface Outcome {
@@ -23,6 +24,16 @@ export interface Outcome {
   firstByteMs?: number | null;
   /** Time from the origin call until the body ended, broke or was abandoned (= latencyMs without a body). */
   durationMs?: number | null;
+  /**
+   * What the response contract found in this answer (core/answer-inspection.ts):
+   * `valid`, `invalid` or `not_inspected`; null/absent when the flag declares no contract.
+   */
+  inspection?: InspectionState | null;
+  /** Why the answer was invalid (bounded), e.g. "not_json" or "enum at #/label". */
+  invalidReason?: string | null;
+  /** The predicted label (string/boolean), or the predicted number, of an inspected answer. */
+  predictedLabel?: string | null;
+  predictedValue?: number | null;
   /** 1 / 0 for shadow pairs, null when no comparison was made. */
   shadowAgreement: number | null;
   feedbackValue: number | null;

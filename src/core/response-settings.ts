@@ -149,3 +149,9 @@ export function compileResponse(raw: unknown): CompiledResponse | Problem {
   if (contract !== null && "message" in contract) return contract;
   return { bodyTimeoutMs: spec.bodyTimeoutMs, contract };
 }
+
+/** Whether a flag's settings JSON declares a response contract (a schema or a prediction path). */
+export function declaresAnswerContract(flagSettings: unknown): boolean {
+  const response = (flagSettings as { response?: { schema?: unknown; prediction?: unknown } } | null)?.response;
+  return typeof response === "object" && response !== null && (response.schema !== undefined || response.prediction !== undefined);
+}

@@ -16,6 +16,7 @@ import {
   type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
+import { declaresAnswerContract } from "../core/response-settings";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
 import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
@@ -69,6 +70,8 @@ interface JudgeContext {
   baseline: { arm: ArmWindow | null; window: MetricsWindow };
   readiness: Readiness | null;
   exceedances: Map<string, Promise<ExceedanceGroup[]>>;
+  /** The flag declares a response contract, so invalid_rate is judged. */
+  checksAnswers: boolean;
 }
 
 function exceedancesOf(ctx: JudgeContext, window: MetricsWindow, thresholds: number[]): Promise<ExceedanceGroup[]> {
@@ -101,18 +104,20 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
     now: ctx.deps.now, rollout: ctx.record, scope, settings: ctx.settings, green, blue, baseline, above,
     shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
     blueReady: ctx.readiness ? ctx.readiness.ready : null,
+    checksAnswers: ctx.checksAnswers,
   });
 }
 
 async function checkRollout(deps: HealthLoopDeps, state: TickState, flag: FlagRow, row: RolloutRow, report: TickReport): Promise<void> {
-  const { settings, problems } = parseHealthSettings(parseJson(flag.settings) ?? {});
+  const flagSettings = parseJson(flag.settings) ?? {};
+  const { settings, problems } = parseHealthSettings(flagSettings);
   const record = toRolloutRecord(row);
   const stage = currentStage(record);
   if (!stage) throw new Error(`rollout ${row.id} has no stage ${record.stageIndex}`);
   const readiness = settings.blueHealthUrl ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch) : null;
   const window: MetricsWindow = { flagKey: flag.key, rolloutId: row.id, stage: stageLabelOf(stage), fromMs: record.stageStartedAt, toMs: deps.now + 1 };
   const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings, state.baselines.get(row.id)), deps.reader.readWindow(window)]);
-  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map() };
+  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map(), checksAnswers: declaresAnswerContract(flagSettings) };
   const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
   const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
     flagKey: flag.key, rolloutId: row.id, scope: scopeLabel(assessment.scope),

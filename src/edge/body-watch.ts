@@ -25,17 +25,77 @@
 // the previous bundle on a loaded machine): ~+9–12 % client-observed latency;
 // a native pipe without first-byte time or deadline measured ~+0–5 %.
 //
-// Hook for body inspection (response contracts, LLM usage): tee `body` before
-// calling recordWhenBodyEnds — one branch to watch and serve, the other read
-// capped in waitUntil — and set its findings on `outcome` before `settle`
-// records it (wait for the inspection there, never on the served stream).
+// Answer inspection (a flag's response contract, docs/design/answer-checks.md):
+// the watch already sees every chunk it passes on, so a sampled 2xx answer
+// keeps a copy of its chunks up to the contract's byte cap — no tee, whose
+// slower branch would buffer without bound. The copy is judged only after the
+// body has ended and been closed for the client, in a later task inside the
+// same waitUntil, so the client's bytes, status, headers and timing never
+// depend on it. A body over the cap, broken or abandoned is `not_inspected`.
+import { inspectAnswer } from "../core/answer-inspection";
 import { CLIENT_ABORTED, type ErrorClass, type Outcome } from "../core/outcome";
+import type { AnswerContract } from "../core/response-settings";
 import type { Clock, OutcomeSink } from "../ports";
 
 export interface RecordDeps {
   outcomes: OutcomeSink;
   waitUntil: (promise: Promise<unknown>) => void;
   clock: Clock;
+  /** Uniform in [0, 1): the inspection sample draw. */
+  random: () => number;
+}
+
+/** Chunks kept for inspection, up to a cap; null once over it (or when not sampled). */
+class KeptCopy {
+  private chunks: Uint8Array[] | null = [];
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  add(chunk: Uint8Array): void {
+    if (this.chunks === null) return;
+    this.bytes += chunk.byteLength;
+    // A copy: the served chunk belongs to the client's stream from here on.
+    if (this.bytes > this.maxBytes) this.chunks = null;
+    else this.chunks.push(chunk.slice());
+  }
+
+  /** The whole body as text, or null when it outgrew the cap. Invalid UTF-8 throws. */
+  text(): string | null {
+    if (this.chunks === null) return null;
+    const whole = new Uint8Array(this.bytes);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      whole.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(whole);
+  }
+}
+
+/** A copy to inspect when the flag has a contract, the answer is a 2xx and this request is sampled. */
+function keptCopyFor(outcome: Outcome, contract: AnswerContract | null, random: () => number): KeptCopy | null {
+  if (contract === null) return null;
+  outcome.inspection = "not_inspected";
+  const success = outcome.status >= 200 && outcome.status < 300;
+  return success && random() * 100_000 < contract.sampleBuckets ? new KeptCopy(contract.maxBodyBytes) : null;
+}
+
+/** Sets the inspection's findings on the outcome (a body that is not UTF-8 is not JSON either). */
+function inspectInto(outcome: Outcome, contract: AnswerContract, copy: KeptCopy): void {
+  let text: string | null;
+  try {
+    text = copy.text();
+  } catch {
+    outcome.inspection = "invalid";
+    outcome.invalidReason = "not_json";
+    return;
+  }
+  if (text === null) return; // over the cap: not inspected, never invalid
+  const found = inspectAnswer(contract, text);
+  outcome.inspection = found.state;
+  outcome.invalidReason = found.reason;
+  outcome.predictedLabel = found.label;
+  outcome.predictedValue = found.value;
 }
 
 /** Records now and keeps the flush alive (the path of every answer without a body). */
@@ -51,9 +111,10 @@ export function recordOutcome(outcome: Outcome, deps: Pick<RecordDeps, "outcomes
  * has ended, broken, timed out or been cancelled by the client.
  */
 export function recordWhenBodyEnds(
-  outcome: Outcome, body: ReadableStream<Uint8Array>, bodyTimeoutMs: number, deps: RecordDeps,
+  outcome: Outcome, body: ReadableStream<Uint8Array>, bodyTimeoutMs: number, deps: RecordDeps, contract: AnswerContract | null = null,
 ): ReadableStream<Uint8Array> {
   const clock = deps.clock;
+  const copy = keptCopyFor(outcome, contract, deps.random);
   const startedMs = clock.now() - outcome.latencyMs;
   const reader = body.getReader();
   let settled = false;
@@ -68,8 +129,19 @@ export function recordWhenBodyEnds(
     outcome.errorClass = errorClass;
     outcome.error = errorClass !== null && errorClass !== CLIENT_ABORTED;
     outcome.durationMs = clock.now() - startedMs;
-    deps.outcomes.record(outcome);
-    done(deps.outcomes.flush());
+    const record = () => {
+      deps.outcomes.record(outcome);
+      done(deps.outcomes.flush());
+    };
+    if (copy !== null && contract !== null && errorClass === null) {
+      // After the client's stream is closed (the caller closes it right after), in a later task.
+      setTimeout(() => {
+        inspectInto(outcome, contract, copy);
+        record();
+      }, 0);
+    } else {
+      record();
+    }
     return true;
   };
 
@@ -96,6 +168,7 @@ export function recordWhenBodyEnds(
         return;
       }
       outcome.firstByteMs ??= clock.now() - startedMs;
+      copy?.add(chunk.value);
       controller.enqueue(chunk.value);
     },
     cancel(reason) {

@@ -104,7 +104,9 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   // The outcome covers the body too (recorded when it ends), except after a
   // failover: it then describes green's failed attempt, complete at its headers.
   let served = result.kind === "response" ? result.response.body : null;
-  if (served && !outcome.failedOver) served = recordWhenBodyEnds(outcome, served, flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, deps);
+  if (served && !outcome.failedOver) {
+    served = recordWhenBodyEnds(outcome, served, flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, deps, flag?.response.contract ?? null);
+  }
   else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;

@@ -43,7 +43,9 @@ const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(feedback_value IS NULL AND shadow_agreement IS NOT NULL) AS shadow_pairs,
   SUM(CASE WHEN feedback_value IS NULL AND shadow_agreement IS NOT NULL THEN shadow_agreement ELSE 0 END) AS shadow_agreements,
   SUM(feedback_value IS NOT NULL) AS feedback_total,
-  SUM(COALESCE(feedback_value, 0)) AS feedback_successes
+  SUM(COALESCE(feedback_value, 0)) AS feedback_successes,
+  SUM(feedback_value IS NULL AND inspection IN ('valid', 'invalid')) AS inspected,
+  SUM(feedback_value IS NULL AND inspection = 'invalid') AS invalid
 FROM w CROSS JOIN outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
 
 // Nearest rank q is the one row with n·q ≤ k < n·q + 1 (the smallest k ≥ n·q).
@@ -67,6 +69,7 @@ interface GroupKey { wi: number; variant: string; reason: string; rule_id: strin
 interface AggregateRow extends GroupKey {
   requests: number; errors: number; timeouts: number; latency_sum: number;
   shadow_pairs: number; shadow_agreements: number; feedback_total: number; feedback_successes: number;
+  inspected: number; invalid: number;
 }
 interface QuantileRow extends GroupKey { p50: number | null; p95: number | null; p99: number | null }
 
@@ -94,6 +97,7 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Metri
         p50Ms: q?.p50 ?? null, p95Ms: q?.p95 ?? null, p99Ms: q?.p99 ?? null,
         shadowPairs: row.shadow_pairs, shadowAgreements: row.shadow_agreements,
         feedbackTotal: row.feedback_total, feedbackSuccesses: row.feedback_successes ?? 0,
+        inspected: row.inspected ?? 0, invalid: row.invalid ?? 0,
       },
     });
   }

@@ -2,8 +2,9 @@
 // when Analytics Engine cannot be read back (local dev, tests, small installs).
 import type { EmbeddedSink } from "../ports";
 
-const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo, kind, similarity, comparator_reason, paired_latency_ms, paired_status, error_class, first_byte_ms, duration_ms)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo, kind, similarity, comparator_reason, paired_latency_ms, paired_status, error_class, first_byte_ms, duration_ms,
+  inspection, invalid_reason, predicted_label, predicted_value)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
   return {
@@ -15,6 +16,7 @@ export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
         o.status, o.latencyMs, o.error ? 1 : 0, o.timeout ? 1 : 0, o.shadowAgreement, o.feedbackValue, o.colo,
         o.kind ?? "served", o.similarity ?? null, o.comparatorReason ?? null, o.pairedLatencyMs ?? null, o.pairedStatus ?? null,
         o.errorClass ?? null, o.firstByteMs ?? null, o.durationMs ?? null,
+        o.inspection ?? null, o.invalidReason ?? null, o.predictedLabel ?? null, o.predictedValue ?? null,
       )));
     },
   };

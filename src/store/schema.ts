@@ -117,6 +117,12 @@ export const outcomes = sqliteTable(
     /** Time to the first body byte and until the body ended (latency_ms stays time to headers). */
     firstByteMs: real("first_byte_ms"),
     durationMs: real("duration_ms"),
+    /** Response contract (core/answer-inspection.ts): valid | invalid | not_inspected; null = no contract. */
+    inspection: text("inspection"),
+    invalidReason: text("invalid_reason"),
+    /** The inspected answer's prediction: a label, or a number. */
+    predictedLabel: text("predicted_label"),
+    predictedValue: real("predicted_value"),
   },
   (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
 );

@@ -23,7 +23,12 @@ export interface ModelBehaviour {
   delayMs?: number;
   /** Answers 500 whenever this holds for the forwarded request. */
   failWhen?: (request: Request) => boolean;
+  /** Every k-th request to this host answers 200 with a body that breaks the sentiment contract. */
+  invalidEvery?: number;
 }
+
+/** What a model that answers wrong sends: a 200 whose label is null and whose score is a string. */
+export const INVALID_ANSWER = { label: null, score: "NaN" };
 
 export interface SeenRequest {
   host: string;
@@ -84,6 +89,7 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
     events.push(`${host}:end`);
     if (behaviour.kind === "model") {
       const failing = (behaviour.errorEvery !== undefined && n % behaviour.errorEvery === 0) || behaviour.failWhen?.(request) === true;
+      if (!failing && behaviour.invalidEvery !== undefined && n % behaviour.invalidEvery === 0) return Response.json({ ...INVALID_ANSWER, model: host });
       return Response.json({ label: "positive", model: host }, { status: failing ? 500 : 200 });
     }
     const payload = behaviour.body ?? { model: host.split(".")[0], echo: body };

@@ -34,12 +34,15 @@ describe("Analytics Engine SQL reader", () => {
   it("sends weighted window queries and parses AE's JSON (strings for 64-bit integers)", async () => {
     const seen = fakeSqlApi((sql) => sql.includes("quantileExactWeighted")
       ? aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", p50: 80, p95: 150.5, p99: 240 }])
-      : aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", requests: "1000", raw_rows: "100", errors: "30", timeouts: "0", latency_sum: 90000, shadow_pairs: "0", shadow_agreements: 0, feedback_total: "20", feedback_successes: 15 }]));
+      : aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", requests: "1000", raw_rows: "100", errors: "30", timeouts: "0", latency_sum: 90000, shadow_pairs: "0", shadow_agreements: 0, feedback_total: "20", feedback_successes: 15, inspected: "400", invalid: "12" }]));
     const groups = await reader().readWindow(WINDOW);
     expect(groups).toEqual([{ variant: "green", reason: "SPLIT", ruleId: null, kind: "served", metrics: {
       requests: 1000, rows: 100, errors: 30, timeouts: 0, latencySumMs: 90000, p50Ms: 80, p95Ms: 150.5, p99Ms: 240,
-      shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 20, feedbackSuccesses: 15,
+      shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 20, feedbackSuccesses: 15, inspected: 400, invalid: 12,
     } }]);
+    const sql = seen.find((s) => !s.sql.includes("quantile"))!.sql;
+    expect(sql).toContain("sum(if(double6 = -1, if(blob13 IN ('valid', 'invalid'), _sample_interval, 0), 0)) AS inspected");
+    expect(sql).toContain("sum(if(double6 = -1, if(blob13 = 'invalid', _sample_interval, 0), 0)) AS invalid");
     expect(seen).toHaveLength(2);
     expect(seen[0]!.url).toBe("https://api.cloudflare.com/client/v4/accounts/acc123/analytics_engine/sql");
     expect(seen[0]!.auth).toBe("Bearer tok");

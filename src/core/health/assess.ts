@@ -10,6 +10,7 @@ import {
   errorCapGuard, feedbackGuard, latencyGuard, latencyThreshold, p99CapGuard, rateGuard, shadowGuard, testedGuardCount,
   type GuardFigure, type GuardName,
 } from "./guards";
+import { invalidRateGuard } from "./answer-guards";
 import type { ArmWindow, HealthScope } from "./metrics";
 import type { HealthSettings } from "./settings";
 
@@ -41,6 +42,8 @@ export interface AssessInput {
   above: { green: number[]; control: number[] } | null;
   /** Blue's readiness probe: null when the flag has no health URL. */
   blueReady: boolean | null;
+  /** The flag declares a response contract: its answers are inspected and invalid_rate is judged. */
+  checksAnswers?: boolean;
 }
 
 export interface Assessment {
@@ -79,11 +82,14 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
   const knobs = { alpha, tuningN: input.settings.tuningN, wideMarginFactor: input.settings.wideMarginFactor };
   const required = requiredSamples(input.rollout);
   const { pairs, agreements } = input.shadow;
+  // `?? 0`: a baseline captured before answers were inspected has neither count.
+  const answers = (arm: ArmWindow) => (input.checksAnswers ? { inspected: arm.inspected ?? 0, invalid: arm.invalid ?? 0 } : null);
   const figures = [
     errorCapGuard(guards.maxErrorRate, input.green, knobs),
     p99CapGuard(guards.maxP99Ms, input.green, input.above?.green[1] ?? null, knobs),
     shadowGuard(guards.shadowAgreementMin, pairs, agreements, required, knobs),
     feedbackGuard(guards.feedbackMaxDrop, control, input.green, input.settings.minFeedbackSamples, knobs),
+    invalidRateGuard(guards, answers(control), answers(input.green), knobs),
   ];
   if (input.green.rows >= required) {
     figures.splice(2, 0,
@@ -100,7 +106,7 @@ export function assessHealth(input: AssessInput): Assessment {
   const required = requiredSamples(rollout);
   const chosen = chooseControl(input.blue, input.baseline, required);
   const green = input.green.rows;
-  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs);
+  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
   const base = {
     scope: input.scope, stageIndex: rollout.stageIndex, control: chosen.kind, blueReady: input.blueReady, alphaPerGuard: alpha,
     samples: { green, control: chosen.arm?.rows ?? 0, required },

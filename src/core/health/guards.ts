@@ -150,9 +150,10 @@ export function p99CapGuard(capMs: number | null, green: ArmWindow, greenAboveCa
 }
 
 /** How many guards run a statistical test (α is split across them). */
-export function testedGuardCount(guards: GuardSettings, shadowPairs: number): number {
+export function testedGuardCount(guards: GuardSettings, shadowPairs: number, checksAnswers = false): number {
   let count = 3; // error, timeout, latency
   if (shadowPairs > 0) count++;
+  if (checksAnswers) count++; // invalid_rate
   if (guards.feedbackMaxDrop !== null) count++;
   if (guards.maxErrorRate !== null) count++;
   if (guards.maxP99Ms !== null) count++;

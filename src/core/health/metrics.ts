@@ -23,6 +23,9 @@ export interface ArmWindow {
   /** Ground-truth feedback received for requests of this arm, and its successes (sum of values). */
   feedbackTotal: number;
   feedbackSuccesses: number;
+  /** Answers checked against the flag's response contract, and how many broke it (docs/design/answer-checks.md). */
+  inspected: number;
+  invalid: number;
 }
 
 /** One group of a window read: outcomes with the same variant, reason, rule and kind. */
@@ -50,7 +53,7 @@ export const scopeLabel = (scope: HealthScope): string => (scope.kind === "rule"
 
 export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
   requests: 0, rows: 0, errors: 0, timeouts: 0, latencySumMs: 0, p50Ms: null, p95Ms: null, p99Ms: null,
-  shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 0, feedbackSuccesses: 0,
+  shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 0, feedbackSuccesses: 0, inspected: 0, invalid: 0,
 });
 
 /** The rollout's own traffic is SPLIT (serving stages) or DEFAULT (shadow: 0 % split). */
@@ -75,6 +78,7 @@ export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: H
     p50Ms: largest.metrics.p50Ms, p95Ms: largest.metrics.p95Ms, p99Ms: largest.metrics.p99Ms,
     shadowPairs: sum("shadowPairs"), shadowAgreements: sum("shadowAgreements"),
     feedbackTotal: sum("feedbackTotal"), feedbackSuccesses: sum("feedbackSuccesses"),
+    inspected: sum("inspected"), invalid: sum("invalid"),
   };
 }
 

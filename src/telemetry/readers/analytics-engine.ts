@@ -68,7 +68,8 @@ export function aggregatesQuery(window: MetricsWindow, dataset: string): string 
   return `SELECT ${GROUP_COLUMNS}, ${req(W)} AS requests, ${req("1")} AS raw_rows, ${req(`${W} * ${d("error")}`)} AS errors, `
     + `${req(`${W} * ${d("timeout")}`)} AS timeouts, ${req(`${W} * ${d("latencyMs")}`)} AS latency_sum, `
     + `sum(if(${pair}, ${W}, 0)) AS shadow_pairs, sum(if(${pair}, ${W} * ${d("shadowAgreement")}, 0)) AS shadow_agreements, `
-    + `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes `
+    + `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes, `
+    + `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid `
     + whereOf(window, dataset, null);
 }
 
@@ -143,6 +144,7 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
             p50Ms: numOrNull(q?.p50), p95Ms: numOrNull(q?.p95), p99Ms: numOrNull(q?.p99),
             shadowPairs: num(row.shadow_pairs), shadowAgreements: num(row.shadow_agreements),
             feedbackTotal: num(row.feedback_total), feedbackSuccesses: num(row.feedback_successes),
+            inspected: num(row.inspected), invalid: num(row.invalid),
           },
         };
       });
