@@ -27,7 +27,7 @@ export function createFaults() {
   return Object.fromEntries(Object.values(SWITCHES).map((key) => [key, 0]));
 }
 
-const CONTROL_ROUTES = "POST /__control/{" + Object.keys(SWITCHES).join("|") + '} {"rate": 0..1}, GET /__control/faults, POST /__control/reset';
+const CONTROL_ROUTES = `POST {${Object.keys(SWITCHES).join("|")}} with {"rate": 0..1}, GET faults, POST reset`;
 
 /**
  * Handles one control request (`name` = the path after /__control/), changing
