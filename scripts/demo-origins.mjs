@@ -1,7 +1,10 @@
 // Two tiny demo model origins for `npm run dev`: blue = "sentiment v1"
 // (word lists), green = "sentiment v2" (word lists plus negation handling).
+// Answers are {"model","model_version","label","score"} with score in 0..1;
+// `?stream=1` streams the same JSON in chunks (scripts/lib/demo-faults.mjs).
 // Usage: node scripts/demo-origins.mjs [bluePort] [greenPort]
 import http from "node:http";
+import { controlRequest, createFaults, planAnswer, sentimentAnswer, streamChunks } from "./lib/demo-faults.mjs";
 
 const POSITIVE = ["good", "great", "love", "excellent", "happy", "nice", "awesome", "fast"];
 const NEGATIVE = ["bad", "terrible", "hate", "awful", "sad", "slow", "broken", "poor"];
@@ -22,46 +25,52 @@ function scoreV2(text) {
   return score;
 }
 
-function label(score) {
-  return score > 0 ? "positive" : score < 0 ? "negative" : "neutral";
+const STREAM_CHUNK_GAP_MS = 150;
+const sendJson = (response, status, body) => {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+};
+
+/**
+ * Sends the answer in chunks STREAM_CHUNK_GAP_MS apart (chunked transfer);
+ * a broken stream sends its headers and first chunk, then destroys the socket.
+ */
+function streamAnswer(response, status, body, breakStream) {
+  const chunks = streamChunks(JSON.stringify(body) + "\n");
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  let next = 0;
+  const send = () => {
+    if (breakStream && next === 1) return response.destroy();
+    response.write(chunks[next++]);
+    if (next === chunks.length) return response.end();
+    setTimeout(send, STREAM_CHUNK_GAP_MS);
+  };
+  send();
 }
 
 export function startDemoOrigin(port, version, score) {
-  // Dev-only fault injection for the health-loop walkthrough: a share of
-  // requests answers 500 (set through POST /__control/fail-rate {"rate"}).
-  let failRate = 0;
+  // Dev-only fault switches for the walkthroughs (docs/design/health-loop.md,
+  // docs/design/answer-checks.md), set through /__control/* (scripts/lib/demo-faults.mjs).
+  const faults = createFaults();
   const server = http.createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
-      if (request.url === "/__control/fail-rate" && request.method === "POST") {
-        const rate = Number(JSON.parse(body || "{}").rate);
-        if (!(rate >= 0 && rate <= 1)) {
-          response.writeHead(400, { "content-type": "application/json" });
-          response.end(JSON.stringify({ error: { code: "invalid_request", message: "rate must be 0..1" } }));
-          return;
-        }
-        failRate = rate;
-        response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ origin: version, failRate }));
-        return;
-      }
-      if (failRate > 0 && Math.random() < failRate) {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: "injected failure", model_version: version }));
-        return;
+      const url = new URL(request.url ?? "/", "http://origin");
+      if (url.pathname.startsWith("/__control/")) {
+        const answer = controlRequest(faults, version, request.method, url.pathname.slice("/__control/".length), body);
+        return sendJson(response, answer.status, answer.body);
       }
       let text = "";
       try {
         text = String(JSON.parse(body || "{}").text ?? "");
       } catch {
-        response.writeHead(400, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: "body must be JSON like {\"text\": \"...\"}" }));
-        return;
+        return sendJson(response, 400, { error: "body must be JSON like {\"text\": \"...\"}" });
       }
-      const value = score(text);
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ model: "sentiment", model_version: version, label: label(value), score: value }));
+      const streamed = url.searchParams.get("stream") === "1";
+      const planned = planAnswer(faults, sentimentAnswer(version, score(text)), { streamed });
+      if (streamed && planned.status === 200) streamAnswer(response, planned.status, planned.body, planned.breakStream);
+      else sendJson(response, planned.status, planned.body);
     });
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));

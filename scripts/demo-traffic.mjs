@@ -1,11 +1,13 @@
-// `npm run demo:traffic -- --seconds 20 --rps 50`: steady traffic to the demo
-// flag through the local router, with users drawn from a fixed pool so
-// stickiness shows (the same user always lands on the same variant).
+// `npm run demo:traffic -- --seconds 20 --rps 50 [--stream]`: steady traffic
+// to the demo flag through the local router, with users drawn from a fixed
+// pool so stickiness shows (the same user always lands on the same variant).
+// `--stream` asks the demo origins to stream their answers (`?stream=1`).
 // Prints per-variant counts and error counts at the end (what is counted,
 // and how: scripts/lib/traffic-tally.mjs).
 import { createTally } from "./lib/traffic-tally.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const stream = process.argv.includes("--stream");
 const seconds = Number(args.seconds ?? 20);
 const rps = Number(args.rps ?? 50);
 const users = Number(args.users ?? 200);
@@ -17,7 +19,7 @@ const tally = createTally();
 async function one(i) {
   const user = `user-${Math.floor(Math.random() * users)}`;
   try {
-    const response = await fetch(`${base}/demo/predict`, {
+    const response = await fetch(`${base}/demo/predict${stream ? "?stream=1" : ""}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-user-id": user },
       body: JSON.stringify({ text: TEXTS[i % TEXTS.length] }),
@@ -38,4 +40,4 @@ for (let i = 0; i < seconds * rps; i++) {
   pending.push(one(i));
 }
 await Promise.all(pending);
-console.log(JSON.stringify({ seconds, rps, users, ...tally.summary() }, null, 2));
+console.log(JSON.stringify({ seconds, rps, users, stream, ...tally.summary() }, null, 2));
