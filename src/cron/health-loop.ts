@@ -18,7 +18,7 @@ import {
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
-import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
+import { decisionWriter, lastPromotionAt, loadTickState, saveBaseline, type StoredBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
@@ -51,12 +51,14 @@ export const DEFAULT_TICK_CONCURRENCY = 6;
 /** Embedded reads are coalesced: the more rollouts in flight, the fewer D1 round trips. */
 export const EMBEDDED_TICK_CONCURRENCY = 100;
 
-async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: ArmWindow | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
+async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: StoredBaseline | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
   // Blue's traffic in the lookback window before the rollout, whatever rollout (if any) served it:
   // a flag whose blue only ever ran inside rollouts still has one.
-  const window: MetricsWindow = { flagKey: flag.key, rolloutId: { any: true }, stage: null, fromMs: row.createdAt - settings.baselineLookbackSeconds * 1000, toMs: row.createdAt };
-  if (stored) return { arm: stored, window };
-  // Captured once per rollout.
+  const windowOf = (fromMs: number, toMs: number): MetricsWindow => ({ flagKey: flag.key, rolloutId: { any: true }, stage: null, fromMs, toMs });
+  if (stored) return { arm: stored.arm, window: windowOf(stored.fromMs, stored.toMs) };
+  // Captured once per rollout. Not before the flag's last promotion: blue was another model then.
+  const promotedAt = await lastPromotionAt(deps.db, flag.key, row.createdAt);
+  const window = windowOf(Math.max(row.createdAt - settings.baselineLookbackSeconds * 1000, promotedAt ?? Number.NEGATIVE_INFINITY), row.createdAt);
   const arm = armOf(await deps.reader.readWindow(window), "blue", { kind: "rollout" });
   await saveBaseline(deps.db, { rolloutId: row.id, flagKey: flag.key, capturedAt: deps.now, fromMs: window.fromMs, toMs: window.toMs, metrics: arm });
   return { arm, window };
