@@ -70,11 +70,18 @@ export interface ShadowExampleSink {
 
 // ---------- the health loop's measuring port ----------
 
+/** A window's rollout filter that keeps every row, whichever rollout (if any) served it. */
+export type AnyRollout = { readonly any: true };
+
 /** One window of outcomes to measure. */
 export interface MetricsWindow {
   flagKey: string;
-  /** Rows of this rollout, or null for rows served without a rollout (the baseline). */
-  rolloutId: string | null;
+  /**
+   * Rows of this rollout (its id), rows served without a rollout (null), or
+   * rows of any rollout or none (`{ any: true }`: blue's traffic before a rollout,
+   * whatever rollout it belonged to).
+   */
+  rolloutId: string | null | AnyRollout;
   /** Stage label as recorded ("shadow", "serve:25", "none"), or null for any stage. */
   stage: string | null;
   fromMs: number;

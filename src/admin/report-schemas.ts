@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { ROLLOUT_STATES, VARIANTS } from "../core/types";
 import { SHADOW_RECOMMENDATIONS } from "../core/shadow/report";
 import { GUARD_NAMES } from "../core/health/guards";
-import { HEALTH_ACTIONS } from "../core/health/assess";
+import { CONTROL_KINDS, HEALTH_ACTIONS } from "../core/health/assess";
 import { pageOf } from "./response-schemas";
 import { Comparator } from "./schemas";
 
@@ -132,7 +132,7 @@ export const DecisionFigures = z.looseObject({
   reason: z.string(),
   scope: z.union([z.strictObject({ kind: z.literal("rollout") }), z.strictObject({ kind: z.literal("rule"), ruleId: z.string() })]),
   stageIndex: z.number().int(),
-  control: z.enum(["concurrent", "baseline", "none"]),
+  control: z.enum(CONTROL_KINDS),
   samples: z.strictObject({ green: Num, control: Num, required: NullableNum.openapi({ description: "null when the stage has no minimum" }) }),
   elapsedSeconds: Num,
   guards: z.array(GuardFigure),

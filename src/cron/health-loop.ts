@@ -19,7 +19,7 @@ import { currentStage, type RolloutRecord } from "../core/rollout-machine";
 import { declaresAnswerContract } from "../core/response-settings";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
-import { decisionWriter, loadTickState, saveBaseline, type TickState } from "../store/health-repo";
+import { decisionWriter, lastPromotionAt, loadTickState, saveBaseline, type StoredBaseline, type TickState } from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
@@ -52,10 +52,14 @@ export const DEFAULT_TICK_CONCURRENCY = 6;
 /** Embedded reads are coalesced: the more rollouts in flight, the fewer D1 round trips. */
 export const EMBEDDED_TICK_CONCURRENCY = 100;
 
-async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: ArmWindow | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
-  const window: MetricsWindow = { flagKey: flag.key, rolloutId: null, stage: null, fromMs: row.createdAt - settings.baselineLookbackSeconds * 1000, toMs: row.createdAt };
-  if (stored) return { arm: stored, window };
-  // Captured once per rollout: blue's own traffic in the lookback window before it started.
+async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: StoredBaseline | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
+  // Blue's traffic in the lookback window before the rollout, whatever rollout (if any) served it:
+  // a flag whose blue only ever ran inside rollouts still has one.
+  const windowOf = (fromMs: number, toMs: number): MetricsWindow => ({ flagKey: flag.key, rolloutId: { any: true }, stage: null, fromMs, toMs });
+  if (stored) return { arm: stored.arm, window: windowOf(stored.fromMs, stored.toMs) };
+  // Captured once per rollout. Not before the flag's last promotion: blue was another model then.
+  const promotedAt = await lastPromotionAt(deps.db, flag.key, row.createdAt);
+  const window = windowOf(Math.max(row.createdAt - settings.baselineLookbackSeconds * 1000, promotedAt ?? Number.NEGATIVE_INFINITY), row.createdAt);
   const arm = armOf(await deps.reader.readWindow(window), "blue", { kind: "rollout" });
   await saveBaseline(deps.db, { rolloutId: row.id, flagKey: flag.key, capturedAt: deps.now, fromMs: window.fromMs, toMs: window.toMs, metrics: arm });
   return { arm, window };
@@ -68,6 +72,8 @@ interface JudgeContext {
   window: MetricsWindow;
   groups: WindowGroup[];
   baseline: { arm: ArmWindow | null; window: MetricsWindow };
+  /** Blue of this rollout in any stage: read at most once per tick, only when a scope's concurrent blue is short. */
+  earlier: { window: MetricsWindow; groups: Promise<WindowGroup[]> | null };
   readiness: Readiness | null;
   exceedances: Map<string, Promise<ExceedanceGroup[]>>;
   /** The flag declares a response contract, so invalid_rate is judged. */
@@ -75,7 +81,7 @@ interface JudgeContext {
 }
 
 function exceedancesOf(ctx: JudgeContext, window: MetricsWindow, thresholds: number[]): Promise<ExceedanceGroup[]> {
-  const key = `${window.rolloutId}|${window.fromMs}|${thresholds.join(",")}`;
+  const key = JSON.stringify([window.rolloutId, window.stage, window.fromMs, window.toMs, thresholds]);
   let pending = ctx.exceedances.get(key);
   if (!pending) ctx.exceedances.set(key, (pending = ctx.deps.reader.readExceedances(window, thresholds)));
   return pending;
@@ -89,19 +95,24 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
   const green = greenKind === "shadow" ? shadowRows : armOf(ctx.groups, "green", scope);
   const baseline = scope.kind === "rollout" ? ctx.baseline.arm : null;
   const required = requiredSamples(ctx.record);
-  const control = chooseControl(blue, baseline, required);
+  let earlier: ArmWindow | null = null;
+  if (blue.rows < required) {
+    ctx.earlier.groups ??= ctx.deps.reader.readWindow(ctx.earlier.window);
+    earlier = armOf(await ctx.earlier.groups, "blue", scope);
+  }
+  const control = chooseControl({ blue, earlier, baseline }, required);
   let above: { green: number[]; control: number[] } | null = null;
   // Exceedance counts are only worth a query once the guards will run.
   if (green.rows >= required && control.arm) {
     const thresholds = exceedanceThresholds(ctx.settings, control.arm);
     const current = await exceedancesOf(ctx, ctx.window, thresholds);
-    const controlAbove = control.kind === "concurrent"
-      ? aboveOf(current, "blue", scope, thresholds.length)
+    const controlAbove = control.kind === "concurrent" ? aboveOf(current, "blue", scope, thresholds.length)
+      : control.kind === "earlier_stages" ? aboveOf(await exceedancesOf(ctx, ctx.earlier.window, thresholds), "blue", scope, thresholds.length)
       : aboveOf(await exceedancesOf(ctx, ctx.baseline.window, thresholds), "blue", { kind: "rollout" }, thresholds.length);
     above = { green: aboveOf(current, "green", scope, thresholds.length, greenKind), control: controlAbove };
   }
   return assessHealth({
-    now: ctx.deps.now, rollout: ctx.record, scope, settings: ctx.settings, green, blue, baseline, above,
+    now: ctx.deps.now, rollout: ctx.record, scope, settings: ctx.settings, green, blue, earlier, baseline, above,
     shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
     blueReady: ctx.readiness ? ctx.readiness.ready : null,
     checksAnswers: ctx.checksAnswers,
@@ -117,7 +128,10 @@ async function checkRollout(deps: HealthLoopDeps, state: TickState, flag: FlagRo
   const readiness = settings.blueHealthUrl ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch) : null;
   const window: MetricsWindow = { flagKey: flag.key, rolloutId: row.id, stage: stageLabelOf(stage), fromMs: record.stageStartedAt, toMs: deps.now + 1 };
   const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings, state.baselines.get(row.id)), deps.reader.readWindow(window)]);
-  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, readiness, exceedances: new Map(), checksAnswers: declaresAnswerContract(flagSettings) };
+  // Earlier stages: the current stage's window widened to every stage of this rollout, reaching back
+  // at most the baseline lookback before this stage began (most recent blue, bounded scan).
+  const earlier = { window: { ...window, stage: null, fromMs: Math.max(row.createdAt, record.stageStartedAt - settings.baselineLookbackSeconds * 1000) }, groups: null };
+  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, earlier, readiness, exceedances: new Map(), checksAnswers: declaresAnswerContract(flagSettings) };
   const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
   const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
     flagKey: flag.key, rolloutId: row.id, scope: scopeLabel(assessment.scope),

@@ -5,7 +5,7 @@
 // A tick reads its inputs in one batch (loadTickState) and writes its hold
 // decisions through a coalescing writer: D1 round trips, not SQL, dominate
 // a tick with many rollouts (issue 7).
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, max } from "drizzle-orm";
 import { scopeLabel, type ArmWindow, type Assessment } from "../core/health";
 import type { RolloutRecord, TransitionEffects } from "../core/rollout-machine";
 import * as schema from "./schema";
@@ -29,10 +29,16 @@ export async function activeRollouts(db: Db): Promise<{ flag: FlagRow; rollout: 
   return activeRolloutsQuery(db);
 }
 
+export interface StoredBaseline {
+  arm: ArmWindow;
+  fromMs: number;
+  toMs: number;
+}
+
 export interface TickState {
   rollouts: { flag: FlagRow; rollout: RolloutRow }[];
-  /** Stored baselines of those rollouts, by rollout id (missing = not captured yet). */
-  baselines: Map<string, ArmWindow>;
+  /** Stored baselines of those rollouts and the windows they were read over, by rollout id (missing = not captured yet). */
+  baselines: Map<string, StoredBaseline>;
   /** Their flags' rules, by flag key, in position order. */
   rules: Map<string, RuleRow[]>;
 }
@@ -54,7 +60,7 @@ export async function loadTickState(db: Db): Promise<TickState> {
     const flag = flags.get(rollout.flagKey);
     return flag ? [{ flag, rollout }] : [];
   });
-  const baselines = new Map(baselineRows.map((row) => [row.rolloutId, JSON.parse(row.metrics) as ArmWindow]));
+  const baselines = new Map(baselineRows.map((row) => [row.rolloutId, { arm: JSON.parse(row.metrics) as ArmWindow, fromMs: row.fromMs, toMs: row.toMs }]));
   const rules = new Map<string, RuleRow[]>();
   for (const rule of ruleRows) rules.set(rule.flagKey, [...(rules.get(rule.flagKey) ?? []), rule]);
   return { rollouts, baselines, rules };
@@ -63,6 +69,13 @@ export async function loadTickState(db: Db): Promise<TickState> {
 export async function getBaseline(db: Db, rolloutId: string): Promise<ArmWindow | null> {
   const [row] = await db.select().from(schema.healthBaselines).where(eq(schema.healthBaselines.rolloutId, rolloutId)).limit(1);
   return row ? (JSON.parse(row.metrics) as ArmWindow) : null;
+}
+
+/** When the flag's latest promotion at or before `at` ended (blue became another model then), or null. */
+export async function lastPromotionAt(db: Db, flagKey: string, at: number): Promise<number | null> {
+  const [row] = await db.select({ endedAt: max(schema.rollouts.endedAt) }).from(schema.rollouts)
+    .where(and(eq(schema.rollouts.flagKey, flagKey), eq(schema.rollouts.state, "promoted"), lte(schema.rollouts.endedAt, at)));
+  return row?.endedAt ?? null;
 }
 
 export async function saveBaseline(db: Db, row: { rolloutId: string; flagKey: string; capturedAt: number; fromMs: number; toMs: number; metrics: ArmWindow }): Promise<void> {

@@ -23,15 +23,16 @@ import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 // Many windows are measured in ONE statement: they arrive as a JSON array
 // (?1) and are joined against `outcomes`, one window row at a time (CROSS JOIN
 // keeps the window list as the outer loop, so each window is an index range
-// scan on outcomes_flag_ts). `wi` is the window's position in the array.
+// scan on outcomes_flag_ts). `wi` is the window's position in the array;
+// `w_any` = 1 keeps rows of any rollout or none (MetricsWindow.rolloutId).
 const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
-  value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t FROM json_each(?1))`;
+  value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t, value ->> '$[6]' AS w_any FROM json_each(?1))`;
 // Decision-only rows (OFREP) never count toward health: they had no origin call.
 // Client-aborted rows (core/outcome.ts) are not requests either.
 // Skipped shadow pairs (green never called) would count as green samples with latency 0.
 const SKIPPED = SHADOW_SKIP_REASONS.map((reason) => `'${reason}'`).join(", ");
 // A client that went away before the body ended says nothing about either variant: not a request.
-const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND rollout_id IS w_rollout AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
+const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND (w_any = 1 OR rollout_id IS w_rollout) AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
   AND NOT (kind = 'shadow' AND comparator_reason IN (${SKIPPED})) AND error_class IS NOT '${CLIENT_ABORTED}'`;
 const GROUP = "wi, variant, reason, rule_id, kind";
 
@@ -77,7 +78,8 @@ const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.r
 const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
 /** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
 const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
-  w.flagKey, w.fromMs, w.toMs, w.rolloutId, w.stage, (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
+  w.flagKey, w.fromMs, w.toMs, typeof w.rolloutId === "object" ? null : w.rolloutId, w.stage,
+  (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)), typeof w.rolloutId === "object" && w.rolloutId !== null ? 1 : 0,
 ]));
 const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 

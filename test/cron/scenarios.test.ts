@@ -77,7 +77,7 @@ describe("health loop scenarios", () => {
     const acted = (await rolloutDecisions("s2")).filter((d) => d.action !== "hold");
     expect(acted.map((d) => d.action)).toEqual(["advance", "advance", "advance", "advance", "promote"]);
     expect(acted.every((d) => d.applied)).toBe(true);
-    expect(acted.at(-1)!.figures.control).toBe("baseline"); // at 100 % no concurrent blue is left
+    expect(acted.at(-1)!.figures.control).toBe("earlier_stages"); // at 100 % no concurrent blue is left
     expect((await rolloutOf("r-s2")).state).toBe("promoted");
     const flag = await flagOf("s2");
     expect(JSON.parse(flag.blueOrigin)).toEqual({ url: "https://green-s2.test" });

@@ -59,6 +59,18 @@ describe("Analytics Engine SQL reader", () => {
     expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain("quantileExactWeighted(0.95)(double1, _sample_interval) AS p95");
   });
 
+  it("filters by rollout like the embedded reader: one id, none (\"\"), or any rollout or none (no rollout condition)", async () => {
+    const seen = fakeSqlApi(() => aeAnswer([]));
+    await reader().readWindow({ ...WINDOW, rolloutId: null, stage: null });
+    await reader().readExceedances({ ...WINDOW, rolloutId: { any: true }, stage: null }, [1]);
+    await reader().readWindow({ ...WINDOW, rolloutId: { any: true }, stage: null });
+    expect(seen.slice(0, 2).every((s) => s.sql.includes("index1 = 'demo-model' AND blob5 = '' AND timestamp"))).toBe(true);
+    for (const { sql } of seen.slice(2)) {
+      expect(sql).toContain("index1 = 'demo-model' AND timestamp >= toDateTime(1700000000)");
+      expect(sql).not.toContain("blob5");
+    }
+  });
+
   it("counts weighted exceedances per threshold and skips infinite ones", async () => {
     const seen = fakeSqlApi(() => aeAnswer([{ variant: "blue", reason: "SPLIT", rule: "", kind: "", above_0: "12", above_1: "0" }]));
     const groups = await reader().readExceedances(WINDOW, [225, Number.POSITIVE_INFINITY]);

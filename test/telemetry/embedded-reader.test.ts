@@ -1,6 +1,6 @@
 // The embedded reader over the D1 outcomes table: decision-only OFREP rows
 // (stage "ofrep:…") never count toward health, in stage windows or in the
-// stage-less baseline window.
+// stage-less baseline window; the rollout filter's three meanings.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
@@ -30,6 +30,26 @@ describe("embedded metrics reader", () => {
       expect(green.reduce((sum, group) => sum + group.metrics.requests, 0)).toBe(2);
       expect(green.reduce((sum, group) => sum + group.metrics.errors, 0)).toBe(1);
     }
+  });
+});
+
+describe("embedded reader rollout filter", () => {
+  it("reads one rollout's rows, rows without a rollout (null), or rows of any rollout or none ({ any: true }), in one coalesced read", async () => {
+    // Blue of a previous rollout, blue outside any rollout, and this rollout's blue, all before `toMs`.
+    await createEmbeddedOutcomeStore(env.DB).insertBatch([
+      ...["p1", "p2", "p3"].map((requestId) => ({ ...base, requestId, flagKey: "anyr", rolloutId: "old", variant: "blue" as const })),
+      ...["n1", "n2"].map((requestId) => ({ ...base, requestId, flagKey: "anyr", rolloutId: null, variant: "blue" as const, reason: "DEFAULT" as const, stage: "none" })),
+      { ...base, requestId: "c1", flagKey: "anyr", rolloutId: "new", variant: "blue" },
+      { ...base, requestId: "late", flagKey: "anyr", rolloutId: "old", variant: "blue", timestampMs: 20_000 },
+    ]);
+    const reader = createEmbeddedReader(env.DB);
+    const cases: { rolloutId: string | null | { any: true }; requests: number }[] = [
+      { rolloutId: "old", requests: 3 }, { rolloutId: null, requests: 2 }, { rolloutId: "new", requests: 1 }, { rolloutId: { any: true }, requests: 6 },
+    ];
+    const reads = await Promise.all(cases.map(({ rolloutId }) => reader.readWindow({ flagKey: "anyr", rolloutId, stage: null, fromMs: 0, toMs: 10_000 })));
+    reads.forEach((groups, i) => expect(groups.reduce((sum, g) => sum + g.metrics.requests, 0), JSON.stringify(cases[i]!.rolloutId)).toBe(cases[i]!.requests));
+    const above = await reader.readExceedances({ flagKey: "anyr", rolloutId: { any: true }, stage: null, fromMs: 0, toMs: 10_000 }, [50]);
+    expect(above.reduce((sum, g) => sum + g.above[0]!, 0)).toBe(6);
   });
 });
 

@@ -1,8 +1,10 @@
 // assessHealth: the health loop's judge (SPEC §6). Given one scope's window
-// aggregates for green and its control (concurrent blue, or blue's baseline
-// from before the rollout when too little blue traffic remains, e.g. at
-// 100 %), the settings and the rollout record, it returns hold | advance |
-// rollback | promote with the reason and every figure it used.
+// aggregates for green and its control, the settings and the rollout record,
+// it returns hold | advance | rollback | promote with the reason and every
+// figure it used. The control is blue's most recent traffic a decision can
+// trust (chooseControl; docs/design/health-loop.md): concurrent blue, else
+// blue of this rollout's earlier stages, else blue before the rollout.
+// Without one it holds `no_control`, never judging green against nothing.
 // Pure: no I/O, no clock (`now` is passed in), no randomness. It never acts:
 // src/cron applies the result through the rollout machine.
 import { currentStage, holdElapsed, stageMinimumsElapsed, type RolloutRecord } from "../rollout-machine";
@@ -20,10 +22,12 @@ export type HealthAction = (typeof HEALTH_ACTIONS)[number];
 /** Fixed vocabulary of reasons: a breached guard's name, or one of these. */
 export type HealthReason =
   | GuardName
-  | "insufficient_samples" | "guard_inconclusive" | "blue_not_ready" | "min_duration" | "hold_time"
+  | "insufficient_samples" | "no_control" | "guard_inconclusive" | "blue_not_ready" | "min_duration" | "hold_time"
   | "healthy" | "not_active";
 
-export type ControlKind = "concurrent" | "baseline" | "none";
+/** Where the control came from, in the order they are tried; "none" = no candidate had the minimum. */
+export const CONTROL_KINDS = ["concurrent", "earlier_stages", "baseline", "none"] as const;
+export type ControlKind = (typeof CONTROL_KINDS)[number];
 
 export interface AssessInput {
   now: number;
@@ -36,7 +40,9 @@ export interface AssessInput {
   shadow: { pairs: number; agreements: number };
   /** Concurrent blue over the same window. */
   blue: ArmWindow;
-  /** Blue before the rollout started (null when none was captured). */
+  /** Blue of this rollout in any stage, recent ones (null when not read: concurrent blue sufficed). */
+  earlier: ArmWindow | null;
+  /** Blue before the rollout started, whatever rollout it belonged to (null when none was captured). */
   baseline: ArmWindow | null;
   /** Weighted counts slower than `exceedanceThresholds(...)` (same order), or null if not read. */
   above: { green: number[]; control: number[] } | null;
@@ -59,9 +65,13 @@ export interface Assessment {
   alphaPerGuard: number;
 }
 
-/** Concurrent blue when it has enough rows, else the baseline, else none. */
-export function chooseControl(blue: ArmWindow, baseline: ArmWindow | null, required: number): { kind: ControlKind; arm: ArmWindow | null } {
+/** The first candidate with the stage's minimum rows, most recent first: concurrent, earlier stages, baseline; else none. */
+export function chooseControl(
+  candidates: { blue: ArmWindow; earlier: ArmWindow | null; baseline: ArmWindow | null }, required: number,
+): { kind: ControlKind; arm: ArmWindow | null } {
+  const { blue, earlier, baseline } = candidates;
   if (blue.rows >= required) return { kind: "concurrent", arm: blue };
+  if (earlier && earlier.rows >= required) return { kind: "earlier_stages", arm: earlier };
   if (baseline && baseline.rows >= required) return { kind: "baseline", arm: baseline };
   return { kind: "none", arm: null };
 }
@@ -104,7 +114,7 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
 export function assessHealth(input: AssessInput): Assessment {
   const { rollout, now, settings } = input;
   const required = requiredSamples(rollout);
-  const chosen = chooseControl(input.blue, input.baseline, required);
+  const chosen = chooseControl(input, required);
   const green = input.green.rows;
   const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
   const base = {
@@ -116,7 +126,8 @@ export function assessHealth(input: AssessInput): Assessment {
 
   if (rollout.state !== "active") return result("hold", "not_active");
   // Not one unlucky request: nothing is judged before both arms have the stage's minimum.
-  if (green < required || chosen.arm === null) return result("hold", "insufficient_samples");
+  if (green < required) return result("hold", "insufficient_samples");
+  if (chosen.arm === null) return result("hold", "no_control");
 
   const guards = runGuards(input, chosen.arm, alpha);
   const breached = guards.find((guard) => guard.status === "breach");

@@ -52,7 +52,7 @@ function DecisionTable({ decisions }: { decisions: DecisionView[] }) {
               <tr>
                 <td>{formatTime(d.at)}</td>
                 <td><strong>{d.action}</strong> — {d.reason.replace(/_/g, " ")}{d.scope !== "rollout" ? <> ({d.scope})</> : null}{d.applied ? null : <><br /><span class="muted">not applied</span></>}</td>
-                <td class="num">{s ? `${formatNumber(s.green)} / ${formatNumber(s.control)} / ${formatNumber(s.required)}` : "–"}{d.figures?.control ? <><br /><span class="muted">control: {d.figures.control}</span></> : null}</td>
+                <td class="num">{s ? `${formatNumber(s.green)} / ${formatNumber(s.control)} / ${formatNumber(s.required)}` : "–"}{d.figures?.control ? <><br /><span class="muted">control: {d.figures.control.replace(/_/g, " ")}</span></> : null}</td>
                 <td><Guards guards={d.figures?.guards ?? []} /></td>
               </tr>
             );

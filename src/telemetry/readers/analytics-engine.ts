@@ -43,9 +43,11 @@ export function sqlString(value: string): string {
 }
 
 function whereOf(window: MetricsWindow, dataset: string, extra: string | null): string {
+  // No rollout is stored as ""; `{ any: true }` keeps rows of any rollout or none.
+  const anyRollout = typeof window.rolloutId === "object" && window.rolloutId !== null;
   const conditions = [
     `index1 = ${sqlString(window.flagKey)}`,
-    `${b("rolloutId")} = ${sqlString(window.rolloutId ?? "")}`,
+    ...(anyRollout ? [] : [`${b("rolloutId")} = ${sqlString(typeof window.rolloutId === "string" ? window.rolloutId : "")}`]),
     `timestamp >= toDateTime(${Math.floor(window.fromMs / 1000)})`,
     `timestamp < toDateTime(${Math.ceil(window.toMs / 1000)})`,
   ];

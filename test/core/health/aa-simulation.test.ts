@@ -41,7 +41,7 @@ function runOnce(seed: number, percent: number, perTick: number, greenErrorRate 
     }
     const result = assessHealth({
       now: t * 60_000, rollout, scope: { kind: "rollout" }, settings: DEFAULT_HEALTH_SETTINGS,
-      green, blue, baseline: null, above: { green: [above.green, 0], control: [above.blue, 0] }, shadow: { pairs: 0, agreements: 0 }, blueReady: null,
+      green, blue, earlier: null, baseline: null, above: { green: [above.green, 0], control: [above.blue, 0] }, shadow: { pairs: 0, agreements: 0 }, blueReady: null,
     });
     if (result.action === "rollback") return { rolledBackAt: t };
   }

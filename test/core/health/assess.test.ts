@@ -1,8 +1,9 @@
 // The judge on its own: stage rules, insufficient data, each guard's breach
-// vs suspect, caps with a wide margin, baseline control, readiness, and the
-// settings parser's fallbacks. Pure inputs, no Worker.
+// vs suspect, caps with a wide margin, the control's source (concurrent,
+// earlier stages, baseline, none), readiness, and the settings parser's
+// fallbacks. Pure inputs, no Worker.
 import { describe, expect, it } from "vitest";
-import { assessHealth, DEFAULT_HEALTH_SETTINGS, EMPTY_ARM, parseHealthSettings, type ArmWindow, type AssessInput } from "../../../src/core/health";
+import { assessHealth, chooseControl, DEFAULT_HEALTH_SETTINGS, EMPTY_ARM, parseHealthSettings, type ArmWindow, type AssessInput } from "../../../src/core/health";
 import { startRollout, type Stage } from "../../../src/core/rollout-machine";
 
 const T0 = 1_700_000_000_000;
@@ -18,7 +19,7 @@ function arm(requests: number, errorRate = 0.01, p95 = 100, extra: Partial<ArmWi
 function input(overrides: Partial<AssessInput> = {}): AssessInput {
   return {
     now: T0 + 700_000, rollout: startRollout("r", plan, 600, T0), scope: { kind: "rollout" }, settings: DEFAULT_HEALTH_SETTINGS,
-    green: arm(2000), blue: arm(2000), baseline: null, above: { green: [40, 0], control: [40, 0] }, shadow: { pairs: 0, agreements: 0 }, blueReady: null,
+    green: arm(2000), blue: arm(2000), earlier: null, baseline: null, above: { green: [40, 0], control: [40, 0] }, shadow: { pairs: 0, agreements: 0 }, blueReady: null,
     ...overrides,
   };
 }
@@ -29,9 +30,15 @@ describe("assessHealth", () => {
     expect(assessHealth(input({ now: T0 + 60_000 }))).toMatchObject({ action: "hold", reason: "min_duration" });
   });
 
-  it("holds with insufficient_samples below the stage minimum on either arm, whatever green looks like", () => {
+  it("holds with insufficient_samples while green is below the stage minimum, whatever green looks like", () => {
     expect(assessHealth(input({ green: arm(150, 1) }))).toMatchObject({ action: "hold", reason: "insufficient_samples", guards: [] });
-    expect(assessHealth(input({ blue: arm(100) }))).toMatchObject({ action: "hold", reason: "insufficient_samples" });
+    // Green short and no control either: green's shortfall is what the operator waits for.
+    expect(assessHealth(input({ green: arm(150), blue: arm(100) }))).toMatchObject({ action: "hold", reason: "insufficient_samples", control: "none" });
+  });
+
+  it("holds with no_control, not insufficient_samples, when green has its minimum but no blue source does", () => {
+    const held = assessHealth(input({ green: arm(2000, 1), blue: arm(100), earlier: arm(150), baseline: arm(199) }));
+    expect(held).toMatchObject({ action: "hold", reason: "no_control", control: "none", guards: [], samples: { green: 2000, control: 0, required: 200 } });
   });
 
   it("rolls back on sequential evidence and only holds on a bad point estimate without it", () => {
@@ -48,12 +55,14 @@ describe("assessHealth", () => {
     expect(assessHealth(input({ green: arm(2000, 0.01, 220), above: { green: [900, 0], control: [40, 0] } }))).toMatchObject({ action: "rollback", reason: "latency_p95" });
   });
 
-  it("uses the pre-rollout baseline when no concurrent blue is left (100 %)", () => {
+  it("promotes at 100 % against blue of earlier stages or the baseline, and holds no_control without either", () => {
     const atFull = { ...startRollout("r", plan, 600, T0), stageIndex: 1 };
-    const result = assessHealth(input({ rollout: atFull, blue: EMPTY_ARM, baseline: arm(5000) }));
-    expect(result).toMatchObject({ action: "promote", control: "baseline" });
+    expect(assessHealth(input({ rollout: atFull, blue: EMPTY_ARM, earlier: arm(900) }))).toMatchObject({ action: "promote", control: "earlier_stages", samples: { control: 900 } });
+    expect(assessHealth(input({ rollout: atFull, blue: EMPTY_ARM, baseline: arm(5000) }))).toMatchObject({ action: "promote", control: "baseline" });
     expect(assessHealth(input({ rollout: atFull, now: T0 + 1000, blue: EMPTY_ARM, baseline: arm(5000) }))).toMatchObject({ action: "hold", reason: "hold_time" });
-    expect(assessHealth(input({ rollout: atFull, blue: EMPTY_ARM, baseline: null }))).toMatchObject({ action: "hold", reason: "insufficient_samples", control: "none" });
+    expect(assessHealth(input({ rollout: atFull, blue: EMPTY_ARM, baseline: null }))).toMatchObject({ action: "hold", reason: "no_control", control: "none" });
+    // The chosen control is the one judged against: green at 10 % errors loses to earlier blue at 1 %.
+    expect(assessHealth(input({ rollout: atFull, green: arm(2000, 0.1), blue: EMPTY_ARM, earlier: arm(2000), baseline: arm(5000, 0.2) }))).toMatchObject({ action: "rollback", reason: "error_rate", control: "earlier_stages" });
   });
 
   it("rolls back at once on a cap breached by a wide margin, and needs evidence for a narrow breach", () => {
@@ -94,4 +103,27 @@ describe("parseHealthSettings", () => {
     expect(parseHealthSettings(null).settings).toEqual(DEFAULT_HEALTH_SETTINGS);
     expect(parseHealthSettings({ health: "x" }).problems).toEqual(["health: not an object"]);
   });
+});
+
+describe("chooseControl", () => {
+  const required = 200;
+  const short = arm(199);
+  // Most recent trustworthy blue first: concurrent, this rollout's earlier stages, before the rollout.
+  // A previous rollout's blue reaches the judge through the baseline (its window ignores which rollout served it).
+  const cases: { name: string; blue: ArmWindow; earlier: ArmWindow | null; baseline: ArmWindow | null; kind: string; rows: number }[] = [
+    { name: "concurrent blue with the minimum wins over everything", blue: arm(200), earlier: arm(900), baseline: arm(5000), kind: "concurrent", rows: 200 },
+    { name: "short concurrent → earlier stages", blue: short, earlier: arm(900), baseline: arm(5000), kind: "earlier_stages", rows: 900 },
+    { name: "no concurrent blue at all (100 %) → earlier stages", blue: EMPTY_ARM, earlier: arm(200), baseline: null, kind: "earlier_stages", rows: 200 },
+    { name: "short earlier stages → baseline (e.g. a previous rollout's blue)", blue: EMPTY_ARM, earlier: short, baseline: arm(300), kind: "baseline", rows: 300 },
+    { name: "earlier stages not read → baseline", blue: short, earlier: null, baseline: arm(300), kind: "baseline", rows: 300 },
+    { name: "every source short → none", blue: short, earlier: short, baseline: short, kind: "none", rows: 0 },
+    { name: "nothing anywhere (a new flag at 100 %) → none", blue: EMPTY_ARM, earlier: EMPTY_ARM, baseline: null, kind: "none", rows: 0 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const chosen = chooseControl({ blue: c.blue, earlier: c.earlier, baseline: c.baseline }, required);
+      expect(chosen.kind).toBe(c.kind);
+      expect(chosen.arm?.rows ?? 0).toBe(c.rows);
+    });
+  }
 });
