@@ -6,7 +6,8 @@
 // and how: scripts/lib/traffic-tally.mjs).
 import { createTally } from "./lib/traffic-tally.mjs";
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const args = {};
+for (const [i, arg] of process.argv.entries()) if (arg.startsWith("--")) args[arg.slice(2)] = process.argv[i + 1];
 const stream = process.argv.includes("--stream");
 const seconds = Number(args.seconds ?? 20);
 const rps = Number(args.rps ?? 50);

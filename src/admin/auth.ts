@@ -61,7 +61,7 @@ export async function authenticate(secret: string, c: Parameters<MiddlewareHandl
   const bootstrap = c.env.ADMIN_TOKEN;
   // The bootstrap secret must carry the API prefix, so the hot path strips it
   // from proxied requests like any other admin token.
-  if (bootstrap && bootstrap.startsWith(API_TOKEN_PREFIX) && sameDigest(digest, await sha256(bootstrap))) {
+  if (bootstrap?.startsWith(API_TOKEN_PREFIX) && sameDigest(digest, await sha256(bootstrap))) {
     return { id: BOOTSTRAP_ACTOR, scope: "admin" };
   }
   if (!secret.startsWith(API_TOKEN_PREFIX)) return null;

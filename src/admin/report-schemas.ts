@@ -5,7 +5,6 @@
 // Figures that JSON cannot carry (a rate over zero requests, an infinite
 // bound) arrive as null, so such numbers are nullable here.
 import { z } from "@hono/zod-openapi";
-import { ROLLOUT_STATES, VARIANTS } from "../core/types";
 import { SHADOW_RECOMMENDATIONS } from "../core/shadow/report";
 import { GUARD_NAMES } from "../core/health/guards";
 import { CONTROL_KINDS, HEALTH_ACTIONS } from "../core/health/assess";

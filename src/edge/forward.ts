@@ -21,7 +21,7 @@ const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-aut
 const ROUTER_HEADERS = ["x-model-variant", "x-flag-reason", "x-flag-rule"];
 
 function carriesApiToken(value: string | null): boolean {
-  return value !== null && value.replace(/^Bearer\s+/i, "").startsWith(API_TOKEN_PREFIX);
+  return value?.replace(/^Bearer\s+/i, "").startsWith(API_TOKEN_PREFIX) === true;
 }
 
 /** Request headers as the origin should see them. */

@@ -25,7 +25,7 @@ const fail = (status: number, code: string, message: string) => Response.json({ 
 
 interface FeedbackBody { requestId?: unknown; success?: unknown; value?: unknown; label?: unknown }
 
-function valueOf(body: FeedbackBody): number | string {
+function feedbackValueOf(body: FeedbackBody): number | string {
   if (body.success !== undefined && typeof body.success !== "boolean") return "success must be a boolean";
   if (body.value !== undefined && (typeof body.value !== "number" || !Number.isFinite(body.value))) return "value must be a finite number";
   if (body.label !== undefined && (typeof body.label !== "string" || body.label.length > 256)) return "label must be a string of at most 256 characters";
@@ -48,7 +48,7 @@ export async function handleFeedback(request: Request, env: Env, ctx: ExecutionC
     return fail(400, "invalid_request", "body must be JSON");
   }
   if (typeof body !== "object" || body === null || typeof body.requestId !== "string") return fail(400, "invalid_request", "requestId (string) is required");
-  const value = valueOf(body);
+  const value = feedbackValueOf(body);
   if (typeof value === "string") return fail(400, "invalid_request", value);
   const now = Date.now();
   const read = await readRequestId(await key, body.requestId, now, FEEDBACK_MAX_AGE_MS);

@@ -11,7 +11,7 @@ import { authClientOf, authenticate, authFailureLimiter, scopeAllows, type Scope
 import type { AdminContext } from "../admin/context";
 import type { Env } from "../env";
 import { openDb, type Db } from "../store/db";
-import { authFailure, type AuthFailure } from "./errors";
+import { authFailure } from "./errors";
 import type { AuthFailureLimiter } from "../core/auth-failure-limiter";
 
 export interface OfrepEnv {

@@ -108,7 +108,7 @@ export async function overridesFor(db: Db, flagKey: string, unitKeys: string[]):
   return Object.fromEntries(rows.map((row) => [row.unit_key, row.variant]));
 }
 
-export function upsertOverrides(db: Db, flagKey: string, pins: { unitKey: string; variant: Variant }[]): Statement[] {
+export function upsertOverrides(flagKey: string, pins: { unitKey: string; variant: Variant }[]): Statement[] {
   if (pins.length === 0) return [];
   const payload = JSON.stringify(pins.map((pin) => ({ u: pin.unitKey, v: pin.variant })));
   // `WHERE true` disambiguates INSERT … SELECT from the ON CONFLICT clause.
@@ -117,7 +117,7 @@ export function upsertOverrides(db: Db, flagKey: string, pins: { unitKey: string
     ON CONFLICT (flag_key, unit_key) DO UPDATE SET variant = excluded.variant`)];
 }
 
-export function deleteOverrides(db: Db, flagKey: string, unitKeys: string[]): Statement[] {
+export function deleteOverrides(flagKey: string, unitKeys: string[]): Statement[] {
   if (unitKeys.length === 0) return [];
   return [stmt(sql`DELETE FROM ${schema.overrides}
     WHERE flag_key = ${flagKey} AND unit_key IN (SELECT value FROM json_each(${JSON.stringify(unitKeys)}))`)];

@@ -107,7 +107,7 @@ async function applyOverrides(c: AdminContext, key: string, change: OverrideChan
   for (const pin of change.upsert) overrides[pin.unitKey] = pin.variant;
   assertPublishable({ ...snapshot, version: flag.version + 1, overrides });
   const now = c.get("now");
-  const statements: Statement[] = [...deleteOverrides(db, key, change.remove), ...upsertOverrides(db, key, change.upsert), bumpFlag(db, key, now)];
+  const statements: Statement[] = [...deleteOverrides(key, change.remove), ...upsertOverrides(key, change.upsert), bumpFlag(db, key, now)];
   const committed = await commitChange(db, {
     guards: [flagAtVersion(key, flag.version)],
     statements,

@@ -38,6 +38,7 @@ const W = "_sample_interval";
 
 /** AE SQL string literal: quotes and backslashes escaped; control characters refused. */
 export function sqlString(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f]/.test(value)) throw new MetricsReadError("bad_response", "refusing a control character in a query literal");
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }

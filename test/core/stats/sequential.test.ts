@@ -5,7 +5,6 @@ import {
   isWorse,
   nonInferiority,
   sequentialMeanDiff,
-  sequentialPValueAt,
   sequentialProportionDiff,
   superiority,
   type SequentialResult,
