@@ -42,7 +42,10 @@ export default defineConfig(async () => {
                 ...fromWrangler,
                 bindings: {
                   ...fromWrangler.bindings,
-                  TEST_MIGRATIONS: migrations, OUTCOMES_EMBEDDED: "1", DEV_MODE: "1", VERSION_PROBE_SECONDS: "0",
+                  TEST_MIGRATIONS: migrations,
+                  OUTCOMES_EMBEDDED: "1",
+                  DEV_MODE: "1",
+                  VERSION_PROBE_SECONDS: "0",
                 },
               },
             }),

@@ -20,8 +20,17 @@ const ROUNDS = SMOKE ? 1 : 3;
 const RUN_MS = SMOKE ? 10 : 250;
 const WARM_MS = SMOKE ? 10 : 150;
 
-interface Row { engine: string; overrides: number; nsPerEval: number; runs: number }
-interface Person { id: string; plan: string; country: string }
+interface Row {
+  engine: string;
+  overrides: number;
+  nsPerEval: number;
+  runs: number;
+}
+interface Person {
+  id: string;
+  plan: string;
+  country: string;
+}
 
 function people(overrides: number): Person[] {
   const countries = ["DE", "FR", "NL", "US", "GB", "JP"];
@@ -39,13 +48,27 @@ function pinned(overrides: number): string[] {
 
 function switchyardEngine(overrides: number) {
   const snapshot: FlagSnapshot = {
-    schemaVersion: 1, hashVersion: 1, key: "bench", version: 1, killSwitch: false,
+    schemaVersion: 1,
+    hashVersion: 1,
+    key: "bench",
+    version: 1,
+    killSwitch: false,
     route: { method: "POST", path: "/bench" },
     origins: { blue: { url: "https://b.test" }, green: { url: "https://g.test" } },
-    timeoutMs: 1000, failover: false, unitKey: { source: "header", name: "x-user-id" },
+    timeoutMs: 1000,
+    failover: false,
+    unitKey: { source: "header", name: "x-user-id" },
     rules: [
-      { id: "beta", segment: { key: "beta", constraints: [{ attribute: "plan", operator: "eq", values: ["beta"] }] }, variant: "green" },
-      { id: "eu", segment: { key: "eu", constraints: [{ attribute: "country", operator: "in", values: ["DE", "FR", "NL"] }] }, percent: 10 },
+      {
+        id: "beta",
+        segment: { key: "beta", constraints: [{ attribute: "plan", operator: "eq", values: ["beta"] }] },
+        variant: "green",
+      },
+      {
+        id: "eu",
+        segment: { key: "eu", constraints: [{ attribute: "country", operator: "in", values: ["DE", "FR", "NL"] }] },
+        percent: 10,
+      },
     ],
     overrides: Object.fromEntries(pinned(overrides).map((id) => [id, "green" as const])),
     rollout: { id: "r1", state: "active", stageIndex: 2, stageMode: "serve", percent: 25 },
@@ -62,21 +85,38 @@ function switchyardEngine(overrides: number) {
 
 function flagdEngine(overrides: number) {
   const core = new FlagdCore();
-  core.setConfigurations(JSON.stringify({
-    flags: {
-      bench: {
-        state: "ENABLED", variants: { blue: "blue", green: "green" }, defaultVariant: "blue",
-        targeting: {
-          if: [
-            { in: [{ var: "targetingKey" }, pinned(overrides)] }, "green",
-            { "==": [{ var: "plan" }, "beta"] }, "green",
-            { in: [{ var: "country" }, ["DE", "FR", "NL"]] }, { fractional: [["green", 10], ["blue", 90]] },
-            { fractional: [["green", 25], ["blue", 75]] },
-          ],
+  core.setConfigurations(
+    JSON.stringify({
+      flags: {
+        bench: {
+          state: "ENABLED",
+          variants: { blue: "blue", green: "green" },
+          defaultVariant: "blue",
+          targeting: {
+            if: [
+              { in: [{ var: "targetingKey" }, pinned(overrides)] },
+              "green",
+              { "==": [{ var: "plan" }, "beta"] },
+              "green",
+              { in: [{ var: "country" }, ["DE", "FR", "NL"]] },
+              {
+                fractional: [
+                  ["green", 10],
+                  ["blue", 90],
+                ],
+              },
+              {
+                fractional: [
+                  ["green", 25],
+                  ["blue", 75],
+                ],
+              },
+            ],
+          },
         },
       },
-    },
-  }));
+    }),
+  );
   const contexts = people(overrides).map((p) => ({ targetingKey: p.id, plan: p.plan, country: p.country }));
   return { contexts, evaluate: (i: number) => core.resolveStringEvaluation("bench", "blue", contexts[i]!).value };
 }
@@ -149,17 +189,38 @@ if (childArgs >= 0) {
 // Peers at 10 and 100 000 overrides set no target (they show the peers' growth):
 // one run each keeps `npm run bench` inside its time budget.
 const roundsFor = (engine: string, overrides: number) => (engine === "switchyard" || overrides === 1000 ? ROUNDS : 1);
-const candidates = SIZES.flatMap((overrides) => Object.keys(ENGINES).map((engine) => ({ engine, overrides, samples: [] as number[] })));
+const candidates = SIZES.flatMap((overrides) =>
+  Object.keys(ENGINES).map((engine) => ({ engine, overrides, samples: [] as number[] })),
+);
 for (let round = 0; round < ROUNDS; round++) {
   for (const candidate of candidates) {
     if (round >= roundsFor(candidate.engine, candidate.overrides)) continue;
-    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...(SMOKE ? ["--smoke"] : []), "--one", candidate.engine, String(candidate.overrides)], { encoding: "utf8" });
+    const out = execFileSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        ...(SMOKE ? ["--smoke"] : []),
+        "--one",
+        candidate.engine,
+        String(candidate.overrides),
+      ],
+      { encoding: "utf8" },
+    );
     candidate.samples.push((JSON.parse(out.trim().split("\n").at(-1)!) as { nsPerEval: number }).nsPerEval);
   }
   process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
-const rows: Row[] = candidates.map(({ engine, overrides, samples }) => ({ engine, overrides, nsPerEval: Math.round(median(samples) * 10) / 10, runs: samples.length }));
-for (const row of rows) console.log(`${row.engine.padEnd(11)} overrides=${String(row.overrides).padStart(6)}  ${row.nsPerEval} ns/eval  (median of ${row.runs})`);
+const rows: Row[] = candidates.map(({ engine, overrides, samples }) => ({
+  engine,
+  overrides,
+  nsPerEval: Math.round(median(samples) * 10) / 10,
+  runs: samples.length,
+}));
+for (const row of rows)
+  console.log(
+    `${row.engine.padEnd(11)} overrides=${String(row.overrides).padStart(6)}  ${row.nsPerEval} ns/eval  (median of ${row.runs})`,
+  );
 if (rows.some((row) => !(row.nsPerEval > 0))) throw new Error(`an engine produced no timing: ${JSON.stringify(rows)}`);
 if (!SMOKE) {
   mkdirSync("bench/results", { recursive: true });
@@ -167,7 +228,12 @@ if (!SMOKE) {
 }
 
 const largest = SIZES.at(-1)!;
-const at = (engine: string, overrides: number) => rows.find((r) => r.engine === engine && r.overrides === overrides)!.nsPerEval;
+const at = (engine: string, overrides: number) =>
+  rows.find((r) => r.engine === engine && r.overrides === overrides)!.nsPerEval;
 const fastestPeer = Math.min(at("flagd-core", 1000), at("growthbook", 1000));
-console.log(`\nat 1 000 overrides: switchyard is ${(fastestPeer / at("switchyard", 1000)).toFixed(1)}× faster than the fastest peer (target ≥ 10×)`);
-console.log(`switchyard cost at ${largest} / at 10 overrides: ${(at("switchyard", largest) / at("switchyard", 10)).toFixed(2)} (target ≤ 1.5)`);
+console.log(
+  `\nat 1 000 overrides: switchyard is ${(fastestPeer / at("switchyard", 1000)).toFixed(1)}× faster than the fastest peer (target ≥ 10×)`,
+);
+console.log(
+  `switchyard cost at ${largest} / at 10 overrides: ${(at("switchyard", largest) / at("switchyard", 10)).toFixed(2)} (target ≤ 1.5)`,
+);

@@ -35,34 +35,55 @@ const POLL_USERS = 20;
 
 const cleanups = [];
 const cleanup = async () => {
-  while (cleanups.length) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch((error) => console.error("cleanup:", error.message));
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function routerWorker(name, scriptPath) {
   return {
-    name, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath), ...COMPATIBILITY,
-    d1Databases: { DB: "shared-db" }, kvNamespaces: { SNAPSHOTS: "shared-kv" },
+    name,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    ...COMPATIBILITY,
+    d1Databases: { DB: "shared-db" },
+    kvNamespaces: { SNAPSHOTS: "shared-kv" },
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { VERSION_PROBE_SECONDS: String(PROBE_SECONDS), ADMIN_TOKEN: TOKEN, ORIGIN_ALLOWLIST: "127.0.0.1", OUTCOMES_EMBEDDED: "0" },
+    bindings: {
+      VERSION_PROBE_SECONDS: String(PROBE_SECONDS),
+      ADMIN_TOKEN: TOKEN,
+      ORIGIN_ALLOWLIST: "127.0.0.1",
+      OUTCOMES_EMBEDDED: "0",
+    },
   };
 }
 
 async function variantsOf(worker) {
   const seen = { blue: 0, green: 0, other: 0 };
-  await Promise.all(Array.from({ length: POLL_USERS }, async (_, i) => {
-    const response = await worker.fetch("http://router.local/ks/predict", { method: "POST", body: "{}", headers: { "x-user-id": `ks-user-${i}` } });
-    await response.arrayBuffer();
-    seen[response.headers.get("x-model-variant") ?? "other"] ??= 0;
-    seen[response.headers.get("x-model-variant") ?? "other"]++;
-  }));
+  await Promise.all(
+    Array.from({ length: POLL_USERS }, async (_, i) => {
+      const response = await worker.fetch("http://router.local/ks/predict", {
+        method: "POST",
+        body: "{}",
+        headers: { "x-user-id": `ks-user-${i}` },
+      });
+      await response.arrayBuffer();
+      seen[response.headers.get("x-model-variant") ?? "other"] ??= 0;
+      seen[response.headers.get("x-model-variant") ?? "other"]++;
+    }),
+  );
   return seen;
 }
 
 async function admin(worker, method, pathName, body) {
   const response = await worker.fetch(`http://router.local/admin/api${pathName}`, {
-    method, body: JSON.stringify(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    method,
+    body: JSON.stringify(body),
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
   });
   if (!response.ok) throw new Error(`${method} ${pathName}: ${response.status} ${await response.text()}`);
   return response.json();
@@ -90,10 +111,21 @@ async function main() {
   await mf.ready;
   const db = await mf.getD1Database("DB", "a");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
-  await db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES ('ks', 'POST', '/ks/predict', ?1, ?2, 2000)`)
-    .bind(JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }), JSON.stringify({ url: `http://127.0.0.1:${green.port}` })).run();
-  await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES ('ks-r', 'ks', ?1, 0, ?2, 'active')`)
-    .bind(JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]), Date.now()).run();
+  await db
+    .prepare(
+      `INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES ('ks', 'POST', '/ks/predict', ?1, ?2, 2000)`,
+    )
+    .bind(
+      JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }),
+      JSON.stringify({ url: `http://127.0.0.1:${green.port}` }),
+    )
+    .run();
+  await db
+    .prepare(
+      `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES ('ks-r', 'ks', ?1, 0, ?2, 'active')`,
+    )
+    .bind(JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]), Date.now())
+    .run();
   const [a, b] = [await mf.getWorker("a"), await mf.getWorker("b")];
   await waitUntil(b, "green", 2000);
 
@@ -103,7 +135,8 @@ async function main() {
     const flippedAt = performance.now();
     await admin(a, "POST", "/flags/ks/kill", { reason: `bench trial ${trial}` });
     const onA = await variantsOf(a);
-    if (onA.blue !== POLL_USERS) throw new Error(`instance A did not honour its own kill at once: ${JSON.stringify(onA)}`);
+    if (onA.blue !== POLL_USERS)
+      throw new Error(`instance A did not honour its own kill at once: ${JSON.stringify(onA)}`);
     await waitUntil(b, "blue", PROBE_SECONDS * 1000 + 3000);
     samples.push(performance.now() - flippedAt);
     console.log(`trial ${trial}: B all blue after ${samples.at(-1).toFixed(0)} ms`);
@@ -121,7 +154,9 @@ async function main() {
   };
   console.log(JSON.stringify(result));
   const meets = result.maxMs <= result.intervalMs + 1000;
-  console.log(`kill switch honoured by instance B within ${result.maxMs} ms (bound: probe interval ${result.intervalMs} ms + one poll): ${meets ? "meets" : "MISSES"}`);
+  console.log(
+    `kill switch honoured by instance B within ${result.maxMs} ms (bound: probe interval ${result.intervalMs} ms + one poll): ${meets ? "meets" : "MISSES"}`,
+  );
   if (!args.smoke) {
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/killswitch.json", JSON.stringify(result, null, 2) + "\n");

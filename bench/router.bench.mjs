@@ -51,7 +51,10 @@ const { values: args } = parseArgs({
 const cleanups = [];
 async function cleanup() {
   stopWrk();
-  while (cleanups.length > 0) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()()
+      .catch((error) => console.error("cleanup:", error.message));
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
@@ -59,11 +62,16 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().f
 // elsewhere: no rules, no overrides, failover off). Values are bound, not
 // interpolated, and only ever point at this harness's own 127.0.0.1 ports.
 const SEED = [
-  [`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, unit_key_source, unit_key_name, version)
-    VALUES ('bench-model', 'bench: router vs bare', 'POST', ?1, ?2, ?3, 2000, 'header', 'x-user-id', 1)`, (o) => [ROUTE_PATH, o.blue, o.green]],
-  [`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state)
+  [
+    `INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, unit_key_source, unit_key_name, version)
+    VALUES ('bench-model', 'bench: router vs bare', 'POST', ?1, ?2, ?3, 2000, 'header', 'x-user-id', 1)`,
+    (o) => [ROUTE_PATH, o.blue, o.green],
+  ],
+  [
+    `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state)
     VALUES ('bench-r1', 'bench-model', ?1, 0, ?2, 600, 'active')`,
-  () => [JSON.stringify([{ mode: "serve", percent: 25, minDurationSeconds: 600, minSamples: 500 }]), Date.now()]],
+    () => [JSON.stringify([{ mode: "serve", percent: 25, minDurationSeconds: 600, minSamples: 500 }]), Date.now()],
+  ],
 ];
 
 async function startRouter(scriptPath, origins) {
@@ -88,8 +96,15 @@ async function startRouter(scriptPath, origins) {
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
-  const originUrls = { blue: JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }), green: JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }) };
-  for (const [sql, params] of SEED) await db.prepare(sql).bind(...params(originUrls)).run();
+  const originUrls = {
+    blue: JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }),
+    green: JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
+  };
+  for (const [sql, params] of SEED)
+    await db
+      .prepare(sql)
+      .bind(...params(originUrls))
+      .run();
   return url;
 }
 
@@ -103,7 +118,12 @@ const BARE_SCRIPT = `export default {
 
 async function startBare(originPort) {
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, script: BARE_SCRIPT, host: "127.0.0.1", port: 0, cf: false,
+    ...COMPATIBILITY,
+    modules: true,
+    script: BARE_SCRIPT,
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
     bindings: { ORIGIN: `http://127.0.0.1:${originPort}` },
   });
   cleanups.push(() => mf.dispose());
@@ -112,7 +132,12 @@ async function startBare(originPort) {
 
 async function startFloor(originPort) {
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, script: FLOOR_SCRIPT, host: "127.0.0.1", port: 0, cf: false,
+    ...COMPATIBILITY,
+    modules: true,
+    script: FLOOR_SCRIPT,
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
     bindings: { ORIGIN: `http://127.0.0.1:${originPort}` },
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
   });
@@ -127,7 +152,8 @@ async function probe(base, count) {
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const response = await fetch(new URL(ROUTE_PATH, base), {
-      method: "POST", body: '{"inputs":"smoke"}',
+      method: "POST",
+      body: '{"inputs":"smoke"}',
       headers: { "content-type": "application/json", "x-user-id": `smoke-user-${i}` },
     });
     const text = await response.text();
@@ -138,14 +164,17 @@ async function probe(base, count) {
 }
 
 function assertRouting(name, result, expectSplit) {
-  if (result.failures.length > 0) throw new Error(`${name}: ${result.failures.length} failed requests, first: ${result.failures[0]}`);
+  if (result.failures.length > 0)
+    throw new Error(`${name}: ${result.failures.length} failed requests, first: ${result.failures[0]}`);
   const total = result.variants.blue + result.variants.green + result.variants.none;
   const greenShare = result.variants.green / total;
   // 25 % of a few hundred distinct units: far outside 8–45 % means the split is broken.
   if (expectSplit && (result.variants.none > 0 || greenShare < 0.08 || greenShare > 0.45)) {
     throw new Error(`${name}: unexpected variants ${JSON.stringify(result.variants)}`);
   }
-  console.log(`${name}: ${total} requests ok in ${result.ms.toFixed(0)} ms, variants ${JSON.stringify(result.variants)}`);
+  console.log(
+    `${name}: ${total} requests ok in ${result.ms.toFixed(0)} ms, variants ${JSON.stringify(result.variants)}`,
+  );
 }
 
 async function main() {
@@ -175,7 +204,11 @@ async function main() {
     console.log("bench:router skipped: wrk is not installed (apt-get install wrk); the smoke check above passed.");
     return;
   }
-  const load = { threads: Number(args.threads), connections: Number(args.connections), durationS: Number(args.duration) };
+  const load = {
+    threads: Number(args.threads),
+    connections: Number(args.connections),
+    durationS: Number(args.duration),
+  };
   const script = writeLuaScript(work, { path: ROUTE_PATH });
   const targets = { router: routerUrl.href, bare: bareUrl.href, floor: floorUrl.href };
   // Warm both isolates (JIT, upstream connection pools, first index/snapshot load); discarded.
@@ -185,17 +218,27 @@ async function main() {
   for (let pair = 0; pair < Number(args.runs); pair++) {
     for (const target of ["router", "bare"]) {
       const result = await runWrk({ ...load, url: targets[target], script });
-      if (result.non2xx > 0 || result.socketErrors > 0) throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+      if (result.non2xx > 0 || result.socketErrors > 0)
+        throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
       runs.push({ pair, target, ...result });
-      console.log(`pair ${pair} ${target.padEnd(6)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`);
+      console.log(
+        `pair ${pair} ${target.padEnd(6)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`,
+      );
     }
   }
   // All three at once on the shared worker core: ratios of CPU cost per request.
   const togetherLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
   const paired = pinned
-    ? await runTogether(["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })), togetherLoad, Number(args["paired-rounds"]),
-      ({ round, rps }) => console.log(`paired ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)}  bare ${rps.bare.toFixed(0).padStart(5)} req/s`
-        + `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}`))
+    ? await runTogether(
+        ["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })),
+        togetherLoad,
+        Number(args["paired-rounds"]),
+        ({ round, rps }) =>
+          console.log(
+            `paired ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)}  bare ${rps.bare.toFixed(0).padStart(5)} req/s` +
+              `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}`,
+          ),
+      )
     : [];
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
@@ -206,7 +249,9 @@ async function main() {
     for (const target of ["router", "bare"]) {
       const result = await runWrk({ ...single, url: targets[target], script });
       quiet.push({ pair, target, ...result });
-      console.log(`c1 ${pair} ${target.padEnd(6)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`);
+      console.log(
+        `c1 ${pair} ${target.padEnd(6)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`,
+      );
     }
   }
   report(runs, quiet, load, paired, pinned);
@@ -238,7 +283,8 @@ function report(runs, quiet, load, paired, pinned) {
     pairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.bare)), 3) : null,
     // Additive: the floor Worker (SPEC's per-request work, no flag logic) in the same rounds.
     floorPairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.floor / p.rps.bare)), 3) : null,
-    routerVsFloorPairedRatio: paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.floor)), 3) : null,
+    routerVsFloorPairedRatio:
+      paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.floor)), 3) : null,
     pairedRounds: paired.length,
   };
   result.ratio = round(result.routerRps / result.bareRps, 3);
@@ -246,25 +292,60 @@ function report(runs, quiet, load, paired, pinned) {
   result.addedP99MsC1 = round(result.routerP99MsC1 - result.bareP99MsC1, 3);
   // Per-pair figures: each pair ran back to back, so they show the spread the medians hide.
   const pairs = [...new Set(runs.map((run) => run.pair))].map((pair) => {
-    const [router, bare] = ["router", "bare"].map((target) => runs.find((run) => run.pair === pair && run.target === target));
-    return { ratio: router.rps / bare.rps, addedP99Ms: router.p99Ms - bare.p99Ms, addedP50Ms: router.p50Ms - bare.p50Ms };
+    const [router, bare] = ["router", "bare"].map((target) =>
+      runs.find((run) => run.pair === pair && run.target === target),
+    );
+    return {
+      ratio: router.rps / bare.rps,
+      addedP99Ms: router.p99Ms - bare.p99Ms,
+      addedP50Ms: router.p50Ms - bare.p50Ms,
+    };
   });
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/router.json", JSON.stringify(result, null, 2) + "\n");
   writeFileSync("bench/results/router-runs.json", JSON.stringify({ load, runs, pairs, quiet, paired }, null, 2) + "\n");
   console.log(JSON.stringify(result, null, 2));
-  console.log(`per-pair ratio ${JSON.stringify(spread(pairs.map((p) => p.ratio), 3))}, added p99 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP99Ms)))}, added p50 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP50Ms)))}`);
-  console.log(`throughput ratio, alternating runs ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+  console.log(
+    `per-pair ratio ${JSON.stringify(
+      spread(
+        pairs.map((p) => p.ratio),
+        3,
+      ),
+    )}, added p99 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP99Ms)))}, added p50 ms ${JSON.stringify(spread(pairs.map((p) => p.addedP50Ms)))}`,
+  );
+  console.log(
+    `throughput ratio, alternating runs ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`,
+  );
   if (result.pairedRatio !== null) {
-    console.log(`throughput ratio, paired rounds ${result.pairedRatio} ${JSON.stringify(spread(paired.map((p) => p.rps.router / p.rps.bare), 3))} (target ≥ ${TARGET_RATIO}): ${result.pairedRatio >= TARGET_RATIO ? "meets" : "MISSES"}`);
-    console.log(`floor (SPEC's per-request work, no flag logic) / bare ${result.floorPairedRatio} ${JSON.stringify(spread(paired.map((p) => p.rps.floor / p.rps.bare), 3))}; router / floor ${result.routerVsFloorPairedRatio}`);
+    console.log(
+      `throughput ratio, paired rounds ${result.pairedRatio} ${JSON.stringify(
+        spread(
+          paired.map((p) => p.rps.router / p.rps.bare),
+          3,
+        ),
+      )} (target ≥ ${TARGET_RATIO}): ${result.pairedRatio >= TARGET_RATIO ? "meets" : "MISSES"}`,
+    );
+    console.log(
+      `floor (SPEC's per-request work, no flag logic) / bare ${result.floorPairedRatio} ${JSON.stringify(
+        spread(
+          paired.map((p) => p.rps.floor / p.rps.bare),
+          3,
+        ),
+      )}; router / floor ${result.routerVsFloorPairedRatio}`,
+    );
   }
   // When the bare Worker's own p99 is 10× its p50, scheduler stalls from other
   // load on the machine dominate the tail and a difference of tails means nothing.
   const stalled = result.bareP99MsC1 > 10 * result.bareP50MsC1;
-  const p99Verdict = stalled ? "INCONCLUSIVE (tail dominated by machine stalls)" : result.addedP99MsC1 <= TARGET_ADDED_P99_MS ? "meets" : "MISSES";
-  console.log(`added p99 at one connection ${result.addedP99MsC1} ms (target ≤ ${TARGET_ADDED_P99_MS}): ${p99Verdict}`
-    + ` (at ${load.connections} connections: ${result.addedP99Ms} ms, queueing-dominated)`);
+  const p99Verdict = stalled
+    ? "INCONCLUSIVE (tail dominated by machine stalls)"
+    : result.addedP99MsC1 <= TARGET_ADDED_P99_MS
+      ? "meets"
+      : "MISSES";
+  console.log(
+    `added p99 at one connection ${result.addedP99MsC1} ms (target ≤ ${TARGET_ADDED_P99_MS}): ${p99Verdict}` +
+      ` (at ${load.connections} connections: ${result.addedP99Ms} ms, queueing-dominated)`,
+  );
 }
 
 try {

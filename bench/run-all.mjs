@@ -29,5 +29,6 @@ for (const name of BENCHES) {
 }
 const total = (performance.now() - started) / 1000;
 console.log("\nbenchmark durations:");
-for (const [name, seconds] of timings) console.log(`  ${(name.startsWith("(") ? name : `bench:${name}`).padEnd(17)} ${seconds.toFixed(0).padStart(4)} s`);
+for (const [name, seconds] of timings)
+  console.log(`  ${(name.startsWith("(") ? name : `bench:${name}`).padEnd(17)} ${seconds.toFixed(0).padStart(4)} s`);
 console.log(`  total            ${total.toFixed(0).padStart(4)} s (budget 300 s)`);

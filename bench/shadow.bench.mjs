@@ -37,7 +37,12 @@ const { values: args } = parseArgs({
 });
 const TARGET_RATIO = 0.85;
 /** Flags by shadow sample rate; "off" (0 %) is the baseline every rate is compared with. */
-const FLAGS = [["on", 100], ["on25", 25], ["on10", 10], ["off", 0]];
+const FLAGS = [
+  ["on", 100],
+  ["on25", 25],
+  ["on10", 10],
+  ["off", 0],
+];
 const PAIRED_RATES = args.rates.split(",").map((rate) => {
   const flag = FLAGS.find(([, sampleRate]) => String(sampleRate) === rate.trim() && sampleRate > 0);
   if (!flag) throw new Error(`--rates: no seeded flag mirrors ${rate} % (have ${FLAGS.map(([, r]) => r).join(", ")})`);
@@ -46,27 +51,54 @@ const PAIRED_RATES = args.rates.split(",").map((rate) => {
 const cleanups = [];
 const cleanup = async () => {
   stopWrk();
-  while (cleanups.length) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch((error) => console.error("cleanup:", error.message));
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 async function startRouter(scriptPath, origins) {
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath), host: "127.0.0.1", port: 0, cf: false,
-    d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Databases: ["DB"],
+    kvNamespaces: ["SNAPSHOTS"],
+    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
     bindings: { VERSION_PROBE_SECONDS: "5", OUTCOMES_EMBEDDED: "0", DEV_MODE: "0" },
   });
   cleanups.push(() => mf.dispose());
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
-  const stages = JSON.stringify([{ mode: "shadow", percent: 0, minDurationSeconds: 600, minSamples: 1000 }, { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 1000 }]);
+  const stages = JSON.stringify([
+    { mode: "shadow", percent: 0, minDurationSeconds: 600, minSamples: 1000 },
+    { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 1000 },
+  ]);
   for (const [key, sampleRate] of FLAGS) {
-    await db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms, settings) VALUES (?1, 'POST', ?2, ?3, ?4, 2000, ?5)`)
-      .bind(key, `/${key}/predict`, JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }), JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
-        JSON.stringify({ shadow: { sampleRate } })).run();
-    await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES (?1, ?2, ?3, 0, ?4, 'active')`)
-      .bind(`${key}-r`, key, stages, Date.now()).run();
+    await db
+      .prepare(
+        `INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms, settings) VALUES (?1, 'POST', ?2, ?3, ?4, 2000, ?5)`,
+      )
+      .bind(
+        key,
+        `/${key}/predict`,
+        JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }),
+        JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
+        JSON.stringify({ shadow: { sampleRate } }),
+      )
+      .run();
+    await db
+      .prepare(
+        `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES (?1, ?2, ?3, 0, ?4, 'active')`,
+      )
+      .bind(`${key}-r`, key, stages, Date.now())
+      .run();
   }
   return url;
 }
@@ -74,9 +106,14 @@ async function startRouter(scriptPath, origins) {
 async function smoke(base, counts) {
   for (const key of ["on", "off"]) {
     for (let i = 0; i < 100; i++) {
-      const response = await fetch(new URL(`/${key}/predict`, base), { method: "POST", body: "{}", headers: { "x-user-id": `smoke-${i}` } });
+      const response = await fetch(new URL(`/${key}/predict`, base), {
+        method: "POST",
+        body: "{}",
+        headers: { "x-user-id": `smoke-${i}` },
+      });
       await response.text();
-      if (response.status !== 200 || response.headers.get("x-model-variant") !== "blue") throw new Error(`${key}: ${response.status} ${response.headers.get("x-model-variant")}`);
+      if (response.status !== 200 || response.headers.get("x-model-variant") !== "blue")
+        throw new Error(`${key}: ${response.status} ${response.headers.get("x-model-variant")}`);
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 300)); // let background mirrors land
@@ -95,7 +132,8 @@ async function main() {
   const pinned = canPin() && !args.smoke && hasWrk();
   if (pinned) pin(process.pid, LOAD_CORE); // wrk and workerd inherit it; workerd is moved below
   const routers = [];
-  for (let i = 0; i < (pinned ? 2 : 1); i++) routers.push(await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port })));
+  for (let i = 0; i < (pinned ? 2 : 1); i++)
+    routers.push(await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port })));
   if (pinned) for (const { pid } of routers) pin(pid, WORKER_CORE);
   const base = routers[0].value;
   await smoke(base, { green: () => greenRequests });
@@ -113,9 +151,12 @@ async function main() {
   for (let pair = 0; pair < Number(args.runs); pair++) {
     for (const key of ["on", "off"]) {
       const result = await runWrk({ ...load, url: base.href, script: scripts[key] });
-      if (result.non2xx > 0 || result.socketErrors > 0) throw new Error(`${key}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+      if (result.non2xx > 0 || result.socketErrors > 0)
+        throw new Error(`${key}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
       runs.push({ pair, key, ...result });
-      console.log(`pair ${pair} shadow-${key.padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`);
+      console.log(
+        `pair ${pair} shadow-${key.padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`,
+      );
     }
   }
   // At saturation the mirror's extra subrequest competes for this 2-core box's CPU (wrk,
@@ -125,7 +166,9 @@ async function main() {
     for (const key of ["on", "off"]) {
       const result = await runWrk({ threads: 1, connections: 1, durationS: 3, url: base.href, script: scripts[key] });
       quiet.push({ key, ...result });
-      console.log(`c1 ${pair} shadow-${key.padEnd(3)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`);
+      console.log(
+        `c1 ${pair} shadow-${key.padEnd(3)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`,
+      );
     }
   }
   const paired = {};
@@ -138,21 +181,39 @@ async function main() {
       for (let round = 0; round < Number(args["paired-rounds"]); round++) {
         // Swap which process mirrors, so a difference between the two processes cancels out.
         const [mirroring, plain] = round % 2 === 0 ? [first, second] : [second, first];
-        const [result] = await runPaired({ url: mirroring, script: scripts[key] }, { url: plain, script: scripts.off }, halfLoad, 1);
+        const [result] = await runPaired(
+          { url: mirroring, script: scripts[key] },
+          { url: plain, script: scripts.off },
+          halfLoad,
+          1,
+        );
         paired[key].push(result.ratio);
-        console.log(`paired ${key.padEnd(4)} round ${round}  mirroring ${result.aRps.toFixed(0).padStart(5)} req/s  off ${result.bRps.toFixed(0).padStart(5)} req/s  ratio ${result.ratio.toFixed(3)}`);
+        console.log(
+          `paired ${key.padEnd(4)} round ${round}  mirroring ${result.aRps.toFixed(0).padStart(5)} req/s  off ${result.bRps.toFixed(0).padStart(5)} req/s  ratio ${result.ratio.toFixed(3)}`,
+        );
       }
     }
   }
   const of = (key, field, from = runs) => from.filter((run) => run.key === key).map((run) => run[field]);
-  const pairs = [...new Set(runs.map((run) => run.pair))].map((pair) => runs.find((r) => r.pair === pair && r.key === "on").rps / runs.find((r) => r.pair === pair && r.key === "off").rps);
+  const pairs = [...new Set(runs.map((run) => run.pair))].map(
+    (pair) =>
+      runs.find((r) => r.pair === pair && r.key === "on").rps /
+      runs.find((r) => r.pair === pair && r.key === "off").rps,
+  );
   const result = {
-    shadowOnRps: Math.round(median(of("on", "rps"))), shadowOffRps: Math.round(median(of("off", "rps"))),
-    shadowOnP50Ms: median(of("on", "p50Ms")), shadowOffP50Ms: median(of("off", "p50Ms")),
+    shadowOnRps: Math.round(median(of("on", "rps"))),
+    shadowOffRps: Math.round(median(of("off", "rps"))),
+    shadowOnP50Ms: median(of("on", "p50Ms")),
+    shadowOffP50Ms: median(of("off", "p50Ms")),
     ratio: Math.round((median(of("on", "rps")) / median(of("off", "rps"))) * 1000) / 1000,
-    perPairRatio: spread(pairs, 3), runs: Number(args.runs), concurrency: load.connections, durationS: load.durationS,
-    shadowOnP50MsC1: median(of("on", "p50Ms", quiet)), shadowOffP50MsC1: median(of("off", "p50Ms", quiet)),
-    shadowOnP99MsC1: median(of("on", "p99Ms", quiet)), shadowOffP99MsC1: median(of("off", "p99Ms", quiet)),
+    perPairRatio: spread(pairs, 3),
+    runs: Number(args.runs),
+    concurrency: load.connections,
+    durationS: load.durationS,
+    shadowOnP50MsC1: median(of("on", "p50Ms", quiet)),
+    shadowOffP50MsC1: median(of("off", "p50Ms", quiet)),
+    shadowOnP99MsC1: median(of("on", "p99Ms", quiet)),
+    shadowOffP99MsC1: median(of("off", "p99Ms", quiet)),
     // Paired rounds per sample rate (null when not pinned): served throughput with / without mirroring.
     pinned,
     pairedRatioBySampleRate: pinned
@@ -162,13 +223,19 @@ async function main() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/shadow.json", JSON.stringify(result, null, 2) + "\n");
   console.log(JSON.stringify(result));
-  console.log(`served throughput with shadow / without: ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`);
+  console.log(
+    `served throughput with shadow / without: ${result.ratio} (target ≥ ${TARGET_RATIO}): ${result.ratio >= TARGET_RATIO ? "meets" : "MISSES"}`,
+  );
   if (pinned) {
     for (const [rate, figures] of Object.entries(result.pairedRatioBySampleRate)) {
-      console.log(`paired, sampleRate ${rate} %: ${figures.median} ${JSON.stringify(figures)} (target ≥ ${TARGET_RATIO}): ${figures.median >= TARGET_RATIO ? "meets" : "MISSES"}`);
+      console.log(
+        `paired, sampleRate ${rate} %: ${figures.median} ${JSON.stringify(figures)} (target ≥ ${TARGET_RATIO}): ${figures.median >= TARGET_RATIO ? "meets" : "MISSES"}`,
+      );
     }
   }
-  console.log(`served p50 at one connection: ${result.shadowOnP50MsC1} ms with shadow vs ${result.shadowOffP50MsC1} ms without`);
+  console.log(
+    `served p50 at one connection: ${result.shadowOnP50MsC1} ms with shadow vs ${result.shadowOffP50MsC1} ms without`,
+  );
 }
 
 try {

@@ -60,7 +60,9 @@ function rule(i: number): RuleSpec {
   // 1–3 AND-ed constraints per segment, every 5th segment negated.
   const constraints = Array.from({ length: 1 + (i % 3) }, (_, j) => CONSTRAINTS[(i + j * 3) % CONSTRAINTS.length]!(i));
   const segment = { key: `seg-${i}`, constraints, negate: i % 5 === 0 };
-  return i % 2 === 0 ? { id: `rule-${i}`, segment, variant: "green" } : { id: `rule-${i}`, segment, percent: (i % 100) + 0.5 };
+  return i % 2 === 0
+    ? { id: `rule-${i}`, segment, variant: "green" }
+    : { id: `rule-${i}`, segment, percent: (i % 100) + 0.5 };
 }
 
 /** One flag's wire snapshot with `overrides` pinned unit keys (starting at `firstKey`) and `rules` rules. */
@@ -68,10 +70,16 @@ export function buildSnapshot(key: string, overrides: number, rules: number, fir
   const pinned: Record<string, Variant> = {};
   for (let i = 0; i < overrides; i++) pinned[unitKey(firstKey + i)] = i % 3 === 0 ? "blue" : "green";
   return {
-    schemaVersion: 1, hashVersion: 1, key, version: 1, killSwitch: false,
+    schemaVersion: 1,
+    hashVersion: 1,
+    key,
+    version: 1,
+    killSwitch: false,
     route: { method: "POST", path: `/${key}/predict` },
     origins: { blue: { url: "https://blue.example" }, green: { url: "https://green.example" } },
-    timeoutMs: 2000, failover: true, unitKey: { source: "header", name: "x-user-id" },
+    timeoutMs: 2000,
+    failover: true,
+    unitKey: { source: "header", name: "x-user-id" },
     rules: Array.from({ length: rules }, (_, i) => rule(i)),
     overrides: pinned,
     rollout: { id: `${key}-r1`, state: "active", stageIndex: 2, stageMode: "serve", percent: 25 },
@@ -92,7 +100,10 @@ function median(values: number[]): number {
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Median ms of stringify → parse → compile of one big flag, in the order a publish + KV read does them. */
-export function timeRoundTrip(snapshot: FlagSnapshot, runs: number): { compileMs: number; serializeMs: number; parseMs: number } {
+export function timeRoundTrip(
+  snapshot: FlagSnapshot,
+  runs: number,
+): { compileMs: number; serializeMs: number; parseMs: number } {
   const serialize: number[] = [];
   const parse: number[] = [];
   const compile: number[] = [];
@@ -128,7 +139,10 @@ function loadFlag(index: number, overridesPerFlag: number, rulesPerFlag: number)
  * the caller measure a variant of what is kept (e.g. a proposed layout).
  */
 export function retainedMb(
-  heapProbe: () => number, flags: number, overridesPerFlag: number, rulesPerFlag: number,
+  heapProbe: () => number,
+  flags: number,
+  overridesPerFlag: number,
+  rulesPerFlag: number,
   retain: (flag: CompiledFlag) => unknown = (flag) => flag,
 ): number {
   const baseline = heapProbe();

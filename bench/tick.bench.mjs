@@ -37,7 +37,10 @@ const MINUTE = 60_000;
 
 const cleanups = [];
 const cleanup = async () => {
-  while (cleanups.length) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch((error) => console.error("cleanup:", error.message));
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,7 +95,7 @@ const OUTCOMES_FROM_JSON = `INSERT INTO outcomes (ts, request_id, flag_key, roll
 
 function prng(seed) {
   let state = seed >>> 0;
-  return () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function seed(db, now) {
@@ -101,10 +104,25 @@ async function seed(db, now) {
   const setup = [];
   for (let i = 0; i < ROLLOUTS; i++) {
     const key = `tick-${String(i).padStart(3, "0")}`;
-    setup.push(db.prepare(`INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES (?1, 'POST', ?2, ?3, ?4, 2000)`)
-      .bind(key, `/${key}/predict`, JSON.stringify({ url: "http://127.0.0.1:9/blue" }), JSON.stringify({ url: "http://127.0.0.1:9/green" })));
-    setup.push(db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state, created_at) VALUES (?1, ?2, ?3, 2, ?4, 600, 'active', ?5)`)
-      .bind(`${key}-r`, key, PLAN, stageStartedAt, createdAt));
+    setup.push(
+      db
+        .prepare(
+          `INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES (?1, 'POST', ?2, ?3, ?4, 2000)`,
+        )
+        .bind(
+          key,
+          `/${key}/predict`,
+          JSON.stringify({ url: "http://127.0.0.1:9/blue" }),
+          JSON.stringify({ url: "http://127.0.0.1:9/green" }),
+        ),
+    );
+    setup.push(
+      db
+        .prepare(
+          `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state, created_at) VALUES (?1, ?2, ?3, 2, ?4, 600, 'active', ?5)`,
+        )
+        .bind(`${key}-r`, key, PLAN, stageStartedAt, createdAt),
+    );
   }
   await db.batch(setup);
 
@@ -133,11 +151,23 @@ async function seed(db, now) {
     for (let n = 0; n < current + 200; n++) {
       const inWindow = n < current;
       const variant = inWindow && random() < 0.25 ? "green" : "blue";
-      const ts = inWindow ? stageStartedAt + Math.floor(random() * 5 * MINUTE) : createdAt - Math.floor(random() * 60 * MINUTE);
+      const ts = inWindow
+        ? stageStartedAt + Math.floor(random() * 5 * MINUTE)
+        : createdAt - Math.floor(random() * 60 * MINUTE);
       const error = random() < 0.005 ? 1 : 0;
       const latency = Math.round((30 + 80 * random() + (random() < 0.05 ? 200 * random() : 0)) * 10) / 10;
-      await pushRow([ts, `${key}-${n}`, key, inWindow ? `${key}-r` : null, variant, inWindow ? "SPLIT" : "DEFAULT",
-        inWindow ? "serve:25" : "none", error ? 500 : 200, latency, error]);
+      await pushRow([
+        ts,
+        `${key}-${n}`,
+        key,
+        inWindow ? `${key}-r` : null,
+        variant,
+        inWindow ? "SPLIT" : "DEFAULT",
+        inWindow ? "serve:25" : "none",
+        error ? 500 : 200,
+        latency,
+        error,
+      ]);
       rows++;
     }
   }
@@ -146,7 +176,8 @@ async function seed(db, now) {
   return rows;
 }
 
-const countDecisions = async (db) => (await db.prepare("SELECT COUNT(*) AS n FROM decisions WHERE scope = 'rollout'").first()).n;
+const countDecisions = async (db) =>
+  (await db.prepare("SELECT COUNT(*) AS n FROM decisions WHERE scope = 'rollout'").first()).n;
 
 async function tick(worker, db, pids, label) {
   const before = await countDecisions(db);
@@ -166,10 +197,25 @@ async function main() {
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
   const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath), host: "127.0.0.1", port: 0, cf: false,
-    d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], d1Persist: false, kvPersist: false,
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Databases: ["DB"],
+    kvNamespaces: ["SNAPSHOTS"],
+    d1Persist: false,
+    kvPersist: false,
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { OUTCOMES_EMBEDDED: "1", METRICS_READER: "embedded", SNAPSHOT_STORE: "hybrid", VERSION_PROBE_SECONDS: "5", DEV_MODE: "0" },
+    bindings: {
+      OUTCOMES_EMBEDDED: "1",
+      METRICS_READER: "embedded",
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "5",
+      DEV_MODE: "0",
+    },
   });
   cleanups.push(() => mf.dispose());
   await mf.ready;
@@ -177,13 +223,17 @@ async function main() {
   for (const statement of migrationStatements()) await db.prepare(statement).run();
   const seedStarted = performance.now();
   const outcomeRows = await seed(db, Date.now());
-  console.log(`seeded ${ROLLOUTS} rollouts, ${outcomeRows} outcome rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${ROLLOUTS} rollouts, ${outcomeRows} outcome rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
   const worker = await mf.getWorker();
   const pids = workerdPids();
 
   // The first tick also publishes every snapshot and captures every baseline: reported, not in the medians.
   const first = await tick(worker, db, pids, "first tick");
-  console.log(`first tick (publishes + baselines): wall ${first.wallMs.toFixed(0)} ms, cpu ${first.cpuRawMs} ms, decisions ${first.decisions}`);
+  console.log(
+    `first tick (publishes + baselines): wall ${first.wallMs.toFixed(0)} ms, cpu ${first.cpuRawMs} ms, decisions ${first.decisions}`,
+  );
 
   // Idle CPU rate of workerd (timers, housekeeping), measured the same way.
   const idle0 = cpuMs(pids);
@@ -196,11 +246,15 @@ async function main() {
     const sample = await tick(worker, db, pids, `tick ${i}`);
     sample.cpuMs = Math.max(0, sample.cpuRawMs - idleRate * sample.wallMs);
     samples.push(sample);
-    console.log(`tick ${i}: wall ${sample.wallMs.toFixed(0)} ms, cpu ${sample.cpuMs.toFixed(0)} ms, decisions ${sample.decisions}`);
-    if (sample.decisions !== ROLLOUTS) throw new Error(`tick ${i} judged ${sample.decisions} rollouts, expected ${ROLLOUTS}`);
+    console.log(
+      `tick ${i}: wall ${sample.wallMs.toFixed(0)} ms, cpu ${sample.cpuMs.toFixed(0)} ms, decisions ${sample.decisions}`,
+    );
+    if (sample.decisions !== ROLLOUTS)
+      throw new Error(`tick ${i} judged ${sample.decisions} rollouts, expected ${ROLLOUTS}`);
     await sleep(200);
   }
-  if (first.decisions !== ROLLOUTS) throw new Error(`first tick judged ${first.decisions} rollouts, expected ${ROLLOUTS}`);
+  if (first.decisions !== ROLLOUTS)
+    throw new Error(`first tick judged ${first.decisions} rollouts, expected ${ROLLOUTS}`);
 
   const result = {
     rollouts: ROLLOUTS,
@@ -208,8 +262,14 @@ async function main() {
     wallMs: Math.round(median(samples.map((s) => s.wallMs))),
     ticks: TICKS,
     decisionsPerTick: median(samples.map((s) => s.decisions)),
-    cpuSpreadMs: spread(samples.map((s) => s.cpuMs), 0),
-    wallSpreadMs: spread(samples.map((s) => s.wallMs), 0),
+    cpuSpreadMs: spread(
+      samples.map((s) => s.cpuMs),
+      0,
+    ),
+    wallSpreadMs: spread(
+      samples.map((s) => s.wallMs),
+      0,
+    ),
     idleCpuMsPerS: Math.round(idleRate * 1000 * 10) / 10,
     firstTick: { wallMs: Math.round(first.wallMs), cpuMs: first.cpuRawMs },
     outcomeRows,
@@ -218,7 +278,9 @@ async function main() {
   };
   console.log(JSON.stringify(result));
   const meets = result.cpuMs <= TARGET_MS && result.wallMs <= TARGET_MS;
-  console.log(`health tick with ${ROLLOUTS} rollouts: cpu ${result.cpuMs} ms, wall ${result.wallMs} ms (target ≤ ${TARGET_MS} ms): ${meets ? "meets" : "MISSES"}`);
+  console.log(
+    `health tick with ${ROLLOUTS} rollouts: cpu ${result.cpuMs} ms, wall ${result.wallMs} ms (target ≤ ${TARGET_MS} ms): ${meets ? "meets" : "MISSES"}`,
+  );
   if (!args.smoke) {
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/tick.json", JSON.stringify(result, null, 2) + "\n");

@@ -22,10 +22,14 @@ const code = await run(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
   readFile: (file) => readFile(file, "utf8"),
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
-  }),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }),
   stopped: () => stopped,
 });
 process.exitCode = code;

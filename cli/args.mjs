@@ -54,7 +54,8 @@ export function parseArgv(argv) {
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith("--"))) throw usageError(`--${name} needs a value`);
+    if (value === undefined || (inline === undefined && value.startsWith("--")))
+      throw usageError(`--${name} needs a value`);
     options[name] = value;
   }
   return { positionals, options };
@@ -64,7 +65,8 @@ export function parseArgv(argv) {
 export function intOption(options, name, fallback, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
   const raw = options[name];
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw usageError(`--${name} must be an integer from ${min} to ${max}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw usageError(`--${name} must be an integer from ${min} to ${max}`);
   return Number(raw);
 }
 
@@ -77,14 +79,23 @@ export const PLAN_DEFAULTS = Object.freeze({ minDurationSeconds: 600, shadowMinS
  * rejects what is not a stage at all.
  */
 export function parsePlan(text, { minDurationSeconds = PLAN_DEFAULTS.minDurationSeconds, minSamples } = {}) {
-  const parts = text.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  const parts = text
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   if (parts.length === 0) throw usageError("--plan needs stages, e.g. shadow,5,25,50,100");
   return parts.map((part) => {
     if (part.toLowerCase() === "shadow") {
-      return { mode: "shadow", percent: 0, minDurationSeconds, minSamples: minSamples ?? PLAN_DEFAULTS.shadowMinSamples };
+      return {
+        mode: "shadow",
+        percent: 0,
+        minDurationSeconds,
+        minSamples: minSamples ?? PLAN_DEFAULTS.shadowMinSamples,
+      };
     }
     const percent = Number(part.replace(/%$/, ""));
-    if (!/^\d+(\.\d{1,3})?%?$/.test(part) || percent <= 0 || percent > 100) throw usageError(`--plan: "${part}" is neither "shadow" nor a percentage in (0, 100]`);
+    if (!/^\d+(\.\d{1,3})?%?$/.test(part) || percent <= 0 || percent > 100)
+      throw usageError(`--plan: "${part}" is neither "shadow" nor a percentage in (0, 100]`);
     return { mode: "serve", percent, minDurationSeconds, minSamples: minSamples ?? PLAN_DEFAULTS.serveMinSamples };
   });
 }

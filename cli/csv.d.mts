@@ -2,7 +2,11 @@
 export const MAX_UNIT_KEY_LENGTH: number;
 export const MAX_OPS_PER_CALL: number;
 export const MAX_CHUNK_BYTES: number;
-export interface OverrideRow { unitKey: string; variant: "blue" | "green"; line: number }
+export interface OverrideRow {
+  unitKey: string;
+  variant: "blue" | "green";
+  line: number;
+}
 export function splitCsvLine(line: string): string[] | null;
 export function parseOverridesCsv(text: string): { rows: OverrideRow[]; problems: string[] };
 export function chunkRows(rows: OverrideRow[], maxOps?: number, maxBytes?: number): OverrideRow[][];

@@ -47,14 +47,18 @@ export function parseOverridesCsv(text) {
     const fields = splitCsvLine(raw);
     if (fields === null) return void problems.push(`line ${line}: unterminated quote`);
     if (rows.length === 0 && problems.length === 0 && fields[0]?.trim().toLowerCase() === "unitkey") return; // header
-    if (fields.length !== 2) return void problems.push(`line ${line}: expected 2 fields (unitKey,variant), got ${fields.length}`);
+    if (fields.length !== 2)
+      return void problems.push(`line ${line}: expected 2 fields (unitKey,variant), got ${fields.length}`);
     const unitKey = fields[0].trim();
     const variant = fields[1].trim().toLowerCase();
-    if (unitKey === "" || unitKey.length > MAX_UNIT_KEY_LENGTH) return void problems.push(`line ${line}: unitKey must be 1–${MAX_UNIT_KEY_LENGTH} characters`);
-    if (variant !== "blue" && variant !== "green") return void problems.push(`line ${line}: variant must be blue or green, got "${fields[1].trim()}"`);
+    if (unitKey === "" || unitKey.length > MAX_UNIT_KEY_LENGTH)
+      return void problems.push(`line ${line}: unitKey must be 1–${MAX_UNIT_KEY_LENGTH} characters`);
+    if (variant !== "blue" && variant !== "green")
+      return void problems.push(`line ${line}: variant must be blue or green, got "${fields[1].trim()}"`);
     const earlier = seen.get(unitKey);
     if (earlier) {
-      if (earlier.variant !== variant) problems.push(`line ${line}: "${unitKey}" is ${variant} here but ${earlier.variant} on line ${earlier.line}`);
+      if (earlier.variant !== variant)
+        problems.push(`line ${line}: "${unitKey}" is ${variant} here but ${earlier.variant} on line ${earlier.line}`);
       return;
     }
     const row = { unitKey, variant, line };

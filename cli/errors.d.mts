@@ -11,4 +11,6 @@ export function usageError(message: string): CliError;
 export function exitCodeOf(status: number): number;
 export function apiError(status: number, body: unknown, what: string): CliError;
 export function networkError(url: string, cause: unknown): CliError;
-export function errorJson(error: CliError): { error: { code: string; message: string; status: number | null; exitCode: number; details?: unknown } };
+export function errorJson(error: CliError): {
+  error: { code: string; message: string; status: number | null; exitCode: number; details?: unknown };
+};

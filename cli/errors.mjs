@@ -49,17 +49,39 @@ export function apiError(status, body, what) {
     413: "the request body is too large (over 1 MiB)",
   }[status];
   if (hint) return new CliError(hint, exitCodeOf(status), extra);
-  if (status >= 500) return new CliError(`the switchyard API failed (HTTP ${status}${serverMessage ? `: ${serverMessage}` : ""}); try again`, EXIT.API, extra);
-  const issues = Array.isArray(error.details) ? error.details.slice(0, 5).map((issue) => `\n  ${issue.path || "(body)"}: ${issue.message}`).join("") : "";
+  if (status >= 500)
+    return new CliError(
+      `the switchyard API failed (HTTP ${status}${serverMessage ? `: ${serverMessage}` : ""}); try again`,
+      EXIT.API,
+      extra,
+    );
+  const issues = Array.isArray(error.details)
+    ? error.details
+        .slice(0, 5)
+        .map((issue) => `\n  ${issue.path || "(body)"}: ${issue.message}`)
+        .join("")
+    : "";
   return new CliError(`${serverMessage || `HTTP ${status}`}${issues}`, exitCodeOf(status), extra);
 }
 
 /** A fetch that never got an answer. */
 export function networkError(url, cause) {
-  return new CliError(`cannot reach ${url}: ${cause?.cause?.code ?? cause?.cause?.errors?.[0]?.code ?? cause?.message ?? cause}; is SWITCHYARD_URL right and the Worker running?`, EXIT.API, { code: "unreachable" });
+  return new CliError(
+    `cannot reach ${url}: ${cause?.cause?.code ?? cause?.cause?.errors?.[0]?.code ?? cause?.message ?? cause}; is SWITCHYARD_URL right and the Worker running?`,
+    EXIT.API,
+    { code: "unreachable" },
+  );
 }
 
 /** The shape printed to stderr with --json. */
 export function errorJson(error) {
-  return { error: { code: error.code ?? "error", message: error.message, status: error.status ?? null, exitCode: error.exitCode ?? EXIT.API, ...(error.details === undefined ? {} : { details: error.details }) } };
+  return {
+    error: {
+      code: error.code ?? "error",
+      message: error.message,
+      status: error.status ?? null,
+      exitCode: error.exitCode ?? EXIT.API,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  };
 }

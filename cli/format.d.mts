@@ -5,7 +5,10 @@ import type { AuditView, FlagView, RolloutView } from "../src/admin/response-sch
 import type { DecisionView } from "../src/admin/report-schemas";
 
 type FlagRow = Pick<FlagView, "key" | "route" | "killSwitch" | "version" | "updatedAt">;
-type FlagDetail = Pick<FlagView, "key" | "version" | "description" | "route" | "origins" | "unitKey" | "killSwitch" | "killReason">;
+type FlagDetail = Pick<
+  FlagView,
+  "key" | "version" | "description" | "route" | "origins" | "unitKey" | "killSwitch" | "killReason"
+>;
 type Plan = Pick<RolloutView, "stages" | "stageIndex">;
 type RolloutLine = Plan & Pick<RolloutView, "id" | "state">;
 type RolloutStatus = RolloutLine & Pick<RolloutView, "stageStartedAt"> & Partial<Pick<RolloutView, "stage">>;

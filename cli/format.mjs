@@ -6,7 +6,11 @@
 export function table(rows, columns) {
   const cells = rows.map((row) => columns.map(([, cell]) => String(cell(row) ?? "")));
   const widths = columns.map(([header], i) => Math.max(header.length, ...cells.map((row) => row[i].length)));
-  const line = (values) => values.map((value, i) => value.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (values) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(columns.map(([header]) => header)), ...cells.map(line)].join("\n");
 }
 
@@ -26,19 +30,28 @@ export function progressBar(done, total, width = 30) {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${done}/${total}`;
 }
 
-const routeOf = (flag) => `${flag.route?.method ?? "?"} ${flag.route?.path ?? "?"}${flag.route?.host ? ` (${flag.route.host})` : ""}`;
+const routeOf = (flag) =>
+  `${flag.route?.method ?? "?"} ${flag.route?.path ?? "?"}${flag.route?.host ? ` (${flag.route.host})` : ""}`;
 const killOf = (flag) => (flag.killSwitch ? "KILLED" : "-");
 
 export function formatFlagList(items) {
   if (items.length === 0) return "no flags";
-  return table(items, [["KEY", (f) => f.key], ["ROUTE", routeOf], ["KILL", killOf], ["VERSION", (f) => f.version], ["UPDATED", (f) => when(f.updatedAt)]]);
+  return table(items, [
+    ["KEY", (f) => f.key],
+    ["ROUTE", routeOf],
+    ["KILL", killOf],
+    ["VERSION", (f) => f.version],
+    ["UPDATED", (f) => when(f.updatedAt)],
+  ]);
 }
 
 const stageName = (stage) => (stage?.mode === "shadow" ? "shadow" : `${stage?.percent}%`);
 
 /** `shadow > 5% > [25%] > 50% > 100%`, the current stage bracketed. */
 export function formatPlan(rollout) {
-  return (rollout.stages ?? []).map((stage, i) => (i === rollout.stageIndex ? `[${stageName(stage)}]` : stageName(stage))).join(" > ");
+  return (rollout.stages ?? [])
+    .map((stage, i) => (i === rollout.stageIndex ? `[${stageName(stage)}]` : stageName(stage)))
+    .join(" > ");
 }
 
 export function formatFlag(flag, rollout) {
@@ -67,17 +80,26 @@ export function formatRolloutStatus({ flag, rollout, decision, decisionsAvailabl
     `  plan       ${formatPlan(rollout)}`,
     `  stage      ${rollout.stageIndex + 1}/${rollout.stages?.length ?? "?"} ${stage?.mode === "shadow" ? "shadow (green mirrored, 0 % served)" : `green ${green} % / blue ${100 - green} %`}`,
     `  in stage   ${formatDuration(elapsed)} of at least ${formatDuration(needMs)}, ≥ ${stage?.minSamples ?? "?"} samples`,
-    `             ${progressBar(Math.max(0, Math.min(elapsed, needMs)) / 1000 | 0, needMs / 1000 | 0, 24)} (time)`,
+    `             ${progressBar((Math.max(0, Math.min(elapsed, needMs)) / 1000) | 0, (needMs / 1000) | 0, 24)} (time)`,
   ];
   if (!decisionsAvailable) lines.push("  decision   (no health decisions endpoint on this server)");
   else if (!decision) lines.push("  decision   none yet");
-  else lines.push(`  decision   ${decision.action} at ${when(decision.at)}${decision.reason ? `: ${decision.reason}` : ""}${decision.applied === false ? " (not applied)" : ""}`);
+  else
+    lines.push(
+      `  decision   ${decision.action} at ${when(decision.at)}${decision.reason ? `: ${decision.reason}` : ""}${decision.applied === false ? " (not applied)" : ""}`,
+    );
   return lines.join("\n");
 }
 
 export function formatAudit(items) {
   if (items.length === 0) return "no audit entries";
-  return table(items, [["WHEN", (a) => when(a.at)], ["ACTOR", (a) => a.actor], ["ACTION", (a) => a.action], ["RESOURCE", (a) => `${a.resource?.type}:${a.resource?.id}`], ["REASON", (a) => a.after?.reason ?? ""]]);
+  return table(items, [
+    ["WHEN", (a) => when(a.at)],
+    ["ACTOR", (a) => a.actor],
+    ["ACTION", (a) => a.action],
+    ["RESOURCE", (a) => `${a.resource?.type}:${a.resource?.id}`],
+    ["REASON", (a) => a.after?.reason ?? ""],
+  ]);
 }
 
 export function formatRolloutAction(action, rollout) {

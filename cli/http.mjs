@@ -20,7 +20,8 @@ export function adminBase(url) {
 export function configFrom(env, overrides = {}) {
   const url = overrides.url ?? env.SWITCHYARD_URL;
   const token = env.SWITCHYARD_TOKEN;
-  if (!url) throw new CliError("set SWITCHYARD_URL (e.g. http://127.0.0.1:8787) or pass --url", EXIT.USAGE, { code: "usage" });
+  if (!url)
+    throw new CliError("set SWITCHYARD_URL (e.g. http://127.0.0.1:8787) or pass --url", EXIT.USAGE, { code: "usage" });
   if (!token) throw new CliError("set SWITCHYARD_TOKEN to an API token (syk_…)", EXIT.USAGE, { code: "usage" });
   return { base: adminBase(url), token };
 }
@@ -36,7 +37,11 @@ export function createApi({ base, token }, fetchImpl = globalThis.fetch) {
     const url = `${base}${path}`;
     let response;
     try {
-      response = await fetchImpl(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      response = await fetchImpl(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
     } catch (cause) {
       throw networkError(base, cause);
     }

@@ -31,8 +31,10 @@ exit codes: 0 ok, 1 usage or input file, 2 API error or unreachable, 3 conflict 
             precondition (409/412/428: re-run), 4 auth (401/403)`;
 
 function need(positionals, count, usage) {
-  if (positionals.length < count || positionals.slice(0, count).some((p) => !p)) throw usageError(`usage: switchyard ${usage}`);
-  if (positionals.length > count) throw usageError(`unexpected argument "${positionals[count]}"; usage: switchyard ${usage}`);
+  if (positionals.length < count || positionals.slice(0, count).some((p) => !p))
+    throw usageError(`usage: switchyard ${usage}`);
+  if (positionals.length > count)
+    throw usageError(`unexpected argument "${positionals[count]}"; usage: switchyard ${usage}`);
   return positionals;
 }
 
@@ -49,7 +51,15 @@ async function dispatch(ctx, words) {
       return flagShow(ctx, need(rest, 1, "flag show KEY")[0]);
     case "kill":
     case "unkill":
-      return setKill(ctx, need([sub, ...rest].filter((w) => w !== undefined), 1, `${command} KEY --reason R`)[0], command === "kill");
+      return setKill(
+        ctx,
+        need(
+          [sub, ...rest].filter((w) => w !== undefined),
+          1,
+          `${command} KEY --reason R`,
+        )[0],
+        command === "kill",
+      );
     case "rollout": {
       const usage = `rollout ${sub ?? "start|status|pause|resume|advance|rollback|promote"} KEY`;
       const [key] = need(rest, 1, usage);
@@ -64,7 +74,14 @@ async function dispatch(ctx, words) {
       return importOverrides(ctx, key, file);
     }
     case "audit":
-      return audit(ctx, need([sub, ...rest].filter((w) => w !== undefined), 1, "audit KEY")[0]);
+      return audit(
+        ctx,
+        need(
+          [sub, ...rest].filter((w) => w !== undefined),
+          1,
+          "audit KEY",
+        )[0],
+      );
     default:
       throw usageError(`unknown command "${joined}"\n\n${USAGE}`);
   }
@@ -87,7 +104,9 @@ export async function run(argv, io) {
     }
     const api = createApi(configFrom(io.env, { url: options.url }), io.fetch);
     const ctx = {
-      api, options, json,
+      api,
+      options,
+      json,
       isTTY: io.isTTY,
       now: io.now,
       sleep: io.sleep,
@@ -103,7 +122,10 @@ export async function run(argv, io) {
     await dispatch(ctx, positionals);
     return EXIT.OK;
   } catch (error) {
-    const failure = error instanceof CliError ? error : new CliError(`unexpected error: ${error?.message ?? error}`, EXIT.API, { code: "internal" });
+    const failure =
+      error instanceof CliError
+        ? error
+        : new CliError(`unexpected error: ${error?.message ?? error}`, EXIT.API, { code: "internal" });
     io.stderr(json ? `${JSON.stringify(errorJson(failure))}\n` : `switchyard: ${failure.message}\n`);
     return failure.exitCode;
   }

@@ -16,11 +16,21 @@ import { ADMIN_TOKEN, FLAG, adminCall, startRouter } from "./lib/e2e-harness.mjs
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = "test-artifacts";
-const ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
 
 if (!existsSync(CHROMIUM)) {
   const banner = "!".repeat(78);
-  console.error(`${banner}\n!! test:browser: Chromium not found at ${CHROMIUM} — browser tests NOT RUN.\n!! Install it with: apt-get install -y chromium\n${banner}`);
+  console.error(
+    `${banner}\n!! test:browser: Chromium not found at ${CHROMIUM} — browser tests NOT RUN.\n!! Install it with: apt-get install -y chromium\n${banner}`,
+  );
   process.exit(process.env.CI ? 1 : 0);
 }
 
@@ -30,7 +40,10 @@ let passed = 0;
 const started = Date.now();
 
 async function cleanup() {
-  while (cleanups.length > 0) await cleanups.pop()().catch((error) => console.error("cleanup:", error.message));
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()()
+      .catch((error) => console.error("cleanup:", error.message));
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
@@ -105,7 +118,11 @@ async function main() {
     assert.ok(d && d.split("L").length > 20, "the green error line has many points");
     assert.equal(await page.getByRole("heading", { name: /Stage 3 of 4: 25 % green — running now/ }).count(), 1);
     // The README image: header, controls and the four charts.
-    await page.screenshot({ path: "docs/dashboard.png", fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1580 } });
+    await page.screenshot({
+      path: "docs/dashboard.png",
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: 1580 },
+    });
     await page.screenshot({ path: `${ARTIFACTS}/flag-1280.png`, fullPage: true });
   });
 
@@ -126,7 +143,10 @@ async function main() {
       question = dialog.message();
       return dialog.accept();
     });
-    await Promise.all([page.waitForURL(/notice=killed/), page.getByRole("button", { name: "Turn kill switch ON" }).click()]);
+    await Promise.all([
+      page.waitForURL(/notice=killed/),
+      page.getByRole("button", { name: "Turn kill switch ON" }).click(),
+    ]);
     assert.match(question, /Turn the kill switch ON for "demo-model"/);
     assert.match(question, /Reason: e2e: green error spike/);
     await page.getByRole("status").filter({ hasText: "Kill switch is ON" }).waitFor();
@@ -134,7 +154,11 @@ async function main() {
     const firstAudit = await page.locator("#audit-table tbody tr").first().innerText();
     assert.match(firstAudit, /flag\.kill/);
     assert.match(firstAudit, /e2e: green error spike/);
-    const routed = await fetch(new URL("/demo/predict", base), { method: "POST", headers: { "x-user-id": "qa-alice" }, body: "{}" });
+    const routed = await fetch(new URL("/demo/predict", base), {
+      method: "POST",
+      headers: { "x-user-id": "qa-alice" },
+      body: "{}",
+    });
     await routed.arrayBuffer();
     assert.equal(routed.headers.get("x-flag-reason"), "KILL_SWITCH");
     await page.screenshot({ path: `${ARTIFACTS}/flag-killed-1280.png`, fullPage: true });
@@ -144,7 +168,10 @@ async function main() {
     const other = await page.context().newPage();
     await other.goto(flagUrl);
     await Promise.all([page.waitForURL(/notice=paused/), page.getByRole("button", { name: "Pause rollout" }).click()]);
-    const response = await Promise.all([other.waitForResponse((r) => r.request().method() === "POST"), other.getByRole("button", { name: "Pause rollout" }).click()]).then(([r]) => r);
+    const response = await Promise.all([
+      other.waitForResponse((r) => r.request().method() === "POST"),
+      other.getByRole("button", { name: "Pause rollout" }).click(),
+    ]).then(([r]) => r);
     assert.equal(response.status(), 412);
     await other.getByRole("alert").filter({ hasText: "changed since you loaded it" }).waitFor();
     await other.screenshot({ path: `${ARTIFACTS}/stale-412.png` });
@@ -172,7 +199,9 @@ async function main() {
 
 try {
   await main();
-  console.log(`test:browser: ${passed} passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in docs/dashboard.png and ${ARTIFACTS}/`);
+  console.log(
+    `test:browser: ${passed} passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in docs/dashboard.png and ${ARTIFACTS}/`,
+  );
 } catch (error) {
   console.error(`test:browser FAILED after ${passed} passed: ${error.stack ?? error}`);
   process.exitCode = 1;

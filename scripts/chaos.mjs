@@ -18,20 +18,43 @@
 // stays on 127.0.0.1, bounded by rps × seconds and 256 requests in flight.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { decisions, matchOutcomes, ROUTE, settleOutcomes, startOriginProcess, startRouter, tick } from "./lib/load-harness.mjs";
+import {
+  decisions,
+  matchOutcomes,
+  ROUTE,
+  settleOutcomes,
+  startOriginProcess,
+  startRouter,
+  tick,
+} from "./lib/load-harness.mjs";
 import { runLoad } from "./lib/load-generator.mjs";
 import { loadFigures, reportChecks } from "./lib/load-report.mjs";
 
-const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "15" }, rps: { type: "string", default: "100" }, bundle: { type: "string" }, out: { type: "string", default: "bench/results/chaos.json" } } });
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "15" },
+    rps: { type: "string", default: "100" },
+    bundle: { type: "string" },
+    out: { type: "string", default: "bench/results/chaos.json" },
+  },
+});
 const seconds = Number(args.seconds);
 const rps = Number(args.rps);
-if (!(seconds >= 10 && rps > 0 && seconds * rps <= 20_000)) throw new Error("need seconds ≥ 10 and seconds × rps ≤ 20 000");
+if (!(seconds >= 10 && rps > 0 && seconds * rps <= 20_000))
+  throw new Error("need seconds ≥ 10 and seconds × rps ≤ 20 000");
 // Fault schedule as fractions of the run: kill at 30 %, restart at 55 %, judge recovery over the last 25 %
 // (later if the restarted origin took long to listen: recovery is judged from a second after it did).
-const KILL_AT = 0.3, RESTART_AT = 0.55, RECOVERED_FROM = 0.75;
+const KILL_AT = 0.3,
+  RESTART_AT = 0.55,
+  RECOVERED_FROM = 0.75;
 
 const cleanups = [];
-const cleanup = async () => { while (cleanups.length > 0) await cleanups.pop()().catch((e) => console.error("cleanup:", e.message)); };
+const cleanup = async () => {
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()()
+      .catch((e) => console.error("cleanup:", e.message));
+};
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 /**
@@ -42,18 +65,31 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().f
 function postExpectingContinue(base, bytes) {
   return new Promise((resolve) => {
     const body = Buffer.alloc(bytes, 120);
-    const request = http.request(new URL(ROUTE, base), { method: "POST", headers: { expect: "100-continue", "content-length": bytes, "x-user-id": "expect-continue" } });
+    const request = http.request(new URL(ROUTE, base), {
+      method: "POST",
+      headers: { expect: "100-continue", "content-length": bytes, "x-user-id": "expect-continue" },
+    });
     let sent = false;
-    const send = () => { if (!sent) { sent = true; request.end(body); } };
+    const send = () => {
+      if (!sent) {
+        sent = true;
+        request.end(body);
+      }
+    };
     const fallback = setTimeout(send, 1000);
     request.on("continue", send);
     request.on("response", (response) => {
       clearTimeout(fallback);
       send();
       response.resume();
-      response.on("end", () => resolve({ bytes, status: response.statusCode, byOrigin: response.headers["x-origin"] !== undefined }));
+      response.on("end", () =>
+        resolve({ bytes, status: response.statusCode, byOrigin: response.headers["x-origin"] !== undefined }),
+      );
     });
-    request.on("error", (error) => { clearTimeout(fallback); resolve({ bytes, status: 0, error: error.message }); });
+    request.on("error", (error) => {
+      clearTimeout(fallback);
+      resolve({ bytes, status: 0, error: error.message });
+    });
   });
 }
 
@@ -63,21 +99,50 @@ async function main() {
   const green = await startOriginProcess("green", { failEvery: 5 });
   cleanups.push(green.stop);
   // A stage that cannot complete in this run: the health loop holds, so routing stays at 25 % throughout.
-  const { mf, base, db } = await startRouter({ blue: blue.port, green: green.port, minSamples: 1_000_000, bundle: args.bundle }, cleanups);
+  const { mf, base, db } = await startRouter(
+    { blue: blue.port, green: green.port, minSamples: 1_000_000, bundle: args.bundle },
+    cleanups,
+  );
   await tick(mf);
   const log = [];
   let killedAtMs = 0;
   let listeningAgainAtMs = Infinity;
   const at = (fraction) => Math.round(seconds * 1000 * fraction);
   const events = [
-    { atMs: at(KILL_AT), run: async ({ elapsedMs }) => { killedAtMs = elapsedMs(); await blue.kill(); log.push({ atMs: at(KILL_AT), event: `blue origin pid ${blue.pid} SIGKILLed` }); } },
-    { atMs: at(0.45), run: async () => { await tick(mf); log.push({ atMs: at(0.45), event: "cron tick during the outage" }); } },
-    { atMs: at(RESTART_AT), run: async ({ elapsedMs }) => {
-      blue = await startOriginProcess("blue", { port: blue.port });
-      listeningAgainAtMs = elapsedMs();
-      log.push({ atMs: at(RESTART_AT), listeningAtMs: Math.round(listeningAgainAtMs), event: `blue origin restarted on :${blue.port} (pid ${blue.pid})` });
-    } },
-    { atMs: at(0.85), run: async () => { await tick(mf); log.push({ atMs: at(0.85), event: "cron tick after recovery" }); } },
+    {
+      atMs: at(KILL_AT),
+      run: async ({ elapsedMs }) => {
+        killedAtMs = elapsedMs();
+        await blue.kill();
+        log.push({ atMs: at(KILL_AT), event: `blue origin pid ${blue.pid} SIGKILLed` });
+      },
+    },
+    {
+      atMs: at(0.45),
+      run: async () => {
+        await tick(mf);
+        log.push({ atMs: at(0.45), event: "cron tick during the outage" });
+      },
+    },
+    {
+      atMs: at(RESTART_AT),
+      run: async ({ elapsedMs }) => {
+        blue = await startOriginProcess("blue", { port: blue.port });
+        listeningAgainAtMs = elapsedMs();
+        log.push({
+          atMs: at(RESTART_AT),
+          listeningAtMs: Math.round(listeningAgainAtMs),
+          event: `blue origin restarted on :${blue.port} (pid ${blue.pid})`,
+        });
+      },
+    },
+    {
+      atMs: at(0.85),
+      run: async () => {
+        await tick(mf);
+        log.push({ atMs: at(0.85), event: "cron tick after recovery" });
+      },
+    },
   ];
   const load = await runLoad({ base, rps, seconds, events });
   const outcomes = await settleOutcomes(base, db, load.answered);
@@ -99,7 +164,8 @@ async function main() {
     // answer streamed through; requests sent late or given up on by a starved client are the machine's,
     // not the router's: those are reported, not judged.
     noConnectionFailures: load.networkErrors === 0,
-    everyRequestCounted: counted.missing === 0 && counted.duplicated === 0 && outcomes.counters.dropped === 0 && counted.rows <= load.sent,
+    everyRequestCounted:
+      counted.missing === 0 && counted.duplicated === 0 && outcomes.counters.dropped === 0 && counted.rows <= load.sent,
     unreachableRecordedAsStatusZero: counted.statusMismatch === 0 && outcomes.servedStatusZero >= unavailable,
     healthyBeforeKill: load.router5xxTimes.every((t) => t.answeredMs >= killedAtMs),
     // No router 5xx for requests sent once blue listens again, and answers from it (not every second has one on a busy machine).
@@ -107,12 +173,34 @@ async function main() {
     expectContinueServed: expectContinue.every((r) => r.status > 0 && (r.status < 500 || r.byOrigin)),
   };
   const result = {
-    at: new Date().toISOString(), seconds, targetRps: rps, figures: loadFigures(load, { rps }), faults: log, recoveryJudgedFromMs: Math.round(recoveredFromMs),
-    requests: { sent: load.sent, answered: load.answered, clientTimeouts: load.clientTimeouts, networkErrors: load.networkErrors, networkErrorsByCause: load.networkErrorsByCause, bodyBrokenAfterHeaders: load.bodyBroken, byStatus: load.byStatus, byVariant: load.byVariant },
+    at: new Date().toISOString(),
+    seconds,
+    targetRps: rps,
+    figures: loadFigures(load, { rps }),
+    faults: log,
+    recoveryJudgedFromMs: Math.round(recoveredFromMs),
+    requests: {
+      sent: load.sent,
+      answered: load.answered,
+      clientTimeouts: load.clientTimeouts,
+      networkErrors: load.networkErrors,
+      networkErrorsByCause: load.networkErrorsByCause,
+      bodyBrokenAfterHeaders: load.bodyBroken,
+      byStatus: load.byStatus,
+      byVariant: load.byVariant,
+    },
     fiveXx: { originMade: load.origin5xx, routerMade: load.router5xx, routerMadeByCode: load.router5xxByCode },
-    outcomes: { servedRows: outcomes.served, statusZeroRows: outcomes.servedStatusZero, dropped: outcomes.counters.dropped, matchedToAnswers: counted },
-    expectContinue, perSecond, healthLoop: (await decisions(db)).map((d) => `${d.action}:${d.reason}`),
-    checks, passed: Object.values(checks).every(Boolean),
+    outcomes: {
+      servedRows: outcomes.served,
+      statusZeroRows: outcomes.servedStatusZero,
+      dropped: outcomes.counters.dropped,
+      matchedToAnswers: counted,
+    },
+    expectContinue,
+    perSecond,
+    healthLoop: (await decisions(db)).map((d) => `${d.action}:${d.reason}`),
+    checks,
+    passed: Object.values(checks).every(Boolean),
   };
   reportChecks("chaos", result, checks, args.out);
 }

@@ -33,7 +33,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().f
 
 function cli(args, { token = TOKEN, url } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -66,30 +69,56 @@ async function expectCli(name, args, { code = 0, shape, options, test } = {}) {
       value = undefined;
     }
   }
-  const problems = shape && value !== undefined ? checkShape(value, shape) : value === undefined ? ["output is not JSON"] : [];
+  const problems =
+    shape && value !== undefined ? checkShape(value, shape) : value === undefined ? ["output is not JSON"] : [];
   const extra = test && problems.length === 0 ? test(value, result) : null;
-  check(name, result.code === code && problems.length === 0 && !extra, `${problems.join("; ")}${extra ? ` ${extra}` : ""} (${detail})`);
+  check(
+    name,
+    result.code === code && problems.length === 0 && !extra,
+    `${problems.join("; ")}${extra ? ` ${extra}` : ""} (${detail})`,
+  );
   return value;
 }
 
 async function startRouter(bundle) {
   mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, scriptPath: bundle, modulesRoot: path.dirname(bundle),
-    host: "127.0.0.1", port: 0, cf: false,
-    d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], d1Persist: false, kvPersist: false,
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath: bundle,
+    modulesRoot: path.dirname(bundle),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Databases: ["DB"],
+    kvNamespaces: ["SNAPSHOTS"],
+    d1Persist: false,
+    kvPersist: false,
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { ADMIN_TOKEN: TOKEN, SNAPSHOT_STORE: "hybrid", VERSION_PROBE_SECONDS: "0", OUTCOMES_EMBEDDED: "1", DEV_MODE: "1" },
+    bindings: {
+      ADMIN_TOKEN: TOKEN,
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "0",
+      OUTCOMES_EMBEDDED: "1",
+      DEV_MODE: "1",
+    },
   });
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
-  await db.prepare(`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, unit_key_source, unit_key_name, version)
-    VALUES (?1, 'cli e2e', 'POST', '/e2e/predict', '{"url":"https://blue.example"}', '{"url":"https://green.example"}', 2000, 'header', 'x-user-id', 1)`).bind(FLAG).run();
+  await db
+    .prepare(`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, unit_key_source, unit_key_name, version)
+    VALUES (?1, 'cli e2e', 'POST', '/e2e/predict', '{"url":"https://blue.example"}', '{"url":"https://green.example"}', 2000, 'header', 'x-user-id', 1)`)
+    .bind(FLAG)
+    .run();
   return url.toString().replace(/\/$/, "");
 }
 
 async function mintToken(url, scope) {
-  const response = await fetch(`${url}/admin/api/tokens`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ name: `e2e-${scope}`, scope }) });
+  const response = await fetch(`${url}/admin/api/tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: `e2e-${scope}`, scope }),
+  });
   return (await response.json()).token;
 }
 
@@ -99,9 +128,17 @@ async function ofrepWithOfficialClient(url, readToken) {
   await OpenFeature.setProviderAndWait("e2e", new OFREPProvider({ baseUrl: url, headers: { "x-api-key": readToken } }));
   const client = OpenFeature.getClient("e2e");
   const details = await client.getStringDetails(FLAG, "fallback", { targetingKey: "user-1" });
-  check("OFREP over HTTP (official provider, X-API-Key): value is a variant", ["blue", "green"].includes(details.value) && details.errorCode === undefined, JSON.stringify(details));
+  check(
+    "OFREP over HTTP (official provider, X-API-Key): value is a variant",
+    ["blue", "green"].includes(details.value) && details.errorCode === undefined,
+    JSON.stringify(details),
+  );
   const missing = await client.getStringDetails("no-such-flag", "fallback", { targetingKey: "user-1" });
-  check("OFREP over HTTP: missing flag → default + FLAG_NOT_FOUND", missing.value === "fallback" && missing.errorCode === "FLAG_NOT_FOUND", JSON.stringify(missing));
+  check(
+    "OFREP over HTTP: missing flag → default + FLAG_NOT_FOUND",
+    missing.value === "fallback" && missing.errorCode === "FLAG_NOT_FOUND",
+    JSON.stringify(missing),
+  );
   await OpenFeature.close();
 }
 
@@ -114,42 +151,154 @@ async function main() {
   const J = "--json";
   console.log(`router on ${url} (${((performance.now() - started) / 1000).toFixed(1)} s to start)`);
 
-  await expectCli("flags list --json", ["flags", "list", J], { options, shape: SHAPES.flagList, test: (v) => (v.items.some((f) => f.key === FLAG) ? null : "seeded flag missing") });
-  await expectCli("flag show --json", ["flag", "show", FLAG, J], { options, shape: SHAPES.flagShow, test: (v) => (v.rollout === null ? null : "expected no rollout") });
+  await expectCli("flags list --json", ["flags", "list", J], {
+    options,
+    shape: SHAPES.flagList,
+    test: (v) => (v.items.some((f) => f.key === FLAG) ? null : "seeded flag missing"),
+  });
+  await expectCli("flag show --json", ["flag", "show", FLAG, J], {
+    options,
+    shape: SHAPES.flagShow,
+    test: (v) => (v.rollout === null ? null : "expected no rollout"),
+  });
   await expectCli("flag show unknown → exit 2", ["flag", "show", "nope", J], { options, code: 2, shape: SHAPES.error });
   await expectCli("kill without --reason → exit 1", ["kill", FLAG], { options, code: 1 });
-  await expectCli("kill --json", ["kill", FLAG, "--reason", "e2e brake", J], { options, shape: SHAPES.kill, test: (v) => (v.killSwitch && v.changed ? null : "not killed") });
-  await expectCli("kill again is idempotent", ["kill", FLAG, "--reason", "again", J], { options, shape: SHAPES.kill, test: (v) => (v.changed === false ? null : "changed twice") });
-  await expectCli("rollout start while killed → exit 3 (409)", ["rollout", "start", FLAG, J], { options, code: 3, shape: SHAPES.error });
-  await expectCli("unkill --json", ["unkill", FLAG, "--reason", "fixed", J], { options, shape: SHAPES.kill, test: (v) => (v.killSwitch === false ? null : "still killed") });
-  await expectCli("rollout status without rollout", ["rollout", "status", FLAG, J], { options, shape: SHAPES.status, test: (v) => (v.rollout === null ? null : "unexpected rollout") });
-  await expectCli("rollout start --plan --json", ["rollout", "start", FLAG, "--plan", "shadow,5,25,50,100", "--min-duration", "0", "--min-samples", "0", J], { options, shape: SHAPES.rollout, test: (v) => (v.state === "active" && v.stages.length === 5 && v.stageIndex === 0 ? null : "wrong rollout") });
-  await expectCli("rollout start --plan garbage → exit 1", ["rollout", "start", FLAG, "--plan", "shadow,lots"], { options, code: 1 });
-  await expectCli("rollout status --json", ["rollout", "status", FLAG, J], { options, shape: SHAPES.status, test: (v) => (v.rollout?.state === "active" ? null : "not active") });
-  await expectCli("rollout status (human)", ["rollout", "status", FLAG], { options, test: (_, r) => (r.stdout.includes("[shadow] > 5% > 25% > 50% > 100%") ? null : "plan line missing") });
-  await expectCli("rollout advance --json", ["rollout", "advance", FLAG, J], { options, shape: SHAPES.rollout, test: (v) => (v.stageIndex === 1 ? null : "did not advance") });
-  await expectCli("rollout pause --json", ["rollout", "pause", FLAG, J], { options, shape: SHAPES.rollout, test: (v) => (v.state === "paused" ? null : "not paused") });
-  await expectCli("rollout resume --json", ["rollout", "resume", FLAG, J], { options, shape: SHAPES.rollout, test: (v) => (v.state === "active" ? null : "not resumed") });
-  await expectCli("rollout promote before 100 % → exit 3 (409)", ["rollout", "promote", FLAG, J], { options, code: 3, shape: SHAPES.error, test: (v) => (v.error.status === 409 ? null : "wrong status") });
+  await expectCli("kill --json", ["kill", FLAG, "--reason", "e2e brake", J], {
+    options,
+    shape: SHAPES.kill,
+    test: (v) => (v.killSwitch && v.changed ? null : "not killed"),
+  });
+  await expectCli("kill again is idempotent", ["kill", FLAG, "--reason", "again", J], {
+    options,
+    shape: SHAPES.kill,
+    test: (v) => (v.changed === false ? null : "changed twice"),
+  });
+  await expectCli("rollout start while killed → exit 3 (409)", ["rollout", "start", FLAG, J], {
+    options,
+    code: 3,
+    shape: SHAPES.error,
+  });
+  await expectCli("unkill --json", ["unkill", FLAG, "--reason", "fixed", J], {
+    options,
+    shape: SHAPES.kill,
+    test: (v) => (v.killSwitch === false ? null : "still killed"),
+  });
+  await expectCli("rollout status without rollout", ["rollout", "status", FLAG, J], {
+    options,
+    shape: SHAPES.status,
+    test: (v) => (v.rollout === null ? null : "unexpected rollout"),
+  });
+  await expectCli(
+    "rollout start --plan --json",
+    ["rollout", "start", FLAG, "--plan", "shadow,5,25,50,100", "--min-duration", "0", "--min-samples", "0", J],
+    {
+      options,
+      shape: SHAPES.rollout,
+      test: (v) => (v.state === "active" && v.stages.length === 5 && v.stageIndex === 0 ? null : "wrong rollout"),
+    },
+  );
+  await expectCli("rollout start --plan garbage → exit 1", ["rollout", "start", FLAG, "--plan", "shadow,lots"], {
+    options,
+    code: 1,
+  });
+  await expectCli("rollout status --json", ["rollout", "status", FLAG, J], {
+    options,
+    shape: SHAPES.status,
+    test: (v) => (v.rollout?.state === "active" ? null : "not active"),
+  });
+  await expectCli("rollout status (human)", ["rollout", "status", FLAG], {
+    options,
+    test: (_, r) => (r.stdout.includes("[shadow] > 5% > 25% > 50% > 100%") ? null : "plan line missing"),
+  });
+  await expectCli("rollout advance --json", ["rollout", "advance", FLAG, J], {
+    options,
+    shape: SHAPES.rollout,
+    test: (v) => (v.stageIndex === 1 ? null : "did not advance"),
+  });
+  await expectCli("rollout pause --json", ["rollout", "pause", FLAG, J], {
+    options,
+    shape: SHAPES.rollout,
+    test: (v) => (v.state === "paused" ? null : "not paused"),
+  });
+  await expectCli("rollout resume --json", ["rollout", "resume", FLAG, J], {
+    options,
+    shape: SHAPES.rollout,
+    test: (v) => (v.state === "active" ? null : "not resumed"),
+  });
+  await expectCli("rollout promote before 100 % → exit 3 (409)", ["rollout", "promote", FLAG, J], {
+    options,
+    code: 3,
+    shape: SHAPES.error,
+    test: (v) => (v.error.status === 409 ? null : "wrong status"),
+  });
 
   const csv = path.join(work, "pins.csv");
-  writeFileSync(csv, `unitKey,variant\n${Array.from({ length: 2500 }, (_, i) => `"user,${i}",${i % 2 ? "green" : "blue"}`).join("\n")}\n`);
-  await expectCli("overrides import (2 500 rows, chunks of 1 000) --json", ["overrides", "import", FLAG, csv, "--chunk", "1000", J], { options, shape: SHAPES.import, test: (v) => (v.imported === 2500 && v.chunks === 3 ? null : "wrong counts") });
+  writeFileSync(
+    csv,
+    `unitKey,variant\n${Array.from({ length: 2500 }, (_, i) => `"user,${i}",${i % 2 ? "green" : "blue"}`).join("\n")}\n`,
+  );
+  await expectCli(
+    "overrides import (2 500 rows, chunks of 1 000) --json",
+    ["overrides", "import", FLAG, csv, "--chunk", "1000", J],
+    { options, shape: SHAPES.import, test: (v) => (v.imported === 2500 && v.chunks === 3 ? null : "wrong counts") },
+  );
   const bad = path.join(work, "bad.csv");
   writeFileSync(bad, "u1,blue\nu2,purple\n");
-  await expectCli("overrides import invalid CSV → exit 1, nothing sent", ["overrides", "import", FLAG, bad, J], { options, code: 1, shape: SHAPES.error, test: (v) => (v.error.message.includes("line 2") ? null : "no line number") });
+  await expectCli("overrides import invalid CSV → exit 1, nothing sent", ["overrides", "import", FLAG, bad, J], {
+    options,
+    code: 1,
+    shape: SHAPES.error,
+    test: (v) => (v.error.message.includes("line 2") ? null : "no line number"),
+  });
 
   const read = await mintToken(url, "read");
-  await expectCli("read token may not kill → exit 4 (403)", ["kill", FLAG, "--reason", "x", J], { options: { ...options, token: read }, code: 4, shape: SHAPES.error });
-  await expectCli("bad token → exit 4 (401)", ["flags", "list", J], { options: { ...options, token: "syk_wrong" }, code: 4, shape: SHAPES.error });
-  await expectCli("unreachable server → exit 2", ["flags", "list", J], { options: { url: "http://127.0.0.1:9" }, code: 2, shape: SHAPES.error });
+  await expectCli("read token may not kill → exit 4 (403)", ["kill", FLAG, "--reason", "x", J], {
+    options: { ...options, token: read },
+    code: 4,
+    shape: SHAPES.error,
+  });
+  await expectCli("bad token → exit 4 (401)", ["flags", "list", J], {
+    options: { ...options, token: "syk_wrong" },
+    code: 4,
+    shape: SHAPES.error,
+  });
+  await expectCli("unreachable server → exit 2", ["flags", "list", J], {
+    options: { url: "http://127.0.0.1:9" },
+    code: 2,
+    shape: SHAPES.error,
+  });
 
-  await expectCli("rollout rollback --json", ["rollout", "rollback", FLAG, J], { options, shape: SHAPES.rollout, test: (v) => (v.state === "rolled_back" ? null : "not rolled back") });
-  await expectCli("rollout status --watch stops by itself on a finished rollout", ["rollout", "status", FLAG, "--watch", "--interval", "1", J], { options, shape: SHAPES.status, test: (v) => (v.rollout.state === "rolled_back" && v.flag.killSwitch ? null : "wrong final state") });
-  await expectCli("audit --json", ["audit", FLAG, J], { options, shape: SHAPES.audit, test: (v) => {
-    const actions = v.items.map((item) => item.action);
-    return ["flag.kill", "flag.unkill", "rollout.start", "rollout.advance", "flag.overrides.bulk", "rollout.rollback"].every((a) => actions.includes(a)) ? null : `actions: ${actions.join(",")}`;
-  } });
+  await expectCli("rollout rollback --json", ["rollout", "rollback", FLAG, J], {
+    options,
+    shape: SHAPES.rollout,
+    test: (v) => (v.state === "rolled_back" ? null : "not rolled back"),
+  });
+  await expectCli(
+    "rollout status --watch stops by itself on a finished rollout",
+    ["rollout", "status", FLAG, "--watch", "--interval", "1", J],
+    {
+      options,
+      shape: SHAPES.status,
+      test: (v) => (v.rollout.state === "rolled_back" && v.flag.killSwitch ? null : "wrong final state"),
+    },
+  );
+  await expectCli("audit --json", ["audit", FLAG, J], {
+    options,
+    shape: SHAPES.audit,
+    test: (v) => {
+      const actions = v.items.map((item) => item.action);
+      return [
+        "flag.kill",
+        "flag.unkill",
+        "rollout.start",
+        "rollout.advance",
+        "flag.overrides.bulk",
+        "rollout.rollback",
+      ].every((a) => actions.includes(a))
+        ? null
+        : `actions: ${actions.join(",")}`;
+    },
+  });
   await expectCli("unknown command → exit 1", ["frobnicate"], { options, code: 1 });
 
   await ofrepWithOfficialClient(url, read);

@@ -65,7 +65,7 @@ export function startDemoOrigin(port, version, score) {
       try {
         text = String(JSON.parse(body || "{}").text ?? "");
       } catch {
-        return sendJson(response, 400, { error: "body must be JSON like {\"text\": \"...\"}" });
+        return sendJson(response, 400, { error: 'body must be JSON like {"text": "..."}' });
       }
       const streamed = url.searchParams.get("stream") === "1";
       const planned = planAnswer(faults, sentimentAnswer(version, score(text)), { streamed });
@@ -81,7 +81,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const greenPort = Number(process.argv[3] ?? 8702);
   await startDemoOrigin(bluePort, "v1", scoreV1);
   await startDemoOrigin(greenPort, "v2", scoreV2);
-  console.log(`demo origins: blue (sentiment v1) http://127.0.0.1:${bluePort}  green (sentiment v2) http://127.0.0.1:${greenPort}`);
+  console.log(
+    `demo origins: blue (sentiment v1) http://127.0.0.1:${bluePort}  green (sentiment v2) http://127.0.0.1:${greenPort}`,
+  );
 }
 
 export { scoreV1, scoreV2 };

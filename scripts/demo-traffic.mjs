@@ -13,7 +13,14 @@ const seconds = Number(args.seconds ?? 20);
 const rps = Number(args.rps ?? 50);
 const users = Number(args.users ?? 200);
 const base = args.url ?? "http://127.0.0.1:8787";
-const TEXTS = ["great service, love it", "terrible and slow", "not bad at all", "I don't hate it", "awesome and fast", "broken again"];
+const TEXTS = [
+  "great service, love it",
+  "terrible and slow",
+  "not bad at all",
+  "I don't hate it",
+  "awesome and fast",
+  "broken again",
+];
 
 const tally = createTally();
 
@@ -26,7 +33,11 @@ async function one(i) {
       body: JSON.stringify({ text: TEXTS[i % TEXTS.length] }),
     });
     await response.arrayBuffer();
-    tally.record(user, { status: response.status, variant: response.headers.get("x-model-variant"), failover: response.headers.get("x-flag-failover") });
+    tally.record(user, {
+      status: response.status,
+      variant: response.headers.get("x-model-variant"),
+      failover: response.headers.get("x-flag-failover"),
+    });
   } catch {
     tally.networkError();
   }

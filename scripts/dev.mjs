@@ -7,11 +7,16 @@ import { existsSync, writeFileSync } from "node:fs";
 import { startDemoOrigin, scoreV1, scoreV2 } from "./demo-origins.mjs";
 
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const wrangler = (args, options = {}) => spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env: quiet, ...options });
+const wrangler = (args, options = {}) =>
+  spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env: quiet, ...options });
 
 if (!existsSync(".dev.vars")) {
   const token = `syk_${randomBytes(24).toString("base64url")}`;
-  writeFileSync(".dev.vars", `ADMIN_TOKEN=${token}\nDEV_MODE=1\nOUTCOMES_EMBEDDED=1\nORIGIN_ALLOWLIST=127.0.0.1,localhost\n`, { mode: 0o600 });
+  writeFileSync(
+    ".dev.vars",
+    `ADMIN_TOKEN=${token}\nDEV_MODE=1\nOUTCOMES_EMBEDDED=1\nORIGIN_ALLOWLIST=127.0.0.1,localhost\n`,
+    { mode: 0o600 },
+  );
   console.log(`\nCreated .dev.vars with a local admin token (shown once):\n  ${token}\n`);
 }
 
@@ -23,7 +28,10 @@ if (seed.status !== 0) process.exit(seed.status ?? 1);
 const servers = [await startDemoOrigin(8701, "v1", scoreV1), await startDemoOrigin(8702, "v2", scoreV2)];
 console.log("demo origins: blue = sentiment v1 on :8701, green = sentiment v2 on :8702");
 
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)], { stdio: "inherit", env: quiet });
+const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: quiet,
+});
 const stop = () => {
   for (const server of servers) server.close();
   dev.kill("SIGINT");

@@ -21,7 +21,8 @@ export function generateEnvTypes(outFile = ENV_TYPES_FILE) {
   // "--env-file=/dev/null": read an empty env file instead of .dev.vars/.env.
   const args = ["types", outFile, "--include-runtime=false", "--strict-vars=false", "--env-file=/dev/null"];
   const run = spawnSync(process.execPath, [WRANGLER, ...args], {
-    cwd: ROOT, encoding: "utf8",
+    cwd: ROOT,
+    encoding: "utf8",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
   });
   if (run.status !== 0) throw new Error(`wrangler types failed (${run.status}):\n${run.stdout}${run.stderr}`);

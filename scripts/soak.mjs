@@ -19,11 +19,28 @@
 // failure or SIGINT/SIGTERM; load is bounded by rps × seconds (≤ 50 000
 // requests) and by 256 requests in flight.
 import { parseArgs } from "node:util";
-import { decisions, matchOutcomes, newWorkerdPids, settleOutcomes, startBareControl, startOriginProcess, startRouter, tick, workerdMemory } from "./lib/load-harness.mjs";
+import {
+  decisions,
+  matchOutcomes,
+  newWorkerdPids,
+  settleOutcomes,
+  startBareControl,
+  startOriginProcess,
+  startRouter,
+  tick,
+  workerdMemory,
+} from "./lib/load-harness.mjs";
 import { runLoad } from "./lib/load-generator.mjs";
 import { loadFigures, reportChecks } from "./lib/load-report.mjs";
 
-const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "60" }, rps: { type: "string", default: "150" }, bundle: { type: "string" }, out: { type: "string", default: "bench/results/soak.json" } } });
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "60" },
+    rps: { type: "string", default: "150" },
+    bundle: { type: "string" },
+    out: { type: "string", default: "bench/results/soak.json" },
+  },
+});
 const seconds = Number(args.seconds);
 const rps = Number(args.rps);
 if (!(seconds > 0 && rps > 0 && seconds * rps <= 50_000)) throw new Error("need 0 < seconds × rps ≤ 50 000");
@@ -37,7 +54,12 @@ const MAX_EXTRA_RSS_GROWTH = 1.0;
 const WARM_UP_SECONDS = 5;
 
 const cleanups = [];
-const cleanup = async () => { while (cleanups.length > 0) await cleanups.pop()().catch((e) => console.error("cleanup:", e.message)); };
+const cleanup = async () => {
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()()
+      .catch((e) => console.error("cleanup:", e.message));
+};
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 async function main() {
@@ -45,26 +67,42 @@ async function main() {
   cleanups.push(blue.stop);
   const green = await startOriginProcess("green", { failEvery: 5 });
   cleanups.push(green.stop);
-  const router = await newWorkerdPids(() => startRouter({ blue: blue.port, green: green.port, bundle: args.bundle }, cleanups));
+  const router = await newWorkerdPids(() =>
+    startRouter({ blue: blue.port, green: green.port, bundle: args.bundle }, cleanups),
+  );
   const { mf, base, db } = router.value;
   const control = await newWorkerdPids(() => startBareControl(blue.port, cleanups));
   await tick(mf); // publishes the snapshot and records the first (no data) decision
   // Warm-up at the target rate so the start RSS is a working isolate (JIT,
   // heap, connection pools, SQLite cache), not the empty runtime.
-  const [warmUp] = await Promise.all([runLoad({ base, rps, seconds: WARM_UP_SECONDS }), runLoad({ base: control.value.base, rps, seconds: WARM_UP_SECONDS })]);
+  const [warmUp] = await Promise.all([
+    runLoad({ base, rps, seconds: WARM_UP_SECONDS }),
+    runLoad({ base: control.value.base, rps, seconds: WARM_UP_SECONDS }),
+  ]);
   const warm = await settleOutcomes(base, db, warmUp.answered);
   const memoryStart = workerdMemory(router.pids);
   const controlStart = workerdMemory(control.pids);
   const ticks = [];
   const events = [];
   for (let at = TICK_EVERY_MS; at < seconds * 1000; at += TICK_EVERY_MS) {
-    events.push({ atMs: at, run: async () => {
-      const t0 = performance.now();
-      await tick(mf);
-      ticks.push({ atSeconds: at / 1000, ms: Math.round(performance.now() - t0), rssKiB: workerdMemory(router.pids).rssKiB, controlRssKiB: workerdMemory(control.pids).rssKiB });
-    } });
+    events.push({
+      atMs: at,
+      run: async () => {
+        const t0 = performance.now();
+        await tick(mf);
+        ticks.push({
+          atSeconds: at / 1000,
+          ms: Math.round(performance.now() - t0),
+          rssKiB: workerdMemory(router.pids).rssKiB,
+          controlRssKiB: workerdMemory(control.pids).rssKiB,
+        });
+      },
+    });
   }
-  const [load, controlLoad] = await Promise.all([runLoad({ base, rps, seconds, events }), runLoad({ base: control.value.base, rps, seconds })]);
+  const [load, controlLoad] = await Promise.all([
+    runLoad({ base, rps, seconds, events }),
+    runLoad({ base: control.value.base, rps, seconds }),
+  ]);
   const expected = warm.served + warm.counters.dropped + load.answered;
   const outcomes = await settleOutcomes(base, db, expected);
   const memoryEnd = workerdMemory(router.pids);
@@ -86,26 +124,63 @@ async function main() {
     zeroRouterMade5xx: load.router5xx === 0 && warmUp.router5xx === 0,
     // Refused, reset or cut mid-body by the router. Requests sent late or given up on by the client are figures.
     noConnectionFailures: load.networkErrors + warmUp.networkErrors === 0 && load.bodyBroken + warmUp.bodyBroken === 0,
-    everyRequestCounted: counted.missing === 0 && counted.duplicated === 0 && outcomes.counters.dropped === 0
-      && load.answeredWithoutRequestId + warmUp.answeredWithoutRequestId === 0
-      && counted.rows <= warmUp.sent + load.sent,
+    everyRequestCounted:
+      counted.missing === 0 &&
+      counted.duplicated === 0 &&
+      outcomes.counters.dropped === 0 &&
+      load.answeredWithoutRequestId + warmUp.answeredWithoutRequestId === 0 &&
+      counted.rows <= warmUp.sent + load.sent,
     // What the router adds beyond the bare control's own growth stays under its start RSS.
-    memoryFlat: memoryStart.rssKiB > 0 && controlStart.rssKiB > 0 && growth.router - growth.control < memoryStart.rssKiB * MAX_EXTRA_RSS_GROWTH,
+    memoryFlat:
+      memoryStart.rssKiB > 0 &&
+      controlStart.rssKiB > 0 &&
+      growth.router - growth.control < memoryStart.rssKiB * MAX_EXTRA_RSS_GROWTH,
     rolledBack: rollback !== undefined && rollback.applied === 1,
   };
   const result = {
-    at: new Date().toISOString(), seconds, targetRps: rps, figures: loadFigures(load, { rps }),
-    requests: { sent: load.sent, answered: load.answered, clientTimeouts: load.clientTimeouts, networkErrors: load.networkErrors, networkErrorsByCause: load.networkErrorsByCause, bodyBrokenAfterHeaders: load.bodyBroken, byStatus: load.byStatus, byVariant: load.byVariant },
-    fiveXx: { originMade: load.origin5xx, routerMade: load.router5xx, routerMadeByCode: load.router5xxByCode },
-    outcomes: { expectedServedRows: expected, servedRows: outcomes.served, warmUpRows: warm.served, dropped: outcomes.counters.dropped, byKind: outcomes.byKind, matchedToAnswers: counted },
-    memory: {
-      workerdRssKiBStart: memoryStart.rssKiB, workerdRssKiBEnd: memoryEnd.rssKiB, ratio: Number((memoryEnd.rssKiB / memoryStart.rssKiB).toFixed(3)),
-      bareControlRssKiBStart: controlStart.rssKiB, bareControlRssKiBEnd: controlEnd.rssKiB, bareControlRatio: Number((controlEnd.rssKiB / controlStart.rssKiB).toFixed(3)),
-      routerExtraGrowthKiB: growth.router - growth.control, controlRequests: controlLoad.answered, perTick: ticks,
+    at: new Date().toISOString(),
+    seconds,
+    targetRps: rps,
+    figures: loadFigures(load, { rps }),
+    requests: {
+      sent: load.sent,
+      answered: load.answered,
+      clientTimeouts: load.clientTimeouts,
+      networkErrors: load.networkErrors,
+      networkErrorsByCause: load.networkErrorsByCause,
+      bodyBrokenAfterHeaders: load.bodyBroken,
+      byStatus: load.byStatus,
+      byVariant: load.byVariant,
     },
-    healthLoop: { ticks: ticks.length + 1, rolledBackDuringLoad, decisions: made.map((d) => `${d.action}:${d.reason}${d.applied ? "" : " (not applied)"}`), rollback: rollback ?? null },
+    fiveXx: { originMade: load.origin5xx, routerMade: load.router5xx, routerMadeByCode: load.router5xxByCode },
+    outcomes: {
+      expectedServedRows: expected,
+      servedRows: outcomes.served,
+      warmUpRows: warm.served,
+      dropped: outcomes.counters.dropped,
+      byKind: outcomes.byKind,
+      matchedToAnswers: counted,
+    },
+    memory: {
+      workerdRssKiBStart: memoryStart.rssKiB,
+      workerdRssKiBEnd: memoryEnd.rssKiB,
+      ratio: Number((memoryEnd.rssKiB / memoryStart.rssKiB).toFixed(3)),
+      bareControlRssKiBStart: controlStart.rssKiB,
+      bareControlRssKiBEnd: controlEnd.rssKiB,
+      bareControlRatio: Number((controlEnd.rssKiB / controlStart.rssKiB).toFixed(3)),
+      routerExtraGrowthKiB: growth.router - growth.control,
+      controlRequests: controlLoad.answered,
+      perTick: ticks,
+    },
+    healthLoop: {
+      ticks: ticks.length + 1,
+      rolledBackDuringLoad,
+      decisions: made.map((d) => `${d.action}:${d.reason}${d.applied ? "" : " (not applied)"}`),
+      rollback: rollback ?? null,
+    },
     perSecond: load.perSecond.map((s, i) => ({ second: i, ...s })),
-    checks, passed: Object.values(checks).every(Boolean),
+    checks,
+    passed: Object.values(checks).every(Boolean),
   };
   reportChecks("soak", result, checks, args.out);
 }

@@ -14,8 +14,13 @@ let mf;
 try {
   const scriptPath = buildBundle(work);
   mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath),
-    d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    d1Databases: ["DB"],
+    kvNamespaces: ["SNAPSHOTS"],
+    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
   });
   const response = await mf.dispatchFetch("http://127.0.0.1/admin/api/openapi.json");
   if (response.status !== 200) throw new Error(`openapi.json answered ${response.status}`);

@@ -27,14 +27,18 @@ export default {
     if (path.startsWith("/ofrep/")) return ofrepApp.fetch(request, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);
     if (path.startsWith("/__demo/") && env.DEV_MODE === "1") return handleDemoControl(request, path);
-    return routeRequest(request, {
-      ...services,
-      newId: () => crypto.randomUUID(),
-      mintRequestId: requestIdMinter(env),
-      random: Math.random,
-      secureCookies: env.DEV_MODE !== "1",
-      waitUntil: (promise) => ctx.waitUntil(promise),
-    }, url);
+    return routeRequest(
+      request,
+      {
+        ...services,
+        newId: () => crypto.randomUUID(),
+        mintRequestId: requestIdMinter(env),
+        random: Math.random,
+        secureCookies: env.DEV_MODE !== "1",
+        waitUntil: (promise) => ctx.waitUntil(promise),
+      },
+      url,
+    );
   },
 
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -16,7 +16,9 @@ export function buildBundle(outdir) {
 }
 
 export function migrationStatements() {
-  return readdirSync("migrations").filter((name) => name.endsWith(".sql")).sort()
+  return readdirSync("migrations")
+    .filter((name) => name.endsWith(".sql"))
+    .sort()
     .flatMap((name) => readFileSync(path.join("migrations", name), "utf8").split("--> statement-breakpoint"))
     .map((statement) => statement.trim())
     .filter((statement) => statement !== "");

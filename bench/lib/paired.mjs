@@ -50,9 +50,12 @@ export async function startTracked(start) {
 export async function runTogether(targets, load, rounds, onRound = () => {}) {
   const results = [];
   for (let round = 0; round < rounds; round++) {
-    const runs = await Promise.all(targets.map((target) => runWrk({ ...load, url: target.url, script: target.script })));
+    const runs = await Promise.all(
+      targets.map((target) => runWrk({ ...load, url: target.url, script: target.script })),
+    );
     runs.forEach((run, i) => {
-      if (run.non2xx > 0 || run.socketErrors > 0) throw new Error(`together ${targets[i].name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
+      if (run.non2xx > 0 || run.socketErrors > 0)
+        throw new Error(`together ${targets[i].name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
     });
     const entry = {
       round,
@@ -70,7 +73,22 @@ export async function runTogether(targets, load, rounds, onRound = () => {}) {
  * loads both at once for `load.durationS`. Returns every round's figures.
  */
 export async function runPaired(a, b, load, rounds, onRound = () => {}) {
-  const asPair = ({ round, rps, p50Ms }) => ({ round, aRps: rps.a, bRps: rps.b, ratio: rps.a / rps.b, aP50Ms: p50Ms.a, bP50Ms: p50Ms.b });
-  const together = await runTogether([{ name: "a", ...a }, { name: "b", ...b }], load, rounds, (entry) => onRound(asPair(entry)));
+  const asPair = ({ round, rps, p50Ms }) => ({
+    round,
+    aRps: rps.a,
+    bRps: rps.b,
+    ratio: rps.a / rps.b,
+    aP50Ms: p50Ms.a,
+    bP50Ms: p50Ms.b,
+  });
+  const together = await runTogether(
+    [
+      { name: "a", ...a },
+      { name: "b", ...b },
+    ],
+    load,
+    rounds,
+    (entry) => onRound(asPair(entry)),
+  );
   return together.map(asPair);
 }

@@ -20,7 +20,9 @@ export function hasWrk() {
  */
 export function writeLuaScript(dir, { path: urlPath, userPool = 1000 }) {
   const file = path.join(dir, "bench-request.lua");
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 wrk.method = "POST"
 wrk.path = "${urlPath}"
 wrk.body = '{"inputs":"the service was great"}'
@@ -31,7 +33,8 @@ request = function()
   wrk.headers["x-user-id"] = "bench-user-" .. n
   return wrk.format()
 end
-`);
+`,
+  );
   return file;
 }
 
@@ -62,7 +65,17 @@ export function parseWrk(output) {
 }
 
 export function runWrk({ url, threads, connections, durationS, script }) {
-  const args = [`-t${threads}`, `-c${connections}`, `-d${durationS}s`, "--latency", "--timeout", "5s", "-s", script, url];
+  const args = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${durationS}s`,
+    "--latency",
+    "--timeout",
+    "5s",
+    "-s",
+    script,
+    url,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);

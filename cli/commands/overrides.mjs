@@ -20,7 +20,11 @@ export async function importOverrides(ctx, key, file) {
   }
   const { rows, problems } = parseOverridesCsv(text);
   if (problems.length > 0) {
-    throw new CliError(`${file}: ${problems.length} problem(s), nothing imported:\n  ${problems.slice(0, 10).join("\n  ")}${problems.length > 10 ? "\n  …" : ""}`, EXIT.USAGE, { code: "invalid_csv", details: problems.slice(0, 100) });
+    throw new CliError(
+      `${file}: ${problems.length} problem(s), nothing imported:\n  ${problems.slice(0, 10).join("\n  ")}${problems.length > 10 ? "\n  …" : ""}`,
+      EXIT.USAGE,
+      { code: "invalid_csv", details: problems.slice(0, 100) },
+    );
   }
   if (rows.length === 0) throw usageError(`${file}: no rows (expected unitKey,variant lines)`);
   const chunks = chunkRows(rows, chunkSize);
@@ -30,7 +34,9 @@ export async function importOverrides(ctx, key, file) {
   for (const [index, chunk] of chunks.entries()) {
     try {
       const answer = await ctx.api.request("POST", `/flags/${enc(key)}/overrides`, {
-        body: { upsert: chunk.map(({ unitKey, variant }) => ({ unitKey, variant })) }, ifMatch: etag, what: `flag "${key}"`,
+        body: { upsert: chunk.map(({ unitKey, variant }) => ({ unitKey, variant })) },
+        ifMatch: etag,
+        what: `flag "${key}"`,
       });
       etag = answer.etag ?? `"flag-${answer.body.version}"`;
     } catch (error) {
@@ -46,5 +52,7 @@ export async function importOverrides(ctx, key, file) {
   }
   if (showProgress) ctx.progress(null);
   const summary = { flag: key, imported: done, chunks: chunks.length, etag };
-  return ctx.json ? ctx.printJson(summary) : ctx.print(`flag ${key}: ${done} overrides imported in ${chunks.length} call(s); flag ETag now ${etag}`);
+  return ctx.json
+    ? ctx.printJson(summary)
+    : ctx.print(`flag ${key}: ${done} overrides imported in ${chunks.length} call(s); flag ETag now ${etag}`);
 }

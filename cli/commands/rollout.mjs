@@ -20,20 +20,32 @@ export async function startRollout(ctx, key) {
   if (ctx.options.plan !== undefined) {
     body.stages = parsePlan(ctx.options.plan, {
       minDurationSeconds: intOption(ctx.options, "min-duration", PLAN_DEFAULTS.minDurationSeconds, { min: 0 }),
-      minSamples: ctx.options["min-samples"] === undefined ? undefined : intOption(ctx.options, "min-samples", 0, { min: 0 }),
+      minSamples:
+        ctx.options["min-samples"] === undefined ? undefined : intOption(ctx.options, "min-samples", 0, { min: 0 }),
     });
   } else if (ctx.options["min-duration"] !== undefined || ctx.options["min-samples"] !== undefined) {
-    throw usageError("--min-duration/--min-samples apply to --plan stages; without --plan the server's default plan is used");
+    throw usageError(
+      "--min-duration/--min-samples apply to --plan stages; without --plan the server's default plan is used",
+    );
   }
   if (ctx.options.hold !== undefined) body.holdSeconds = intOption(ctx.options, "hold", 0, { min: 0 });
   const { etag } = await ctx.api.request("GET", `/flags/${enc(key)}`, { what: `flag "${key}"` });
-  const { body: rollout } = await ctx.api.request("POST", `/flags/${enc(key)}/rollouts`, { body, ifMatch: etag, what: `flag "${key}"` });
+  const { body: rollout } = await ctx.api.request("POST", `/flags/${enc(key)}/rollouts`, {
+    body,
+    ifMatch: etag,
+    what: `flag "${key}"`,
+  });
   return ctx.json ? ctx.printJson(rollout) : ctx.print(formatRolloutAction("started", rollout));
 }
 
 export async function rolloutAction(ctx, key, action) {
-  const current = await ctx.api.request("GET", `/flags/${enc(key)}/rollouts/current`, { what: `rollout of flag "${key}"` });
-  const { body: rollout } = await ctx.api.request("POST", `/flags/${enc(key)}/rollouts/current/${action}`, { ifMatch: current.etag, what: `rollout of flag "${key}"` });
+  const current = await ctx.api.request("GET", `/flags/${enc(key)}/rollouts/current`, {
+    what: `rollout of flag "${key}"`,
+  });
+  const { body: rollout } = await ctx.api.request("POST", `/flags/${enc(key)}/rollouts/current/${action}`, {
+    ifMatch: current.etag,
+    what: `rollout of flag "${key}"`,
+  });
   return ctx.json ? ctx.printJson(rollout) : ctx.print(formatRolloutAction(action, rollout));
 }
 
@@ -46,12 +58,21 @@ export async function readStatus(api, key, now) {
   if (rollout) query.set("rolloutId", rollout.id);
   const decisions = await api.request("GET", `/flags/${enc(key)}/decisions?${query}`, { allow404: true });
   const decisionsAvailable = decisions.status !== 404;
-  return { flag, rollout, decision: rollout ? decisions.body?.items?.[0] ?? null : null, decisionsAvailable, nowMs: now() };
+  return {
+    flag,
+    rollout,
+    decision: rollout ? (decisions.body?.items?.[0] ?? null) : null,
+    decisionsAvailable,
+    nowMs: now(),
+  };
 }
 
 const statusJson = ({ flag, rollout, decision, decisionsAvailable, nowMs }) => ({
   flag: { key: flag.key, version: flag.version, killSwitch: flag.killSwitch, killReason: flag.killReason },
-  rollout, lastDecision: decision, decisionsAvailable, at: nowMs,
+  rollout,
+  lastDecision: decision,
+  decisionsAvailable,
+  at: nowMs,
 });
 
 export async function rolloutStatus(ctx, key) {
@@ -61,7 +82,8 @@ export async function rolloutStatus(ctx, key) {
   let previous = null;
   for (let poll = 1; ; poll++) {
     const status = await readStatus(ctx.api, key, ctx.now);
-    if (ctx.json) ctx.printJson(statusJson(status)); // --watch --json: one JSON object per line
+    if (ctx.json)
+      ctx.printJson(statusJson(status)); // --watch --json: one JSON object per line
     else {
       const text = formatRolloutStatus(status);
       if (watch && ctx.isTTY) ctx.redraw(`${text}\n\n(refreshing every ${interval}s; Ctrl-C to stop)`);

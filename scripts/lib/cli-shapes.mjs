@@ -11,7 +11,15 @@ export function checkShape(value, shape, at = "$") {
   for (const [field, type] of Object.entries(shape)) {
     const actual = value[field];
     if (typeof type === "object") {
-      problems.push(...(actual === null && type.__nullable ? [] : checkShape(actual, Object.fromEntries(Object.entries(type).filter(([k]) => k !== "__nullable")), `${at}.${field}`)));
+      problems.push(
+        ...(actual === null && type.__nullable
+          ? []
+          : checkShape(
+              actual,
+              Object.fromEntries(Object.entries(type).filter(([k]) => k !== "__nullable")),
+              `${at}.${field}`,
+            )),
+      );
     } else if (type !== "any" && !type.split("|").includes(typeOf(actual))) {
       problems.push(`${at}.${field} is ${typeOf(actual)}, expected ${type}`);
     }
@@ -19,14 +27,31 @@ export function checkShape(value, shape, at = "$") {
   return problems;
 }
 
-const ROLLOUT = { id: "string", flagKey: "string", state: "string", stageIndex: "number", stages: "array", version: "number" };
+const ROLLOUT = {
+  id: "string",
+  flagKey: "string",
+  state: "string",
+  stageIndex: "number",
+  stages: "array",
+  version: "number",
+};
 
 export const SHAPES = Object.freeze({
   flagList: { items: "array" },
-  flagShow: { flag: { key: "string", version: "number", killSwitch: "boolean", route: "object" }, etag: "string", rollout: "object|null" },
+  flagShow: {
+    flag: { key: "string", version: "number", killSwitch: "boolean", route: "object" },
+    etag: "string",
+    rollout: "object|null",
+  },
   kill: { key: "string", killSwitch: "boolean", version: "number", changed: "boolean" },
   rollout: ROLLOUT,
-  status: { flag: { key: "string", version: "number", killSwitch: "boolean" }, rollout: { ...ROLLOUT, __nullable: true }, lastDecision: "object|null", decisionsAvailable: "boolean", at: "number" },
+  status: {
+    flag: { key: "string", version: "number", killSwitch: "boolean" },
+    rollout: { ...ROLLOUT, __nullable: true },
+    lastDecision: "object|null",
+    decisionsAvailable: "boolean",
+    at: "number",
+  },
   import: { flag: "string", imported: "number", chunks: "number", etag: "string" },
   audit: { items: "array" },
   error: { error: { code: "string", message: "string", exitCode: "number", status: "number|null" } },

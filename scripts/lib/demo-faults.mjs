@@ -53,7 +53,13 @@ export function controlRequest(faults, origin, method, name, bodyText) {
   if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) {
     return {
       status: 400,
-      body: { error: { code: "invalid_request", message: `${name}: send {"rate": a number from 0 to 1}`, details: { path: "rate", got: rate ?? null } } },
+      body: {
+        error: {
+          code: "invalid_request",
+          message: `${name}: send {"rate": a number from 0 to 1}`,
+          details: { path: "rate", got: rate ?? null },
+        },
+      },
     };
   }
   faults[key] = rate;
@@ -74,7 +80,12 @@ export function sentimentAnswer(version, raw) {
  */
 export function planAnswer(faults, answer, { streamed, random = Math.random }) {
   const drawn = (rate) => rate > 0 && random() < rate;
-  if (drawn(faults.failRate)) return { status: 500, body: { error: "injected failure", model_version: answer.model_version }, breakStream: false };
+  if (drawn(faults.failRate))
+    return {
+      status: 500,
+      body: { error: "injected failure", model_version: answer.model_version },
+      breakStream: false,
+    };
   let body = answer;
   if (drawn(faults.invalidRate)) body = { ...answer, ...INVALID_ANSWER_FIELDS };
   else if (drawn(faults.labelShift)) body = { ...answer, label: SHIFTED_LABEL[answer.label] ?? "negative" };

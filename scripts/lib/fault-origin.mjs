@@ -8,7 +8,13 @@
 import http from "node:http";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { name: { type: "string", default: "origin" }, port: { type: "string", default: "0" }, "fail-every": { type: "string", default: "0" } } });
+const { values } = parseArgs({
+  options: {
+    name: { type: "string", default: "origin" },
+    port: { type: "string", default: "0" },
+    "fail-every": { type: "string", default: "0" },
+  },
+});
 const failEvery = Number(values["fail-every"]);
 const ok = JSON.stringify({ model: values.name, label: "positive", score: 0.97 });
 const failed = JSON.stringify({ model: values.name, error: "model failed" });
@@ -20,7 +26,11 @@ const server = http.createServer((request, response) => {
     served++;
     const failing = failEvery > 0 && served % failEvery === 0;
     const body = failing ? failed : ok;
-    response.writeHead(failing ? 503 : 200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-origin": values.name });
+    response.writeHead(failing ? 503 : 200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "x-origin": values.name,
+    });
     response.end(body);
   });
 });

@@ -24,7 +24,10 @@ const REQUEST_HEADERS = { "content-type": "application/json", connection: "close
 /** The client gave up (its own deadline, or undici's connect/headers/body timeout): a starved machine, not the router. */
 function isClientTimeout(error) {
   const tags = [error?.name, error?.code, error?.cause?.name, error?.cause?.code];
-  return tags.some((tag) => tag === "TimeoutError" || tag === "AbortError" || /^UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT$/.test(tag ?? ""));
+  return tags.some(
+    (tag) =>
+      tag === "TimeoutError" || tag === "AbortError" || /^UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT$/.test(tag ?? ""),
+  );
 }
 
 /** Who made an answer: the origin (it sets x-origin), or the router (its JSON error shape). */
@@ -67,9 +70,26 @@ const MAX_STRETCH = 4;
 export async function runLoad({ base, rps, seconds, maxInFlight = 256, users = 5000, events = [] }) {
   const url = new URL(ROUTE, base);
   const stats = {
-    sent: 0, answered: 0, deferred: 0, maxLagMs: 0, notSent: 0, clientTimeouts: 0, networkErrors: 0, networkErrorsByCause: {}, bodyBroken: 0, answeredWithoutRequestId: 0,
-    byStatus: {}, byVariant: {}, origin5xx: 0, router5xx: 0, router5xxByCode: {}, router5xxWithoutRequestId: 0, router5xxTimes: [],
-    perSecond: [], latenciesMs: [], answers: new Map(),
+    sent: 0,
+    answered: 0,
+    deferred: 0,
+    maxLagMs: 0,
+    notSent: 0,
+    clientTimeouts: 0,
+    networkErrors: 0,
+    networkErrorsByCause: {},
+    bodyBroken: 0,
+    answeredWithoutRequestId: 0,
+    byStatus: {},
+    byVariant: {},
+    origin5xx: 0,
+    router5xx: 0,
+    router5xxByCode: {},
+    router5xxWithoutRequestId: 0,
+    router5xxTimes: [],
+    perSecond: [],
+    latenciesMs: [],
+    answers: new Map(),
   };
   const second = (i) => (stats.perSecond[i] ??= { sent: 0, ok: 0, origin5xx: 0, router5xx: 0 });
   const inFlight = new Set();
@@ -81,24 +101,38 @@ export async function runLoad({ base, rps, seconds, maxInFlight = 256, users = 5
     const signal = AbortSignal.timeout(CLIENT_TIMEOUT_MS);
     const t0 = performance.now();
     try {
-      const response = await fetch(url, { method: "POST", headers: { ...REQUEST_HEADERS, "x-user-id": `user-${n % users}` }, body: '{"text":"soak"}', signal });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { ...REQUEST_HEADERS, "x-user-id": `user-${n % users}` },
+        body: '{"text":"soak"}',
+        signal,
+      });
       const variant = response.headers.get("x-model-variant") ?? "none";
       const verdict = await classify(response, signal);
-      if (verdict.kind === "client_timeout") { stats.clientTimeouts++; return; }
+      if (verdict.kind === "client_timeout") {
+        stats.clientTimeouts++;
+        return;
+      }
       stats.answered++;
       stats.latenciesMs.push(performance.now() - t0);
       const requestId = response.headers.get("x-request-id");
-      if (requestId) stats.answers.set(requestId, { unreachable: verdict.kind === "router_5xx" && verdict.code === "origin_unavailable" });
+      if (requestId)
+        stats.answers.set(requestId, {
+          unreachable: verdict.kind === "router_5xx" && verdict.code === "origin_unavailable",
+        });
       else stats.answeredWithoutRequestId++;
       stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1;
       stats.byVariant[variant] = (stats.byVariant[variant] ?? 0) + 1;
       if (verdict.kind === "ok") bucket.ok++;
       else if (verdict.kind === "body_broken") stats.bodyBroken++;
-      else if (verdict.kind === "origin_5xx") { stats.origin5xx++; bucket.origin5xx++; }
-      else {
+      else if (verdict.kind === "origin_5xx") {
+        stats.origin5xx++;
+        bucket.origin5xx++;
+      } else {
         stats.router5xx++;
         bucket.router5xx++;
-        stats.router5xxByCode[`${response.status} ${verdict.code}`] = (stats.router5xxByCode[`${response.status} ${verdict.code}`] ?? 0) + 1;
+        stats.router5xxByCode[`${response.status} ${verdict.code}`] =
+          (stats.router5xxByCode[`${response.status} ${verdict.code}`] ?? 0) + 1;
         stats.router5xxTimes.push({ sentMs: t0 - started, answeredMs: elapsedMs(), code: verdict.code });
         if (!verdict.hasRequestId) stats.router5xxWithoutRequestId++;
       }

@@ -22,7 +22,11 @@ const ORIGIN_SCRIPT = path.join(import.meta.dirname, "fault-origin.mjs");
 
 /** A model origin in its own process; `stop()` is idempotent, `kill()` is the chaos fault. */
 export async function startOriginProcess(name, { failEvery = 0, port = 0 } = {}) {
-  const child = spawn(process.execPath, [ORIGIN_SCRIPT, "--name", name, "--port", String(port), "--fail-every", String(failEvery)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [ORIGIN_SCRIPT, "--name", name, "--port", String(port), "--fail-every", String(failEvery)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const boundPort = await new Promise((resolve, reject) => {
     let text = "";
     child.once("error", reject);
@@ -57,23 +61,52 @@ export async function startRouter({ blue, green, percent = 25, minSamples = 200,
     scriptPath = buildBundle(outdir);
   }
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, scriptPath, modulesRoot: path.dirname(scriptPath),
-    host: "127.0.0.1", port: 0, cf: false, d1Databases: ["DB"], kvNamespaces: ["SNAPSHOTS"], d1Persist: false, kvPersist: false,
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Databases: ["DB"],
+    kvNamespaces: ["SNAPSHOTS"],
+    d1Persist: false,
+    kvPersist: false,
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { SNAPSHOT_STORE: "hybrid", VERSION_PROBE_SECONDS: "1", OUTCOMES_EMBEDDED: embedded ? "1" : "0", DEV_MODE: "1", ORIGIN_ALLOWLIST: "127.0.0.1" },
+    bindings: {
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "1",
+      OUTCOMES_EMBEDDED: embedded ? "1" : "0",
+      DEV_MODE: "1",
+      ORIGIN_ALLOWLIST: "127.0.0.1",
+    },
   });
   cleanups.push(() => mf.dispose());
   const base = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
   // Values are bound and only ever point at this harness's own 127.0.0.1 ports.
-  await db.prepare(`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, failover, version)
+  await db
+    .prepare(`INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, failover, version)
     VALUES (?1, 'load: green fails 1 in 5', 'POST', ?2, ?3, ?4, ?5, 0, 1)`)
-    .bind(FLAG, ROUTE, JSON.stringify({ url: `http://127.0.0.1:${blue}` }), JSON.stringify({ url: `http://127.0.0.1:${green}` }), ORIGIN_TIMEOUT_MS).run();
-  const stages = [{ mode: "serve", percent, minDurationSeconds: 0, minSamples }, { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 10_000 }];
+    .bind(
+      FLAG,
+      ROUTE,
+      JSON.stringify({ url: `http://127.0.0.1:${blue}` }),
+      JSON.stringify({ url: `http://127.0.0.1:${green}` }),
+      ORIGIN_TIMEOUT_MS,
+    )
+    .run();
+  const stages = [
+    { mode: "serve", percent, minDurationSeconds: 0, minSamples },
+    { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 10_000 },
+  ];
   const now = Date.now();
-  await db.prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state, created_at, updated_at)
-    VALUES ('load-r1', ?1, ?2, 0, ?3, 600, 'active', ?3, ?3)`).bind(FLAG, JSON.stringify(stages), now).run();
+  await db
+    .prepare(`INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state, created_at, updated_at)
+    VALUES ('load-r1', ?1, ?2, 0, ?3, 600, 'active', ?3, ?3)`)
+    .bind(FLAG, JSON.stringify(stages), now)
+    .run();
   await db.prepare("UPDATE flags SET version = version + 1 WHERE key = ?1").bind(FLAG).run();
   return { mf, base, db };
 }
@@ -82,7 +115,12 @@ export async function startRouter({ blue, green, percent = 25, minSamples = 200,
 export async function newWorkerdPids(start) {
   const before = new Set(workerdMemory().processes.map((p) => p.pid));
   const value = await start();
-  return { value, pids: workerdMemory().processes.map((p) => p.pid).filter((pid) => !before.has(pid)) };
+  return {
+    value,
+    pids: workerdMemory()
+      .processes.map((p) => p.pid)
+      .filter((pid) => !before.has(pid)),
+  };
 }
 
 /**
@@ -94,7 +132,10 @@ export async function newWorkerdPids(start) {
  */
 export async function startBareControl(originPort, cleanups) {
   const mf = new Miniflare({
-    ...COMPATIBILITY, modules: true, host: "127.0.0.1", port: 0,
+    ...COMPATIBILITY,
+    modules: true,
+    host: "127.0.0.1",
+    port: 0,
     script: `export default { fetch(request) {
       const url = new URL(request.url);
       return fetch("http://127.0.0.1:${Number(originPort)}" + url.pathname + url.search, { method: request.method, headers: request.headers, body: request.body });
@@ -117,7 +158,8 @@ export function workerdMemory(only = null) {
     try {
       const status = readFileSync(`/proc/${entry}/status`, "utf8");
       const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      if (ppid !== process.pid || !/^Name:\s+workerd/m.test(status) || (only && !only.includes(Number(entry)))) continue;
+      if (ppid !== process.pid || !/^Name:\s+workerd/m.test(status) || (only && !only.includes(Number(entry))))
+        continue;
       found.push({ pid: Number(entry), rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) });
     } catch {
       // The process ended while we looked.
@@ -128,10 +170,20 @@ export function workerdMemory(only = null) {
 
 /** Outcome rows of FLAG by kind, and the isolate's written/dropped counters. */
 export async function outcomeCounts(base, db) {
-  const rows = await db.prepare("SELECT kind, count(*) AS n, sum(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS unreachable FROM outcomes WHERE flag_key = ?1 GROUP BY kind").bind(FLAG).all();
+  const rows = await db
+    .prepare(
+      "SELECT kind, count(*) AS n, sum(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS unreachable FROM outcomes WHERE flag_key = ?1 GROUP BY kind",
+    )
+    .bind(FLAG)
+    .all();
   const byKind = Object.fromEntries(rows.results.map((r) => [r.kind, { rows: r.n, statusZero: r.unreachable }]));
   const health = await (await fetch(new URL("/_switchyard/healthz", base))).json();
-  return { served: byKind.served?.rows ?? 0, servedStatusZero: byKind.served?.statusZero ?? 0, byKind, counters: health.outcomes };
+  return {
+    served: byKind.served?.rows ?? 0,
+    servedStatusZero: byKind.served?.statusZero ?? 0,
+    byKind,
+    counters: health.outcomes,
+  };
 }
 
 /**
@@ -143,7 +195,11 @@ export async function settleOutcomes(base, db, expected, { quietMs = 10_000, cap
   const started = Date.now();
   let lastChange = Date.now();
   let counts = await outcomeCounts(base, db);
-  while (counts.served + counts.counters.dropped < expected && Date.now() - lastChange < quietMs && Date.now() - started < capMs) {
+  while (
+    counts.served + counts.counters.dropped < expected &&
+    Date.now() - lastChange < quietMs &&
+    Date.now() - started < capMs
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const next = await outcomeCounts(base, db);
     if (next.served + next.counters.dropped !== counts.served + counts.counters.dropped) lastChange = Date.now();
@@ -160,9 +216,22 @@ export async function settleOutcomes(base, db, expected, { quietMs = 10_000, cap
  * gave up on may exist or not; `rows` counts all served rows.
  */
 export async function matchOutcomes(db, answers) {
-  const found = (await db.prepare("SELECT request_id AS id, count(*) AS n, sum(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS unreachable FROM outcomes WHERE flag_key = ?1 AND kind = 'served' GROUP BY request_id").bind(FLAG).all()).results;
+  const found = (
+    await db
+      .prepare(
+        "SELECT request_id AS id, count(*) AS n, sum(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS unreachable FROM outcomes WHERE flag_key = ?1 AND kind = 'served' GROUP BY request_id",
+      )
+      .bind(FLAG)
+      .all()
+  ).results;
   const byId = new Map(found.map((row) => [row.id, row]));
-  const result = { answered: answers.size, rows: found.reduce((sum, row) => sum + row.n, 0), missing: 0, duplicated: 0, statusMismatch: 0 };
+  const result = {
+    answered: answers.size,
+    rows: found.reduce((sum, row) => sum + row.n, 0),
+    missing: 0,
+    duplicated: 0,
+    statusMismatch: 0,
+  };
   for (const [id, answer] of answers) {
     const row = byId.get(id);
     if (!row) result.missing++;
@@ -173,5 +242,10 @@ export async function matchOutcomes(db, answers) {
 }
 
 export async function decisions(db) {
-  return (await db.prepare("SELECT at, action, reason, applied, stage_index FROM decisions WHERE flag_key = ?1 ORDER BY id").bind(FLAG).all()).results;
+  return (
+    await db
+      .prepare("SELECT at, action, reason, applied, stage_index FROM decisions WHERE flag_key = ?1 ORDER BY id")
+      .bind(FLAG)
+      .all()
+  ).results;
 }

@@ -23,9 +23,20 @@ export function loadFigures(load, { rps }) {
   const achievedRps = Number((load.sent / load.elapsedSeconds).toFixed(1));
   const latencies = load.latenciesMs;
   return {
-    targetRps: rps, achievedRps, rateShare: Number((achievedRps / rps).toFixed(3)), elapsedSeconds: load.elapsedSeconds,
-    deferred: load.deferred, maxLagMs: load.maxLagMs, notSent: load.notSent, clientTimeouts: load.clientTimeouts,
-    latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max: quantile(latencies, 1) },
+    targetRps: rps,
+    achievedRps,
+    rateShare: Number((achievedRps / rps).toFixed(3)),
+    elapsedSeconds: load.elapsedSeconds,
+    deferred: load.deferred,
+    maxLagMs: load.maxLagMs,
+    notSent: load.notSent,
+    clientTimeouts: load.clientTimeouts,
+    latencyMs: {
+      p50: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
+      p99: quantile(latencies, 0.99),
+      max: quantile(latencies, 1),
+    },
   };
 }
 
@@ -42,11 +53,17 @@ export function reportChecks(name, result, checks, out) {
   console.log(JSON.stringify({ ...result, perSecond: undefined }, null, 2));
   const f = result.figures;
   if (f) {
-    console.log(`${name} figures (reported, not judged): ${f.achievedRps} of ${f.targetRps} rps over ${f.elapsedSeconds} s, latency p50 ${f.latencyMs.p50} / p95 ${f.latencyMs.p95} / p99 ${f.latencyMs.p99} ms, ${f.deferred} sent late (up to ${f.maxLagMs} ms), ${f.notSent} not sent, ${f.clientTimeouts} client timeouts`);
+    console.log(
+      `${name} figures (reported, not judged): ${f.achievedRps} of ${f.targetRps} rps over ${f.elapsedSeconds} s, latency p50 ${f.latencyMs.p50} / p95 ${f.latencyMs.p95} / p99 ${f.latencyMs.p99} ms, ${f.deferred} sent late (up to ${f.maxLagMs} ms), ${f.notSent} not sent, ${f.clientTimeouts} client timeouts`,
+    );
     if (f.rateShare < BUSY_RATE_SHARE || f.deferred > 0 || f.notSent > 0 || f.clientTimeouts > 0) {
-      console.log(`${name}: the machine could not keep up with the target rate; correctness is still judged, speed belongs to \`npm run bench\`.`);
+      console.log(
+        `${name}: the machine could not keep up with the target rate; correctness is still judged, speed belongs to \`npm run bench\`.`,
+      );
     }
   }
-  const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([check]) => check);
+  const failed = Object.entries(checks)
+    .filter(([, ok]) => !ok)
+    .map(([check]) => check);
   if (failed.length > 0) throw new Error(`${name} failed: ${failed.join(", ")}`);
 }

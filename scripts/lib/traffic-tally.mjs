@@ -27,7 +27,13 @@ export function createTally() {
   }
 
   function summary() {
-    return { stats, responsesWithoutVariant: withoutVariant, networkErrors, usersSeen: variantOfUser.size, usersThatChangedVariant: flips };
+    return {
+      stats,
+      responsesWithoutVariant: withoutVariant,
+      networkErrors,
+      usersSeen: variantOfUser.size,
+      usersThatChangedVariant: flips,
+    };
   }
 
   return { record, networkError: () => void networkErrors++, summary };

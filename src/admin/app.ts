@@ -35,12 +35,15 @@ adminApp.use("*", async function adminRequestContext(c, next) {
   await next();
 });
 
-adminApp.use("*", bodyLimit({
-  maxSize: LIMITS.bodyBytes,
-  onError: () => {
-    throw bodyTooLarge();
-  },
-}));
+adminApp.use(
+  "*",
+  bodyLimit({
+    maxSize: LIMITS.bodyBytes,
+    onError: () => {
+      throw bodyTooLarge();
+    },
+  }),
+);
 
 adminApp.route("/", flagRoutes);
 adminApp.route("/", ruleOverrideRoutes);
@@ -61,13 +64,31 @@ adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 });
 
 // Declared through adminRoute like every other route so the auth-matrix test sees it.
-const openApiRoute = adminRoute({ method: "get", path: "/openapi.json", scope: "public", tags: ["meta"], summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: OpenApiDocument } } } } });
+const openApiRoute = adminRoute({
+  method: "get",
+  path: "/openapi.json",
+  scope: "public",
+  tags: ["meta"],
+  summary: "This document",
+  responses: {
+    200: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: OpenApiDocument } } },
+  },
+});
 adminApp.openapi(openApiRoute, (c) =>
-  c.json(adminApp.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: { title: "switchyard admin API", version: "1.0.0", description: "Flags, segments, overrides, rollouts and the kill switch. Errors: { error: { code, message, details? } }." },
-    servers: [{ url: "/" }],
-  }), 200));
+  c.json(
+    adminApp.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "switchyard admin API",
+        version: "1.0.0",
+        description:
+          "Flags, segments, overrides, rollouts and the kill switch. Errors: { error: { code, message, details? } }.",
+      },
+      servers: [{ url: "/" }],
+    }),
+    200,
+  ),
+);
 
 adminApp.notFound((c) => c.json(errorBody("not_found", `No admin route ${c.req.method} ${c.req.path}`), 404));
 adminApp.onError(handleError);

@@ -47,7 +47,13 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
 /** A new secret: prefix + 32 random bytes, base64url. */
 export function mintSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return API_TOKEN_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return (
+    API_TOKEN_PREFIX +
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "")
+  );
 }
 
 function bearerOf(header: string | undefined): string | null {
@@ -56,7 +62,10 @@ function bearerOf(header: string | undefined): string | null {
 }
 
 /** Exported for the OFREP sub-app (same tokens, same checks); reads only `c.env.ADMIN_TOKEN` and `c.get("db")`. */
-export async function authenticate(secret: string, c: Parameters<MiddlewareHandler<AdminEnv>>[0]): Promise<Actor | null> {
+export async function authenticate(
+  secret: string,
+  c: Parameters<MiddlewareHandler<AdminEnv>>[0],
+): Promise<Actor | null> {
   const digest = await sha256(secret);
   const bootstrap = c.env.ADMIN_TOKEN;
   // The bootstrap secret must carry the API prefix, so the hot path strips it
@@ -98,7 +107,8 @@ export function requireScope(needed: Scope, limiter = authFailureLimiter): Middl
       const client = authClientOf(c.req.raw);
       // Only a presented-but-wrong secret counts; a request without one cannot guess anything.
       const wait = client === null ? 0 : limiter.refuseFailure(client, c.get("now"), secret !== null);
-      if (wait > 0) throw new ApiError("rate_limited", "too many failed authentications; retry later", { retryAfterSeconds: wait });
+      if (wait > 0)
+        throw new ApiError("rate_limited", "too many failed authentications; retry later", { retryAfterSeconds: wait });
       throw new ApiError("unauthorized", "missing or invalid bearer token");
     }
     if (!scopeAllows(actor.scope, needed)) throw new ApiError("forbidden", `this route needs the "${needed}" scope`);

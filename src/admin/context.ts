@@ -37,7 +37,7 @@ export function checkIfMatch(c: AdminContext, currentEtag: string, options: IfMa
   // when it compresses a response, and ours name an exact version anyway.
   const tags = header.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
   // "*" would skip the version check entirely, which is what If-Match exists to prevent.
-  if (tags.includes("*")) throw new ApiError("invalid_request", 'If-Match: * is not accepted; send the ETag');
+  if (tags.includes("*")) throw new ApiError("invalid_request", "If-Match: * is not accepted; send the ETag");
   if (!tags.includes(currentEtag)) {
     throw new ApiError("precondition_failed", `stale If-Match: the current ETag is ${currentEtag}`, { currentEtag });
   }
@@ -63,7 +63,10 @@ export async function afterCommit(c: AdminContext, flagKeys: string[], deletedFl
 }
 
 /** Opaque pagination cursor (base64url of the last item's sort key). */
-export const encodeCursor = (value: string): string => btoa(unescape(encodeURIComponent(value))).replace(/\+/g, "-").replace(/\//g, "_");
+export const encodeCursor = (value: string): string =>
+  btoa(unescape(encodeURIComponent(value)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
 
 export function decodeCursor(cursor: string | undefined): string | null {
   if (cursor === undefined || cursor === "") return null;

@@ -30,7 +30,11 @@ export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
-  constructor(readonly code: ErrorCode, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.status = STATUS[code];
   }
@@ -49,7 +53,10 @@ export function bodyTooLarge(): ApiError {
 export function writeFailureToApi(failure: WriteFailure, resource: string): ApiError {
   switch (failure.kind) {
     case "precondition_failed":
-      return new ApiError("precondition_failed", `${resource} changed since it was read; fetch it again and retry with the new ETag`);
+      return new ApiError(
+        "precondition_failed",
+        `${resource} changed since it was read; fetch it again and retry with the new ETag`,
+      );
     case "already_exists":
       return new ApiError("already_exists", `${resource} already exists`);
     case "referenced":
@@ -59,11 +66,19 @@ export function writeFailureToApi(failure: WriteFailure, resource: string): ApiE
 
 function fromHttpException(error: HTTPException): ApiError {
   switch (error.status) {
-    case 400: return new ApiError("invalid_request", error.message || "malformed request");
-    case 401: return new ApiError("unauthorized", "missing or invalid bearer token");
-    case 413: return bodyTooLarge();
-    case 415: return new ApiError("unsupported_media_type", "send the body as application/json");
-    default: return new ApiError(error.status >= 500 ? "internal" : "invalid_request", error.status >= 500 ? "internal error" : error.message);
+    case 400:
+      return new ApiError("invalid_request", error.message || "malformed request");
+    case 401:
+      return new ApiError("unauthorized", "missing or invalid bearer token");
+    case 413:
+      return bodyTooLarge();
+    case 415:
+      return new ApiError("unsupported_media_type", "send the body as application/json");
+    default:
+      return new ApiError(
+        error.status >= 500 ? "internal" : "invalid_request",
+        error.status >= 500 ? "internal error" : error.message,
+      );
   }
 }
 
@@ -72,17 +87,27 @@ export function handleError(error: Error, c: Context): Response {
   const api = error instanceof ApiError ? error : error instanceof HTTPException ? fromHttpException(error) : null;
   if (api === null) {
     // Log the failure's name and message only: request headers (tokens) are never logged.
-    console.error("admin api internal error", { requestId: c.get("requestId" as never), error: `${error.name}: ${error.message}`, stack: error.stack });
+    console.error("admin api internal error", {
+      requestId: c.get("requestId" as never),
+      error: `${error.name}: ${error.message}`,
+      stack: error.stack,
+    });
     return c.json(errorBody("internal", "internal error"), 500);
   }
   if (api.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="switchyard-admin"');
-  if (api.code === "rate_limited") c.header("Retry-After", String((api.details as { retryAfterSeconds: number }).retryAfterSeconds));
+  if (api.code === "rate_limited")
+    c.header("Retry-After", String((api.details as { retryAfterSeconds: number }).retryAfterSeconds));
   return c.json(errorBody(api.code, api.message, api.details), api.status);
 }
 
 /** zod-openapi validation hook: a failed body/query/param parse is a 400 in our shape. */
-export function validationHook(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }): void {
+export function validationHook(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}): void {
   if (result.success) return;
-  const issues = (result.error?.issues ?? []).slice(0, 20).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  const issues = (result.error?.issues ?? [])
+    .slice(0, 20)
+    .map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
   throw new ApiError("invalid_request", "request failed validation", issues);
 }

@@ -7,7 +7,13 @@ import { compileResponse } from "../core/response-settings";
 import { checkOriginUrl, parseAllowlist } from "../core/origin-guard";
 import { checkRoutePattern } from "../core/route";
 import { compileSnapshot } from "../core/snapshot";
-import { HASH_VERSION, SNAPSHOT_SCHEMA_VERSION, type FlagSnapshot, type OriginSpec, type UnitKeySource } from "../core/types";
+import {
+  HASH_VERSION,
+  SNAPSHOT_SCHEMA_VERSION,
+  type FlagSnapshot,
+  type OriginSpec,
+  type UnitKeySource,
+} from "../core/types";
 import type { FlagInsert, FlagRow } from "../store/flag-repo";
 import { parseJson } from "../store/db";
 import { ApiError } from "./errors";
@@ -45,7 +51,10 @@ function checkOrigins(origins: Partial<Record<"blue" | "green", OriginSpec>>, al
     if (origin?.url === undefined) continue;
     const problem = checkOriginUrl(origin.url, allowlist);
     if (problem !== null) {
-      throw new ApiError("invalid_ruleset", `origins.${slot}.url ${problem}`, { path: `origins.${slot}.url`, reason: "origin_not_allowed" });
+      throw new ApiError("invalid_ruleset", `origins.${slot}.url ${problem}`, {
+        path: `origins.${slot}.url`,
+        reason: "origin_not_allowed",
+      });
     }
   }
 }
@@ -54,7 +63,11 @@ function checkRoute(path: string): void {
   const problem = checkRoutePattern(path);
   if (problem !== null) throw new ApiError("invalid_ruleset", `route.path: ${problem}`, { path: "route.path" });
   if (RESERVED_PREFIXES.some((prefix) => path.startsWith(prefix))) {
-    throw new ApiError("invalid_ruleset", `route.path must not start with ${RESERVED_PREFIXES.join(", ")} (never routed)`, { path: "route.path" });
+    throw new ApiError(
+      "invalid_ruleset",
+      `route.path must not start with ${RESERVED_PREFIXES.join(", ")} (never routed)`,
+      { path: "route.path" },
+    );
   }
 }
 
@@ -69,14 +82,22 @@ function checkRoute(path: string): void {
 function checkSettings(settings: Record<string, unknown> | undefined, allowlistText: string | undefined): void {
   if (settings === undefined) return;
   const { settings: health, problems } = parseHealthSettings(settings);
-  if (problems.length > 0) throw new ApiError("invalid_ruleset", `settings.${problems[0]}`, { path: "settings.health", problems });
+  if (problems.length > 0)
+    throw new ApiError("invalid_ruleset", `settings.${problems[0]}`, { path: "settings.health", problems });
   const response = compileResponse(settings.response ?? {});
-  if ("message" in response) throw new ApiError("invalid_ruleset", `settings.${response.path}: ${response.message}`, { path: `settings.${response.path}` });
+  if ("message" in response)
+    throw new ApiError("invalid_ruleset", `settings.${response.path}: ${response.message}`, {
+      path: `settings.${response.path}`,
+    });
   const allowlist = parseAllowlist(allowlistText);
-  for (const [path, url] of [["settings.health.webhook.url", health.webhook?.url], ["settings.health.blueHealthUrl", health.blueHealthUrl]] as const) {
+  for (const [path, url] of [
+    ["settings.health.webhook.url", health.webhook?.url],
+    ["settings.health.blueHealthUrl", health.blueHealthUrl],
+  ] as const) {
     if (!url) continue;
     const problem = checkOriginUrl(url, allowlist);
-    if (problem !== null) throw new ApiError("invalid_ruleset", `${path} ${problem}`, { path, reason: "url_not_allowed" });
+    if (problem !== null)
+      throw new ApiError("invalid_ruleset", `${path} ${problem}`, { path, reason: "url_not_allowed" });
   }
 }
 
@@ -110,7 +131,11 @@ export function flagChangesFrom(body: FlagPatchInput, allowlist: string | undefi
   if (body.description !== undefined) changes.description = body.description;
   if (body.route !== undefined) {
     checkRoute(body.route.path);
-    Object.assign(changes, { routeMethod: body.route.method, routePath: body.route.path, routeHost: body.route.host?.toLowerCase() ?? null });
+    Object.assign(changes, {
+      routeMethod: body.route.method,
+      routePath: body.route.path,
+      routeHost: body.route.host?.toLowerCase() ?? null,
+    });
   }
   if (body.origins !== undefined) {
     checkOrigins(body.origins, allowlist);
@@ -119,7 +144,8 @@ export function flagChangesFrom(body: FlagPatchInput, allowlist: string | undefi
   }
   if (body.timeoutMs !== undefined) changes.timeoutMs = body.timeoutMs;
   if (body.failover !== undefined) changes.failover = body.failover;
-  if (body.unitKey !== undefined) Object.assign(changes, { unitKeySource: body.unitKey.source, unitKeyName: body.unitKey.name });
+  if (body.unitKey !== undefined)
+    Object.assign(changes, { unitKeySource: body.unitKey.source, unitKeyName: body.unitKey.name });
   if (body.settings !== undefined) {
     checkSettings(body.settings, allowlist);
     changes.settings = JSON.stringify(body.settings);
@@ -150,9 +176,13 @@ export function applyRowToSnapshot(base: FlagSnapshot | null, row: FlagInsert, v
 export function assertPublishable(snapshot: FlagSnapshot): void {
   const compiled = compileSnapshot(snapshot);
   if (!compiled.ok) {
-    throw new ApiError("invalid_ruleset", `the resulting snapshot is invalid at ${compiled.error.path || "(root)"}: ${compiled.error.message}`, {
-      path: compiled.error.path,
-      reason: compiled.error.code,
-    });
+    throw new ApiError(
+      "invalid_ruleset",
+      `the resulting snapshot is invalid at ${compiled.error.path || "(root)"}: ${compiled.error.message}`,
+      {
+        path: compiled.error.path,
+        reason: compiled.error.code,
+      },
+    );
   }
 }

@@ -16,145 +16,243 @@ const NullableNum = z.number().nullable();
 
 // ---------- series ----------
 
-export const SeriesBucket = z.strictObject({
-  requests: z.number().int(),
-  errors: z.number().int(),
-  timeouts: z.number().int(),
-  errorRate: NullableNum,
-  timeoutRate: NullableNum,
-  p95Ms: NullableNum,
-}).openapi("SeriesBucket");
+export const SeriesBucket = z
+  .strictObject({
+    requests: z.number().int(),
+    errors: z.number().int(),
+    timeouts: z.number().int(),
+    errorRate: NullableNum,
+    timeoutRate: NullableNum,
+    p95Ms: NullableNum,
+  })
+  .openapi("SeriesBucket");
 
-export const Series = z.strictObject({
-  flag: z.string(),
-  fromMs: z.number().int(),
-  toMs: z.number().int(),
-  bucketMs: z.number().int(),
-  buckets: z.array(z.number().int()).openapi({ description: "start of each bucket (epoch ms)" }),
-  series: z.strictObject({ blue: z.array(SeriesBucket), green: z.array(SeriesBucket) }),
-}).openapi("Series");
+export const Series = z
+  .strictObject({
+    flag: z.string(),
+    fromMs: z.number().int(),
+    toMs: z.number().int(),
+    bucketMs: z.number().int(),
+    buckets: z.array(z.number().int()).openapi({ description: "start of each bucket (epoch ms)" }),
+    series: z.strictObject({ blue: z.array(SeriesBucket), green: z.array(SeriesBucket) }),
+  })
+  .openapi("Series");
 
 // ---------- shadow report ----------
 
 const RateWithInterval = { rate: NullableNum, low: NullableNum, high: NullableNum, n: z.number().int() };
 const LatencyQuantiles = z.strictObject({ p50: NullableNum, p95: NullableNum });
 
-export const ShadowReport = z.strictObject({
-  flag: z.string(),
-  rolloutId: z.string(),
-  rolloutState: z.string(),
-  stageIndex: z.number().int(),
-  comparator: Comparator.nullable(),
-  samples: z.number().int(),
-  skipped: z.record(z.string(), z.number().int()).openapi({ description: "pairs not compared, by reason" }),
-  agreement: z.strictObject(RateWithInterval),
-  bySegment: z.array(z.strictObject({ segment: z.string(), ...RateWithInterval })),
-  latency: z.strictObject({ blue: LatencyQuantiles, green: LatencyQuantiles, p95Ratio: NullableNum }),
-  errors: z.strictObject({ blueRate: NullableNum, greenRate: NullableNum, ratio: NullableNum }),
-  latencyOutliers: z.array(z.strictObject({ requestId: z.string(), blueLatencyMs: Num, greenLatencyMs: Num, ratio: Num })),
-  recommendation: z.enum(SHADOW_RECOMMENDATIONS),
-  reasons: z.array(z.string()),
-  thresholds: z.strictObject({ minAgreement: Num, maxP95Ratio: Num, maxErrorRatio: Num, minSamples: Num }),
-  topDisagreements: z.array(z.strictObject({
-    flagKey: z.string(), rolloutId: z.string().nullable(), requestId: z.string(), timestampMs: Num, reason: z.string(), similarity: Num,
-    blueStatus: z.number().int(), greenStatus: z.number().int(), blueLatencyMs: Num, greenLatencyMs: Num, blueBody: z.string(), greenBody: z.string(),
-  })),
-}).openapi("ShadowReport");
+export const ShadowReport = z
+  .strictObject({
+    flag: z.string(),
+    rolloutId: z.string(),
+    rolloutState: z.string(),
+    stageIndex: z.number().int(),
+    comparator: Comparator.nullable(),
+    samples: z.number().int(),
+    skipped: z.record(z.string(), z.number().int()).openapi({ description: "pairs not compared, by reason" }),
+    agreement: z.strictObject(RateWithInterval),
+    bySegment: z.array(z.strictObject({ segment: z.string(), ...RateWithInterval })),
+    latency: z.strictObject({ blue: LatencyQuantiles, green: LatencyQuantiles, p95Ratio: NullableNum }),
+    errors: z.strictObject({ blueRate: NullableNum, greenRate: NullableNum, ratio: NullableNum }),
+    latencyOutliers: z.array(
+      z.strictObject({ requestId: z.string(), blueLatencyMs: Num, greenLatencyMs: Num, ratio: Num }),
+    ),
+    recommendation: z.enum(SHADOW_RECOMMENDATIONS),
+    reasons: z.array(z.string()),
+    thresholds: z.strictObject({ minAgreement: Num, maxP95Ratio: Num, maxErrorRatio: Num, minSamples: Num }),
+    topDisagreements: z.array(
+      z.strictObject({
+        flagKey: z.string(),
+        rolloutId: z.string().nullable(),
+        requestId: z.string(),
+        timestampMs: Num,
+        reason: z.string(),
+        similarity: Num,
+        blueStatus: z.number().int(),
+        greenStatus: z.number().int(),
+        blueLatencyMs: Num,
+        greenLatencyMs: Num,
+        blueBody: z.string(),
+        greenBody: z.string(),
+      }),
+    ),
+  })
+  .openapi("ShadowReport");
 
 // ---------- experiment report ----------
 
 const Direction = z.enum(["higher_is_better", "lower_is_better"]);
 const MetricDecision = z.enum(["green_better", "green_worse", "inconclusive"]);
 const Interval = { low: Num, high: Num };
-const Sequential = z.strictObject({ ...Interval, estimate: Num, standardError: Num, pValue: Num, n: Num, alpha: Num, tuningN: Num });
-const ArmMetrics = z.strictObject({
-  requests: z.number().int(), errors: z.number().int(), timeouts: z.number().int(), latencyCount: z.number().int().optional(),
-  latencyMeanMs: Num, latencyVarMs2: Num, latencyP95Ms: Num, feedbackSuccesses: Num, feedbackTotal: z.number().int(),
+const Sequential = z.strictObject({
+  ...Interval,
+  estimate: Num,
+  standardError: Num,
+  pValue: Num,
+  n: Num,
+  alpha: Num,
+  tuningN: Num,
 });
-const ProportionArm = z.strictObject({ events: z.number().int(), total: z.number().int(), rate: Num, ci: z.strictObject(Interval) });
+const ArmMetrics = z.strictObject({
+  requests: z.number().int(),
+  errors: z.number().int(),
+  timeouts: z.number().int(),
+  latencyCount: z.number().int().optional(),
+  latencyMeanMs: Num,
+  latencyVarMs2: Num,
+  latencyP95Ms: Num,
+  feedbackSuccesses: Num,
+  feedbackTotal: z.number().int(),
+});
+const ProportionArm = z.strictObject({
+  events: z.number().int(),
+  total: z.number().int(),
+  rate: Num,
+  ci: z.strictObject(Interval),
+});
 const MeanArm = z.strictObject({ n: Num, mean: Num, variance: Num });
-const effects = { absoluteEffect: Num, relativeEffect: NullableNum, decision: MetricDecision, requiredSampleSize: NullableNum, progress: NullableNum, sequential: Sequential };
+const effects = {
+  absoluteEffect: Num,
+  relativeEffect: NullableNum,
+  decision: MetricDecision,
+  requiredSampleSize: NullableNum,
+  progress: NullableNum,
+  sequential: Sequential,
+};
 const ProportionMetric = z.strictObject({
-  kind: z.literal("proportion"), direction: Direction, blue: ProportionArm, green: ProportionArm, ...effects,
+  kind: z.literal("proportion"),
+  direction: Direction,
+  blue: ProportionArm,
+  green: ProportionArm,
+  ...effects,
   fixedHorizon: z.strictObject({ z: Num, pValue: Num }),
 });
 const MeanMetric = z.strictObject({
-  kind: z.literal("mean"), direction: Direction, blue: MeanArm, green: MeanArm, ...effects,
+  kind: z.literal("mean"),
+  direction: Direction,
+  blue: MeanArm,
+  green: MeanArm,
+  ...effects,
   fixedHorizon: z.strictObject({ t: Num, df: Num, pValue: Num }),
 });
-const QuantileMetric = z.strictObject({ kind: z.literal("quantile"), direction: Direction, blue: Num, green: Num, ratio: NullableNum });
+const QuantileMetric = z.strictObject({
+  kind: z.literal("quantile"),
+  direction: Direction,
+  blue: Num,
+  green: Num,
+  ratio: NullableNum,
+});
 const Winner = z.enum(["blue", "green", "tie"]);
 const SimpsonCheck = z.strictObject({
   aggregateWinner: Winner,
   // readonly: the statistics module hands these out as readonly arrays.
-  segments: z.array(z.strictObject({ segment: z.string(), blue: Num, green: Num, pValue: NullableNum, difference: Num, winner: Winner })).readonly(),
+  segments: z
+    .array(
+      z.strictObject({
+        segment: z.string(),
+        blue: Num,
+        green: Num,
+        pValue: NullableNum,
+        difference: Num,
+        winner: Winner,
+      }),
+    )
+    .readonly(),
   paradox: z.boolean(),
   disagreeingSegments: z.array(z.string()).readonly(),
 });
 const METRIC_NAMES = ["errorRate", "timeoutRate", "feedbackSuccessRate", "latencyMean", "latencyP95"] as const;
 
-export const ExperimentReport = z.strictObject({
-  flag: z.string(),
-  rolloutId: z.string(),
-  stage: z.string(),
-  arms: z.strictObject({ blue: ArmMetrics, green: ArmMetrics }),
-  alpha: Num,
-  power: Num,
-  tuningN: Num,
-  srm: z.strictObject({ chi2: Num, df: Num, pValue: Num, mismatch: z.boolean() }),
-  metrics: z.strictObject({
-    errorRate: ProportionMetric.nullable(),
-    timeoutRate: ProportionMetric.nullable(),
-    feedbackSuccessRate: ProportionMetric.nullable(),
-    latencyMean: MeanMetric.nullable(),
-    latencyP95: QuantileMetric,
-  }),
-  segments: z.record(z.enum(METRIC_NAMES), SimpsonCheck).nullable().openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
-}).openapi("ExperimentReport");
+export const ExperimentReport = z
+  .strictObject({
+    flag: z.string(),
+    rolloutId: z.string(),
+    stage: z.string(),
+    arms: z.strictObject({ blue: ArmMetrics, green: ArmMetrics }),
+    alpha: Num,
+    power: Num,
+    tuningN: Num,
+    srm: z.strictObject({ chi2: Num, df: Num, pValue: Num, mismatch: z.boolean() }),
+    metrics: z.strictObject({
+      errorRate: ProportionMetric.nullable(),
+      timeoutRate: ProportionMetric.nullable(),
+      feedbackSuccessRate: ProportionMetric.nullable(),
+      latencyMean: MeanMetric.nullable(),
+      latencyP95: QuantileMetric,
+    }),
+    segments: z
+      .record(z.enum(METRIC_NAMES), SimpsonCheck)
+      .nullable()
+      .openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
+  })
+  .openapi("ExperimentReport");
 
 // ---------- health-loop decisions ----------
 
-export const GuardFigure = z.strictObject({
-  guard: z.enum(GUARD_NAMES),
-  status: z.enum(["ok", "suspect", "breach", "insufficient", "off"]),
-  green: NullableNum,
-  control: NullableNum,
-  threshold: NullableNum,
-  pValue: NullableNum,
-  interval: z.tuple([Num, Num]).nullable(),
-  evidence: z.enum(["sequential", "wide_margin"]).nullable(),
-}).openapi("GuardFigure");
+export const GuardFigure = z
+  .strictObject({
+    guard: z.enum(GUARD_NAMES),
+    status: z.enum(["ok", "suspect", "breach", "insufficient", "off"]),
+    green: NullableNum,
+    control: NullableNum,
+    threshold: NullableNum,
+    pValue: NullableNum,
+    interval: z.tuple([Num, Num]).nullable(),
+    evidence: z.enum(["sequential", "wide_margin"]).nullable(),
+  })
+  .openapi("GuardFigure");
 
 /** What the judge saw (its assessment) plus what the loop added; open: the loop may record more. */
-export const DecisionFigures = z.looseObject({
-  action: z.enum(HEALTH_ACTIONS),
-  reason: z.string(),
-  scope: z.union([z.strictObject({ kind: z.literal("rollout") }), z.strictObject({ kind: z.literal("rule"), ruleId: z.string() })]),
-  stageIndex: z.number().int(),
-  control: z.enum(CONTROL_KINDS),
-  samples: z.strictObject({ green: Num, control: Num, required: NullableNum.openapi({ description: "null when the stage has no minimum" }) }),
-  elapsedSeconds: Num,
-  guards: z.array(GuardFigure),
-  blueReady: z.boolean().nullable(),
-  alphaPerGuard: NullableNum,
-  readiness: z.strictObject({ ready: z.boolean(), status: z.number().int().nullable(), error: z.string().nullable(), latencyMs: Num }).nullable().optional(),
-  error: z.string().optional(),
-}).openapi("DecisionFigures");
+export const DecisionFigures = z
+  .looseObject({
+    action: z.enum(HEALTH_ACTIONS),
+    reason: z.string(),
+    scope: z.union([
+      z.strictObject({ kind: z.literal("rollout") }),
+      z.strictObject({ kind: z.literal("rule"), ruleId: z.string() }),
+    ]),
+    stageIndex: z.number().int(),
+    control: z.enum(CONTROL_KINDS),
+    samples: z.strictObject({
+      green: Num,
+      control: Num,
+      required: NullableNum.openapi({ description: "null when the stage has no minimum" }),
+    }),
+    elapsedSeconds: Num,
+    guards: z.array(GuardFigure),
+    blueReady: z.boolean().nullable(),
+    alphaPerGuard: NullableNum,
+    readiness: z
+      .strictObject({
+        ready: z.boolean(),
+        status: z.number().int().nullable(),
+        error: z.string().nullable(),
+        latencyMs: Num,
+      })
+      .nullable()
+      .optional(),
+    error: z.string().optional(),
+  })
+  .openapi("DecisionFigures");
 
-export const HealthDecision = z.strictObject({
-  id: z.number().int(),
-  at: z.number().int(),
-  flagKey: z.string(),
-  rolloutId: z.string(),
-  scope: z.string().openapi({ description: '"rollout" or "rule:<id>"' }),
-  action: z.string().openapi({ description: HEALTH_ACTIONS.join(" | ") }),
-  reason: z.string(),
-  stageIndex: z.number().int(),
-  rolloutVersion: z.number().int(),
-  applied: z.boolean(),
-  blueReady: z.boolean().nullable(),
-  figures: DecisionFigures.nullable(),
-}).openapi("Decision");
+export const HealthDecision = z
+  .strictObject({
+    id: z.number().int(),
+    at: z.number().int(),
+    flagKey: z.string(),
+    rolloutId: z.string(),
+    scope: z.string().openapi({ description: '"rollout" or "rule:<id>"' }),
+    action: z.string().openapi({ description: HEALTH_ACTIONS.join(" | ") }),
+    reason: z.string(),
+    stageIndex: z.number().int(),
+    rolloutVersion: z.number().int(),
+    applied: z.boolean(),
+    blueReady: z.boolean().nullable(),
+    figures: DecisionFigures.nullable(),
+  })
+  .openapi("Decision");
 export const DecisionPage = pageOf(HealthDecision, "DecisionPage");
 
 export type SeriesBucketView = z.output<typeof SeriesBucket>;

@@ -30,7 +30,12 @@ type Spec = Omit<RouteConfig, "middleware" | "security"> & { scope: RouteScope }
 export function adminRoute<const S extends Spec>(spec: S) {
   const { scope, ...route } = spec;
   const responses = { ...ERROR_RESPONSES, ...route.responses };
-  ROUTE_SCOPES.push({ method: route.method, path: `/admin/api${route.path.replace(/\{(\w+)\}/g, ":$1")}`, scope, responses });
+  ROUTE_SCOPES.push({
+    method: route.method,
+    path: `/admin/api${route.path.replace(/\{(\w+)\}/g, ":$1")}`,
+    scope,
+    responses,
+  });
   // The scope middleware is attached at run time; the handler's typed env
   // (AdminEnv) already declares the `actor` it sets, so the cast loses nothing.
   return createRoute({

@@ -14,23 +14,35 @@ import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
 import { MAX_BODY_TIMEOUT_MS, MAX_RESPONSE_BODY_BYTES } from "../core/response-settings";
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-export const ResourceKey = z.string().regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
+export const ResourceKey = z
+  .string()
+  .regex(KEY, "lower-case letters, digits, _ and -, 1–64 chars, starting with a letter or digit");
 const RuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and -, 1–64 chars");
 export const UnitKey = z.string().min(1).max(LIMITS.unitKeyLength);
-const Percent = z.number().min(0).max(100).refine((p) => Math.abs(p * 1000 - Math.round(p * 1000)) < 1e-6, "percent has 0.001 steps");
+const Percent = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine((p) => Math.abs(p * 1000 - Math.round(p * 1000)) < 1e-6, "percent has 0.001 steps");
 const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "must be an HTTP header name");
 const BindingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a binding/secret name");
 
-export const Origin = z.strictObject({
-  url: z.string().min(1).max(2048).optional(),
-  service: BindingName.optional(),
-  authHeader: z.strictObject({ name: HeaderName, secret: BindingName }).optional(),
-}).refine((o) => (o.url === undefined) !== (o.service === undefined), "needs exactly one of url or service").openapi("Origin");
+export const Origin = z
+  .strictObject({
+    url: z.string().min(1).max(2048).optional(),
+    service: BindingName.optional(),
+    authHeader: z.strictObject({ name: HeaderName, secret: BindingName }).optional(),
+  })
+  .refine((o) => (o.url === undefined) !== (o.service === undefined), "needs exactly one of url or service")
+  .openapi("Origin");
 
 const Route = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]),
   path: z.string().min(1).max(512),
-  host: z.string().regex(/^[a-z0-9.-]{1,253}$/i, "must be a host name").optional(),
+  host: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,253}$/i, "must be a host name")
+    .optional(),
 });
 
 const JsonPath = z.string().min(1).max(256).regex(/^\$/, "must be a JSON path starting with $");
@@ -40,7 +52,13 @@ export const Comparator = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("json"), ...Tolerances, ignorePaths: z.array(JsonPath).max(50).optional() }),
   z.strictObject({ kind: z.literal("label"), path: JsonPath }),
   z.strictObject({ kind: z.literal("numeric"), path: JsonPath, ...Tolerances }),
-  z.strictObject({ kind: z.literal("topk"), path: JsonPath, k: z.number().int().min(1).max(1000), minOverlap: z.number().min(0).max(1), idField: z.string().min(1).max(128).optional() }),
+  z.strictObject({
+    kind: z.literal("topk"),
+    path: JsonPath,
+    k: z.number().int().min(1).max(1000),
+    minOverlap: z.number().min(0).max(1),
+    idField: z.string().min(1).max(128).optional(),
+  }),
 ]);
 const ShadowSettings = z.strictObject({
   sampleRate: z.number().min(0).max(100).optional(),
@@ -50,12 +68,14 @@ const ShadowSettings = z.strictObject({
   comparator: Comparator.optional(),
   redactPaths: z.array(JsonPath).max(50).optional(),
   exampleRate: z.number().min(0).max(1).optional(),
-  thresholds: z.strictObject({
-    minAgreement: z.number().min(0).max(1).optional(),
-    maxP95Ratio: z.number().positive().optional(),
-    maxErrorRatio: z.number().positive().optional(),
-    minSamples: z.number().int().min(1).optional(),
-  }).optional(),
+  thresholds: z
+    .strictObject({
+      minAgreement: z.number().min(0).max(1).optional(),
+      maxP95Ratio: z.number().positive().optional(),
+      maxErrorRatio: z.number().positive().optional(),
+      minSamples: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 
 // The shape only; the schema's content and the path's syntax are checked when
@@ -91,46 +111,58 @@ const flagFields = {
 };
 
 export const FlagCreate = z.strictObject({ key: ResourceKey, ...flagFields }).openapi("FlagCreate");
-export const FlagPatch = z.strictObject({
-  ...flagFields,
-  route: Route.optional(),
-  origins: z.strictObject({ blue: Origin.optional(), green: Origin.optional() }).optional(),
-}).openapi("FlagPatch");
+export const FlagPatch = z
+  .strictObject({
+    ...flagFields,
+    route: Route.optional(),
+    origins: z.strictObject({ blue: Origin.optional(), green: Origin.optional() }).optional(),
+  })
+  .openapi("FlagPatch");
 
 export const Constraint = z.strictObject({
   attribute: z.string().min(1).max(256),
   operator: z.enum(OPERATORS),
   values: z.array(z.string().max(1024)),
 });
-export const SegmentCreate = z.strictObject({
-  key: ResourceKey,
-  description: z.string().max(1000).optional(),
-  constraints: z.array(Constraint),
-  negate: z.boolean().optional(),
-}).openapi("SegmentCreate");
-export const SegmentPatch = z.strictObject({
-  description: z.string().max(1000).optional(),
-  constraints: z.array(Constraint).optional(),
-  negate: z.boolean().optional(),
-}).openapi("SegmentPatch");
+export const SegmentCreate = z
+  .strictObject({
+    key: ResourceKey,
+    description: z.string().max(1000).optional(),
+    constraints: z.array(Constraint),
+    negate: z.boolean().optional(),
+  })
+  .openapi("SegmentCreate");
+export const SegmentPatch = z
+  .strictObject({
+    description: z.string().max(1000).optional(),
+    constraints: z.array(Constraint).optional(),
+    negate: z.boolean().optional(),
+  })
+  .openapi("SegmentPatch");
 
-const Rule = z.strictObject({
-  id: RuleId,
-  segment: ResourceKey,
-  variant: z.enum(VARIANTS).optional(),
-  percent: Percent.optional(),
-}).refine((r) => (r.variant === undefined) !== (r.percent === undefined), "needs exactly one of variant or percent");
+const Rule = z
+  .strictObject({
+    id: RuleId,
+    segment: ResourceKey,
+    variant: z.enum(VARIANTS).optional(),
+    percent: Percent.optional(),
+  })
+  .refine((r) => (r.variant === undefined) !== (r.percent === undefined), "needs exactly one of variant or percent");
 export const RulesPut = z.strictObject({ rules: z.array(Rule) }).openapi("RulesPut");
 
 export const OverridePut = z.strictObject({ variant: z.enum(VARIANTS) }).openapi("OverridePut");
-export const OverridesBulk = z.strictObject({
-  upsert: z.array(z.strictObject({ unitKey: UnitKey, variant: z.enum(VARIANTS) })).optional(),
-  delete: z.array(UnitKey).optional(),
-}).refine((b) => (b.upsert?.length ?? 0) + (b.delete?.length ?? 0) > 0, "needs at least one upsert or delete")
+export const OverridesBulk = z
+  .strictObject({
+    upsert: z.array(z.strictObject({ unitKey: UnitKey, variant: z.enum(VARIANTS) })).optional(),
+    delete: z.array(UnitKey).optional(),
+  })
+  .refine((b) => (b.upsert?.length ?? 0) + (b.delete?.length ?? 0) > 0, "needs at least one upsert or delete")
   .refine((b) => {
     const deleted = new Set(b.delete ?? []);
     const upserted = new Set<string>();
-    return (b.upsert ?? []).every((u) => !deleted.has(u.unitKey) && !upserted.has(u.unitKey) && upserted.add(u.unitKey));
+    return (b.upsert ?? []).every(
+      (u) => !deleted.has(u.unitKey) && !upserted.has(u.unitKey) && upserted.add(u.unitKey),
+    );
   }, "a unit key may appear only once across upsert and delete")
   .openapi("OverridesBulk");
 
@@ -142,13 +174,17 @@ const StageInput = z.strictObject({
   minDurationSeconds: z.number().int().min(0).max(LIMITS.maxStageSeconds),
   minSamples: z.number().int().min(0).max(1_000_000_000),
 });
-export const RolloutStart = z.strictObject({
-  stages: z.array(StageInput).optional(),
-  holdSeconds: z.number().int().min(0).max(LIMITS.maxStageSeconds).optional(),
-}).openapi("RolloutStart");
+export const RolloutStart = z
+  .strictObject({
+    stages: z.array(StageInput).optional(),
+    holdSeconds: z.number().int().min(0).max(LIMITS.maxStageSeconds).optional(),
+  })
+  .openapi("RolloutStart");
 export const RolloutActionParam = z.enum(ROLLOUT_ACTIONS);
 
-export const TokenCreate = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(SCOPES) }).openapi("TokenCreate");
+export const TokenCreate = z
+  .strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(SCOPES) })
+  .openapi("TokenCreate");
 
 // ---------- params and queries ----------
 
@@ -160,12 +196,23 @@ export const TokenParams = z.object({ id: z.string().max(64) });
 const Limit = (max: number) => z.coerce.number().int().min(1).max(max).optional();
 export const PageQuery = z.strictObject({ limit: Limit(LIMITS.pageMax), cursor: z.string().max(512).optional() });
 /** A decision's scope label as the health loop records it: "rollout" or "rule:<rule id>". */
-const DecisionScope = z.string().refine((s) => s === "rollout" || (s.startsWith("rule:") && RuleId.safeParse(s.slice(5)).success), "\"rollout\" or \"rule:<rule id>\"");
+const DecisionScope = z
+  .string()
+  .refine(
+    (s) => s === "rollout" || (s.startsWith("rule:") && RuleId.safeParse(s.slice(5)).success),
+    '"rollout" or "rule:<rule id>"',
+  );
 export const DecisionsQuery = PageQuery.extend({
-  rolloutId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rollout id: letters, digits, _ and -, 1–64 chars").optional(),
+  rolloutId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "a rollout id: letters, digits, _ and -, 1–64 chars")
+    .optional(),
   scope: DecisionScope.optional(),
 });
-export const OverridePageQuery = z.strictObject({ limit: Limit(LIMITS.overridePageMax), cursor: z.string().max(512).optional() });
+export const OverridePageQuery = z.strictObject({
+  limit: Limit(LIMITS.overridePageMax),
+  cursor: z.string().max(512).optional(),
+});
 export const AuditQuery = z.strictObject({
   flag: z.string().max(64).optional(),
   actor: z.string().max(64).optional(),
@@ -176,6 +223,8 @@ export const AuditQuery = z.strictObject({
 
 // ---------- the one error body (resource responses: response-schemas.ts) ----------
 
-export const ErrorBody = z.strictObject({
-  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
-}).openapi("Error");
+export const ErrorBody = z
+  .strictObject({
+    error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
+  })
+  .openapi("Error");

@@ -18,7 +18,12 @@ export interface Inspection {
   value: number | null;
 }
 
-export const NOT_INSPECTED: Readonly<Inspection> = Object.freeze({ state: "not_inspected", reason: null, label: null, value: null });
+export const NOT_INSPECTED: Readonly<Inspection> = Object.freeze({
+  state: "not_inspected",
+  reason: null,
+  label: null,
+  value: null,
+});
 
 /**
  * Judges one complete answer body (already decoded text). Non-JSON is invalid

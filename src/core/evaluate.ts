@@ -7,7 +7,12 @@ import { bucketFromHash, isGreen } from "./bucket";
 import { mayBePinned } from "./override-filter";
 import type { CompiledFlag, CompiledRule, Evaluation, EvaluationContext, Reason, Variant } from "./types";
 
-function decided(variant: Variant, reason: Reason, ruleId: string | null = null, segmentKey: string | null = null): Evaluation {
+function decided(
+  variant: Variant,
+  reason: Reason,
+  ruleId: string | null = null,
+  segmentKey: string | null = null,
+): Evaluation {
   return Object.freeze({ variant, reason, ruleId, segmentKey, errorCode: null });
 }
 
@@ -21,7 +26,10 @@ const ruleResults = new WeakMap<CompiledRule, { blue: Evaluation; green: Evaluat
 function ruleResult(rule: CompiledRule, variant: Variant): Evaluation {
   let results = ruleResults.get(rule);
   if (!results) {
-    results = { blue: decided("blue", "SEGMENT_MATCH", rule.id, rule.segmentKey), green: decided("green", "SEGMENT_MATCH", rule.id, rule.segmentKey) };
+    results = {
+      blue: decided("blue", "SEGMENT_MATCH", rule.id, rule.segmentKey),
+      green: decided("green", "SEGMENT_MATCH", rule.id, rule.segmentKey),
+    };
     ruleResults.set(rule, results);
   }
   return results[variant];
@@ -46,7 +54,8 @@ export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Ev
       if (rule.variant !== null) return ruleResult(rule, rule.variant);
       return ruleResult(rule, isGreen(bucketFromHash(unitHash), rule.greenBuckets) ? "green" : "blue");
     }
-    if (flag.splitGreenBuckets > 0) return SPLIT[isGreen(bucketFromHash(unitHash), flag.splitGreenBuckets) ? "green" : "blue"];
+    if (flag.splitGreenBuckets > 0)
+      return SPLIT[isGreen(bucketFromHash(unitHash), flag.splitGreenBuckets) ? "green" : "blue"];
     return DEFAULT;
   } catch {
     return errorEvaluation("evaluation_failed");
@@ -72,8 +81,13 @@ export interface Decision<C extends EvaluationContext> {
  * `context_failed`. The context is built even when killed: the caller may
  * still need it (a minted unit key's cookie). Never throws.
  */
-export function decide<C extends EvaluationContext>(killSwitch: boolean, lookup: SnapshotLookup, contextFor: (flag: CompiledFlag) => C): Decision<C> {
-  if (!lookup.ok) return { evaluation: killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
+export function decide<C extends EvaluationContext>(
+  killSwitch: boolean,
+  lookup: SnapshotLookup,
+  contextFor: (flag: CompiledFlag) => C,
+): Decision<C> {
+  if (!lookup.ok)
+    return { evaluation: killSwitch ? KILLED : errorEvaluation(lookup.errorCode), flag: null, context: null };
   const flag = lookup.flag;
   let context: C;
   try {

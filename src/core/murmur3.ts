@@ -81,7 +81,10 @@ export function prefixedMurmur3(prefix: string, seed = 0): (suffix: string) => n
   const blockEnd = prefixBytes.length & ~3;
   let prefixHash = seed | 0;
   for (let i = 0; i < blockEnd; i += 4) {
-    prefixHash = mixH(prefixHash, prefixBytes[i]! | (prefixBytes[i + 1]! << 8) | (prefixBytes[i + 2]! << 16) | (prefixBytes[i + 3]! << 24));
+    prefixHash = mixH(
+      prefixHash,
+      prefixBytes[i]! | (prefixBytes[i + 1]! << 8) | (prefixBytes[i + 2]! << 16) | (prefixBytes[i + 3]! << 24),
+    );
   }
   const pendingCount = prefixBytes.length - blockEnd;
   let pendingBlock = 0;

@@ -20,12 +20,18 @@ export type OfrepReason = (typeof OFREP_REASONS)[number];
  */
 export function toOpenFeatureReason(reason: Reason, isStatic: boolean): OfrepReason | "ERROR" {
   switch (reason) {
-    case "KILL_SWITCH": return "DISABLED";
+    case "KILL_SWITCH":
+      return "DISABLED";
     // An explicit pin and a segment rule are both targeting that matched this unit.
-    case "OVERRIDE": return "TARGETING_MATCH";
-    case "SEGMENT_MATCH": return "TARGETING_MATCH";
-    case "SPLIT": return "SPLIT";
-    case "DEFAULT": return isStatic ? "STATIC" : "UNKNOWN";
-    case "ERROR": return "ERROR";
+    case "OVERRIDE":
+      return "TARGETING_MATCH";
+    case "SEGMENT_MATCH":
+      return "TARGETING_MATCH";
+    case "SPLIT":
+      return "SPLIT";
+    case "DEFAULT":
+      return isStatic ? "STATIC" : "UNKNOWN";
+    case "ERROR":
+      return "ERROR";
   }
 }

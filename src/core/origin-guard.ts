@@ -8,16 +8,41 @@
 import { cidrContains, parseCidr, parseIp } from "./operators/cidr";
 
 const BLOCKED_RANGES = [
-  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-  "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-  "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "64:ff9b::/96", "2001:db8::/32",
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
+  "::/128",
+  "::1/128",
+  "fc00::/7",
+  "fe80::/10",
+  "ff00::/8",
+  "64:ff9b::/96",
+  "2001:db8::/32",
 ].map((cidr) => parseCidr(cidr)!);
 
 const BLOCKED_NAMES = /^(localhost|.*\.localhost|metadata|metadata\.google\.internal|.*\.internal|.*\.local)$/;
 
 /** Parses a comma-separated allow-list ("127.0.0.1,localhost") into lower-case hosts. */
 export function parseAllowlist(value: string | undefined): Set<string> {
-  return new Set((value ?? "").split(",").map((host) => host.trim().toLowerCase().replace(/^\[|\]$/g, "")).filter(Boolean));
+  return new Set(
+    (value ?? "")
+      .split(",")
+      .map((host) =>
+        host
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ""),
+      )
+      .filter(Boolean),
+  );
 }
 
 /** Null when the URL may be used as an origin, else the reason it may not. */
@@ -36,7 +61,8 @@ export function checkOriginUrl(raw: string, allowlist: ReadonlySet<string>): str
   if (allowed) return null;
   if (BLOCKED_NAMES.test(host)) return `host "${host}" is not allowed`;
   const ip = parseIp(host);
-  if (ip !== null && BLOCKED_RANGES.some((range) => cidrContains(range, ip))) return `address ${host} is in a private or reserved range`;
+  if (ip !== null && BLOCKED_RANGES.some((range) => cidrContains(range, ip)))
+    return `address ${host} is in a private or reserved range`;
   // IPv4-mapped IPv6 (::ffff:a.b.c.d) parses to the same bytes as the IPv4, so the v4 ranges cover it.
   return null;
 }

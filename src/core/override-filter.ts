@@ -12,7 +12,11 @@ export interface OverrideFilter {
   mask: number;
 }
 
-export function buildOverrideFilter(unitKeys: Iterable<string>, count: number, hashUnit: (unitKey: string) => number): OverrideFilter {
+export function buildOverrideFilter(
+  unitKeys: Iterable<string>,
+  count: number,
+  hashUnit: (unitKey: string) => number,
+): OverrideFilter {
   let size = MIN_BITS;
   while (size < count * BITS_PER_KEY && size < MAX_BITS) size <<= 1;
   const bits = new Uint32Array(size >>> 5);

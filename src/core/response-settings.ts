@@ -77,7 +77,10 @@ function typeProblem(schema: unknown, at: string): string | null {
   }
   if (typeof schema !== "object" || schema === null) return null;
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "type" && !(Array.isArray(value) ? value : [value]).every((t) => typeof t === "string" && JSON_TYPES.has(t))) {
+    if (
+      key === "type" &&
+      !(Array.isArray(value) ? value : [value]).every((t) => typeof t === "string" && JSON_TYPES.has(t))
+    ) {
       return `${at}/type: ${JSON.stringify(value)} is not a JSON type`;
     }
     // Values under these keywords are data, not schemas.
@@ -91,7 +94,8 @@ function typeProblem(schema: unknown, at: string): string | null {
 
 /** Builds the validator once; unresolvable `$ref`s and unknown types are refused here, not at request time. */
 function compileSchema(schema: unknown): ((answer: unknown) => SchemaCheck) | string {
-  if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null || Array.isArray(schema))) return "must be a JSON Schema object or boolean";
+  if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null || Array.isArray(schema)))
+    return "must be a JSON Schema object or boolean";
   if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) return `must serialize to at most ${MAX_SCHEMA_BYTES} bytes`;
   const typo = typeProblem(schema, "#");
   if (typo) return typo;
@@ -125,7 +129,8 @@ function compileContract(spec: ResponseSpec): AnswerContract | null | Problem {
   if (spec.prediction !== undefined) {
     const steps = typeof spec.prediction === "string" ? parseJsonPath(spec.prediction) : "must be a JSON path string";
     if (typeof steps === "string") return { path: "response.prediction", message: steps };
-    if (steps.some((step) => step.kind === "each")) return { path: "response.prediction", message: "must point at one value ([*] is not allowed)" };
+    if (steps.some((step) => step.kind === "each"))
+      return { path: "response.prediction", message: "must point at one value ([*] is not allowed)" };
     prediction = steps;
   }
   if (check === null && prediction === null) return null;
@@ -134,7 +139,8 @@ function compileContract(spec: ResponseSpec): AnswerContract | null | Problem {
 
 /** Validates a response section (defaults merged) and compiles it, or returns where and why it is wrong. */
 export function compileResponse(raw: unknown): CompiledResponse | Problem {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { path: "response", message: "must be an object" };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return { path: "response", message: "must be an object" };
   const unknown = Object.keys(raw).find((key) => !KNOWN.has(key));
   if (unknown) return { path: `response.${unknown}`, message: "unknown setting" };
   const spec: ResponseSpec = { ...DEFAULT_RESPONSE, ...(raw as Partial<ResponseSpec>) };
@@ -153,5 +159,9 @@ export function compileResponse(raw: unknown): CompiledResponse | Problem {
 /** Whether a flag's settings JSON declares a response contract (a schema or a prediction path). */
 export function declaresAnswerContract(flagSettings: unknown): boolean {
   const response = (flagSettings as { response?: { schema?: unknown; prediction?: unknown } } | null)?.response;
-  return typeof response === "object" && response !== null && (response.schema !== undefined || response.prediction !== undefined);
+  return (
+    typeof response === "object" &&
+    response !== null &&
+    (response.schema !== undefined || response.prediction !== undefined)
+  );
 }

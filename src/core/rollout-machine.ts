@@ -63,7 +63,8 @@ export type PlanError = { code: "invalid_stage_plan"; path: string; message: str
 
 const NO_EFFECTS: TransitionEffects = { killSwitch: false, promoteGreen: false };
 
-export const isLive = (state: RolloutState): boolean => (LIVE_ROLLOUT_STATES as readonly RolloutState[]).includes(state);
+export const isLive = (state: RolloutState): boolean =>
+  (LIVE_ROLLOUT_STATES as readonly RolloutState[]).includes(state);
 
 /** Valid plans: 1..MAX_STAGES stages, shadow (0 %) stages first, served percentages
  *  > 0 and non-decreasing, ending at 100 % so the rollout can be promoted. */
@@ -79,12 +80,14 @@ export function validateStagePlan(stages: readonly Stage[]): Result<Stage[], Pla
       if (lastServed > 0) return fail(at, "shadow stages must come before served stages");
       continue;
     }
-    if (!(stage.percent > 0 && stage.percent <= 100)) return fail(`${at}.percent`, "a served stage needs 0 < percent ≤ 100");
+    if (!(stage.percent > 0 && stage.percent <= 100))
+      return fail(`${at}.percent`, "a served stage needs 0 < percent ≤ 100");
     if (stage.percent < lastServed) return fail(`${at}.percent`, "served percentages must not decrease");
     lastServed = stage.percent;
   }
   const last = stages[stages.length - 1]!;
-  if (last.mode !== "serve" || last.percent !== 100) return fail("stages", "the last stage must serve 100 % (promotion needs it)");
+  if (last.mode !== "serve" || last.percent !== 100)
+    return fail("stages", "the last stage must serve 100 % (promotion needs it)");
   return ok(stages.map((stage) => ({ ...stage })));
 }
 
@@ -118,7 +121,11 @@ function invalid(rollout: RolloutRecord, action: RolloutAction): Result<Transiti
 }
 
 /** Applies one action; every state/action pair not listed is an invalid transition. */
-export function applyRolloutAction(rollout: RolloutRecord, action: RolloutAction, now: number): Result<Transition, TransitionError> {
+export function applyRolloutAction(
+  rollout: RolloutRecord,
+  action: RolloutAction,
+  now: number,
+): Result<Transition, TransitionError> {
   const next = (changes: Partial<RolloutRecord>, effects: TransitionEffects = NO_EFFECTS) =>
     ok<Transition>({ rollout: { ...rollout, ...changes }, effects });
   switch (action) {
@@ -138,7 +145,8 @@ export function applyRolloutAction(rollout: RolloutRecord, action: RolloutAction
       return next({ state: "rolled_back", endedAt: now }, { killSwitch: true, promoteGreen: false });
     case "promote":
       if (!isLive(rollout.state)) return invalid(rollout, action);
-      if (!atFullRollout(rollout)) return err({ code: "not_at_full_rollout", message: "promotion needs the last stage at 100 %" });
+      if (!atFullRollout(rollout))
+        return err({ code: "not_at_full_rollout", message: "promotion needs the last stage at 100 %" });
       return next({ state: "promoted", endedAt: now }, { killSwitch: false, promoteGreen: true });
   }
 }

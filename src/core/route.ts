@@ -58,7 +58,14 @@ function compile<T>({ route, target }: RouteEntry<T>): CompiledRoute<T> {
   if (wildcard) segments.pop();
   const shape: number[] = segments.map((segment) => (segment.startsWith(":") ? KIND.param : KIND.literal));
   shape.push(wildcard ? KIND.wildcard : KIND.end);
-  return { method: route.method.toUpperCase(), host: route.host?.toLowerCase() ?? null, segments, wildcard, shape, target };
+  return {
+    method: route.method.toUpperCase(),
+    host: route.host?.toLowerCase() ?? null,
+    segments,
+    wildcard,
+    shape,
+    target,
+  };
 }
 
 /**

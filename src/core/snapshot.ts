@@ -10,8 +10,17 @@ import { compileOperator, matchesAttribute } from "./operators";
 import { compileResponse } from "./response-settings";
 import { err, ok, type Result } from "./result";
 import {
-  HASH_VERSION, ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION, STAGE_MODES, UNIT_KEY_SOURCES, VARIANTS,
-  type CompiledFlag, type CompiledRule, type ConstraintMatcher, type FlagSnapshot, type SegmentSpec,
+  HASH_VERSION,
+  ROLLOUT_STATES,
+  SNAPSHOT_SCHEMA_VERSION,
+  STAGE_MODES,
+  UNIT_KEY_SOURCES,
+  VARIANTS,
+  type CompiledFlag,
+  type CompiledRule,
+  type ConstraintMatcher,
+  type FlagSnapshot,
+  type SegmentSpec,
 } from "./types";
 
 export interface SnapshotError {
@@ -24,11 +33,15 @@ export interface SnapshotError {
 export const STATIC_SALT_SUFFIX = "static";
 
 class Invalid {
-  constructor(readonly path: string, readonly message: string) {}
+  constructor(
+    readonly path: string,
+    readonly message: string,
+  ) {}
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function need(condition: boolean, path: string, message: string): asserts condition {
   if (!condition) throw new Invalid(path, message);
@@ -53,8 +66,16 @@ function compileSegment(segment: unknown, path: string): ConstraintMatcher {
   const checks = spec.constraints.map((constraint, i) => {
     const at = `${path}.constraints[${i}]`;
     need(isObject(constraint), at, "must be an object");
-    need(typeof constraint.attribute === "string" && constraint.attribute !== "", `${at}.attribute`, "must be a non-empty string");
-    need(Array.isArray(constraint.values) && constraint.values.every((v) => typeof v === "string"), `${at}.values`, "must be an array of strings");
+    need(
+      typeof constraint.attribute === "string" && constraint.attribute !== "",
+      `${at}.attribute`,
+      "must be a non-empty string",
+    );
+    need(
+      Array.isArray(constraint.values) && constraint.values.every((v) => typeof v === "string"),
+      `${at}.values`,
+      "must be an array of strings",
+    );
     const predicate = compileOperator(String(constraint.operator), constraint.values);
     need(typeof predicate !== "string", `${at}.operator`, String(predicate));
     return { attribute: constraint.attribute, predicate };
@@ -111,13 +132,21 @@ function checkShape(raw: Json): void {
   need(typeof raw.key === "string" && raw.key !== "", "key", "must be a non-empty string");
   need(Number.isInteger(raw.version), "version", "must be an integer");
   need(typeof raw.killSwitch === "boolean", "killSwitch", "must be a boolean");
-  need(isObject(raw.route) && typeof raw.route.method === "string" && typeof raw.route.path === "string", "route", "needs method and path");
+  need(
+    isObject(raw.route) && typeof raw.route.method === "string" && typeof raw.route.path === "string",
+    "route",
+    "needs method and path",
+  );
   need(isObject(raw.origins), "origins", "must be an object");
   checkOrigin(raw.origins.blue, "origins.blue");
   checkOrigin(raw.origins.green, "origins.green");
   need(Number.isInteger(raw.timeoutMs) && (raw.timeoutMs as number) > 0, "timeoutMs", "must be a positive integer");
   need(typeof raw.failover === "boolean", "failover", "must be a boolean");
-  need(isObject(raw.unitKey) && UNIT_KEY_SOURCES.includes(raw.unitKey.source as never), "unitKey.source", "must be header, cookie or jwt_sub");
+  need(
+    isObject(raw.unitKey) && UNIT_KEY_SOURCES.includes(raw.unitKey.source as never),
+    "unitKey.source",
+    "must be header, cookie or jwt_sub",
+  );
   need(typeof raw.unitKey.name === "string" && raw.unitKey.name !== "", "unitKey.name", "must be a non-empty string");
   const rollout = raw.rollout;
   if (rollout !== null) {
@@ -134,7 +163,11 @@ function checkShape(raw: Json): void {
 export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotError> {
   if (!isObject(raw)) return err({ code: "invalid_snapshot", path: "", message: "snapshot must be an object" });
   if (raw.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
-    return err({ code: "unsupported_schema_version", path: "schemaVersion", message: `expected ${SNAPSHOT_SCHEMA_VERSION}` });
+    return err({
+      code: "unsupported_schema_version",
+      path: "schemaVersion",
+      message: `expected ${SNAPSHOT_SCHEMA_VERSION}`,
+    });
   }
   if (raw.hashVersion !== HASH_VERSION) {
     return err({ code: "unsupported_hash_version", path: "hashVersion", message: `expected ${HASH_VERSION}` });
@@ -150,7 +183,11 @@ export function compileSnapshot(raw: unknown): Result<CompiledFlag, SnapshotErro
     if ("message" in shadow) throw new Invalid(shadow.path, shadow.message);
     const response = compileResponse(snapshot.response ?? {});
     if ("message" in response) throw new Invalid(response.path, response.message);
-    const mirrorBuckets = !live ? 0 : rollout.stageMode === "shadow" ? shadow.sampleBuckets : shadow.alwaysSampleBuckets;
+    const mirrorBuckets = !live
+      ? 0
+      : rollout.stageMode === "shadow"
+        ? shadow.sampleBuckets
+        : shadow.alwaysSampleBuckets;
     const hashUnit = saltedUnitHasher(salt);
     const overrides = compileOverrides(snapshot.overrides);
     return ok({

@@ -13,9 +13,25 @@ export const REASONS = ["KILL_SWITCH", "OVERRIDE", "SEGMENT_MATCH", "SPLIT", "DE
 export type Reason = (typeof REASONS)[number];
 
 export const OPERATORS = [
-  "in", "not_in", "eq", "neq", "starts_with", "ends_with", "contains", "matches",
-  "gt", "gte", "lt", "lte", "semver_gt", "semver_lt", "semver_eq",
-  "before", "after", "exists", "ip_in_cidr",
+  "in",
+  "not_in",
+  "eq",
+  "neq",
+  "starts_with",
+  "ends_with",
+  "contains",
+  "matches",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "semver_gt",
+  "semver_lt",
+  "semver_eq",
+  "before",
+  "after",
+  "exists",
+  "ip_in_cidr",
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 

@@ -7,7 +7,13 @@
 import type { Assessment, HealthSettings } from "../core/health";
 import { applyRolloutAction, type RolloutRecord } from "../core/rollout-machine";
 import { publishFlags } from "../store/admin-publish";
-import { commitRuleRollback, commitTransition, currentFlag, recordDecision, type DecisionRecord } from "../store/health-repo";
+import {
+  commitRuleRollback,
+  commitTransition,
+  currentFlag,
+  recordDecision,
+  type DecisionRecord,
+} from "../store/health-repo";
 import type { Db, RolloutRow } from "../store/db";
 import { sendWebhook, type WebhookDelivery } from "./webhook";
 
@@ -30,7 +36,8 @@ export interface ActDeps {
   recordDecision?: (decision: DecisionRecord) => Promise<void>;
 }
 
-const writeDecision = (deps: ActDeps, decision: DecisionRecord) => (deps.recordDecision ? deps.recordDecision(decision) : recordDecision(deps.db, decision));
+const writeDecision = (deps: ActDeps, decision: DecisionRecord) =>
+  deps.recordDecision ? deps.recordDecision(decision) : recordDecision(deps.db, decision);
 
 type Webhook = HealthSettings["webhook"];
 
@@ -49,20 +56,41 @@ function notify(deps: ActDeps, webhook: Webhook, decision: DecisionRecord, extra
   if (!webhook) return;
   const secret = deps.secret(webhook.secretName);
   if (!secret) {
-    console.warn("health webhook skipped: secret not set", { flagKey: decision.flagKey, secretName: webhook.secretName });
+    console.warn("health webhook skipped: secret not set", {
+      flagKey: decision.flagKey,
+      secretName: webhook.secretName,
+    });
     return;
   }
   const a: Assessment = decision.assessment;
   const payload = {
-    event: "switchyard.decision", at: new Date(decision.at).toISOString(), flagKey: decision.flagKey, rolloutId: decision.rolloutId,
-    scope: a.scope, action: a.action, reason: a.reason, stageIndex: a.stageIndex, blueReady: a.blueReady,
-    control: a.control, samples: a.samples, guards: a.guards, ...extra,
+    event: "switchyard.decision",
+    at: new Date(decision.at).toISOString(),
+    flagKey: decision.flagKey,
+    rolloutId: decision.rolloutId,
+    scope: a.scope,
+    action: a.action,
+    reason: a.reason,
+    stageIndex: a.stageIndex,
+    blueReady: a.blueReady,
+    control: a.control,
+    samples: a.samples,
+    guards: a.guards,
+    ...extra,
   };
-  deps.deliveries.push(sendWebhook({ url: webhook.url, secret, payload, now: deps.now, fetch: deps.fetch, sleep: deps.webhookSleep }));
+  deps.deliveries.push(
+    sendWebhook({ url: webhook.url, secret, payload, now: deps.now, fetch: deps.fetch, sleep: deps.webhookSleep }),
+  );
 }
 
 /** Applies the rollout-scope decision; returns whether it was applied. */
-export async function applyRolloutDecision(deps: ActDeps, row: RolloutRow, record: RolloutRecord, decision: DecisionRecord, webhook: Webhook): Promise<boolean> {
+export async function applyRolloutDecision(
+  deps: ActDeps,
+  row: RolloutRow,
+  record: RolloutRecord,
+  decision: DecisionRecord,
+  webhook: Webhook,
+): Promise<boolean> {
   const action = decision.assessment.action;
   if (action === "hold") {
     await writeDecision(deps, decision);
@@ -75,25 +103,55 @@ export async function applyRolloutDecision(deps: ActDeps, row: RolloutRow, recor
     await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error } });
     return false;
   }
-  const committed = await commitTransition(deps.db, {
-    flag, rolloutRow: row, next: transition.value.rollout, effects: transition.value.effects, decision, before: record, tickId: deps.tickId,
-  }, deps.now);
+  const committed = await commitTransition(
+    deps.db,
+    {
+      flag,
+      rolloutRow: row,
+      next: transition.value.rollout,
+      effects: transition.value.effects,
+      decision,
+      before: record,
+      tickId: deps.tickId,
+    },
+    deps.now,
+  );
   if (!committed.ok) {
     // Another tick or an operator changed the rollout/flag since it was read.
-    await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error: committed.error.kind } });
+    await writeDecision(deps, {
+      ...decision,
+      applied: false,
+      extra: { ...decision.extra, error: committed.error.kind },
+    });
     return false;
   }
   await publish(deps, row.flagKey);
-  notify(deps, webhook, decision, { nextStageIndex: transition.value.rollout.stageIndex, flagChanges: committed.value });
+  notify(deps, webhook, decision, {
+    nextStageIndex: transition.value.rollout.stageIndex,
+    flagChanges: committed.value,
+  });
   return true;
 }
 
 /** Per-segment rollback: the rule's green share goes to 0 %; the rollout carries on. */
-export async function applyRuleRollback(deps: ActDeps, flagKey: string, ruleId: string, percentBefore: number, decision: DecisionRecord, webhook: Webhook): Promise<boolean> {
+export async function applyRuleRollback(
+  deps: ActDeps,
+  flagKey: string,
+  ruleId: string,
+  percentBefore: number,
+  decision: DecisionRecord,
+  webhook: Webhook,
+): Promise<boolean> {
   const flag = await currentFlag(deps.db, flagKey);
-  const committed = flag ? await commitRuleRollback(deps.db, flag, ruleId, percentBefore, decision, deps.tickId, deps.now) : null;
+  const committed = flag
+    ? await commitRuleRollback(deps.db, flag, ruleId, percentBefore, decision, deps.tickId, deps.now)
+    : null;
   if (!committed?.ok) {
-    await writeDecision(deps, { ...decision, applied: false, extra: { ...decision.extra, error: committed ? committed.error.kind : "flag vanished" } });
+    await writeDecision(deps, {
+      ...decision,
+      applied: false,
+      extra: { ...decision.extra, error: committed ? committed.error.kind : "flag vanished" },
+    });
     return false;
   }
   await publish(deps, flagKey);

@@ -12,14 +12,33 @@
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound
 // (HTTP API rate limits).
 import {
-  aboveOf, armOf, assessHealth, chooseControl, exceedanceThresholds, parseHealthSettings, requiredSamples, scopeLabel,
-  type ArmWindow, type Assessment, type ExceedanceGroup, type HealthScope, type HealthSettings, type WindowGroup,
+  aboveOf,
+  armOf,
+  assessHealth,
+  chooseControl,
+  exceedanceThresholds,
+  parseHealthSettings,
+  requiredSamples,
+  scopeLabel,
+  type ArmWindow,
+  type Assessment,
+  type ExceedanceGroup,
+  type HealthScope,
+  type HealthSettings,
+  type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
 import { declaresAnswerContract } from "../core/response-settings";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
-import { decisionWriter, lastPromotionAt, loadTickState, saveBaseline, type StoredBaseline, type TickState } from "../store/health-repo";
+import {
+  decisionWriter,
+  lastPromotionAt,
+  loadTickState,
+  saveBaseline,
+  type StoredBaseline,
+  type TickState,
+} from "../store/health-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
@@ -52,16 +71,38 @@ export const DEFAULT_TICK_CONCURRENCY = 6;
 /** Embedded reads are coalesced: the more rollouts in flight, the fewer D1 round trips. */
 export const EMBEDDED_TICK_CONCURRENCY = 100;
 
-async function loadBaseline(deps: HealthLoopDeps, flag: FlagRow, row: RolloutRow, settings: HealthSettings, stored: StoredBaseline | undefined): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
+async function loadBaseline(
+  deps: HealthLoopDeps,
+  flag: FlagRow,
+  row: RolloutRow,
+  settings: HealthSettings,
+  stored: StoredBaseline | undefined,
+): Promise<{ arm: ArmWindow | null; window: MetricsWindow }> {
   // Blue's traffic in the lookback window before the rollout, whatever rollout (if any) served it:
   // a flag whose blue only ever ran inside rollouts still has one.
-  const windowOf = (fromMs: number, toMs: number): MetricsWindow => ({ flagKey: flag.key, rolloutId: { any: true }, stage: null, fromMs, toMs });
+  const windowOf = (fromMs: number, toMs: number): MetricsWindow => ({
+    flagKey: flag.key,
+    rolloutId: { any: true },
+    stage: null,
+    fromMs,
+    toMs,
+  });
   if (stored) return { arm: stored.arm, window: windowOf(stored.fromMs, stored.toMs) };
   // Captured once per rollout. Not before the flag's last promotion: blue was another model then.
   const promotedAt = await lastPromotionAt(deps.db, flag.key, row.createdAt);
-  const window = windowOf(Math.max(row.createdAt - settings.baselineLookbackSeconds * 1000, promotedAt ?? Number.NEGATIVE_INFINITY), row.createdAt);
+  const window = windowOf(
+    Math.max(row.createdAt - settings.baselineLookbackSeconds * 1000, promotedAt ?? Number.NEGATIVE_INFINITY),
+    row.createdAt,
+  );
   const arm = armOf(await deps.reader.readWindow(window), "blue", { kind: "rollout" });
-  await saveBaseline(deps.db, { rolloutId: row.id, flagKey: flag.key, capturedAt: deps.now, fromMs: window.fromMs, toMs: window.toMs, metrics: arm });
+  await saveBaseline(deps.db, {
+    rolloutId: row.id,
+    flagKey: flag.key,
+    capturedAt: deps.now,
+    fromMs: window.fromMs,
+    toMs: window.toMs,
+    metrics: arm,
+  });
   return { arm, window };
 }
 
@@ -106,50 +147,131 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
   if (green.rows >= required && control.arm) {
     const thresholds = exceedanceThresholds(ctx.settings, control.arm);
     const current = await exceedancesOf(ctx, ctx.window, thresholds);
-    const controlAbove = control.kind === "concurrent" ? aboveOf(current, "blue", scope, thresholds.length)
-      : control.kind === "earlier_stages" ? aboveOf(await exceedancesOf(ctx, ctx.earlier.window, thresholds), "blue", scope, thresholds.length)
-      : aboveOf(await exceedancesOf(ctx, ctx.baseline.window, thresholds), "blue", { kind: "rollout" }, thresholds.length);
+    const controlAbove =
+      control.kind === "concurrent"
+        ? aboveOf(current, "blue", scope, thresholds.length)
+        : control.kind === "earlier_stages"
+          ? aboveOf(await exceedancesOf(ctx, ctx.earlier.window, thresholds), "blue", scope, thresholds.length)
+          : aboveOf(
+              await exceedancesOf(ctx, ctx.baseline.window, thresholds),
+              "blue",
+              { kind: "rollout" },
+              thresholds.length,
+            );
     above = { green: aboveOf(current, "green", scope, thresholds.length, greenKind), control: controlAbove };
   }
   return assessHealth({
-    now: ctx.deps.now, rollout: ctx.record, scope, settings: ctx.settings, green, blue, earlier, baseline, above,
+    now: ctx.deps.now,
+    rollout: ctx.record,
+    scope,
+    settings: ctx.settings,
+    green,
+    blue,
+    earlier,
+    baseline,
+    above,
     shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
     blueReady: ctx.readiness ? ctx.readiness.ready : null,
     checksAnswers: ctx.checksAnswers,
   });
 }
 
-async function checkRollout(deps: HealthLoopDeps, state: TickState, flag: FlagRow, row: RolloutRow, report: TickReport): Promise<void> {
+async function checkRollout(
+  deps: HealthLoopDeps,
+  state: TickState,
+  flag: FlagRow,
+  row: RolloutRow,
+  report: TickReport,
+): Promise<void> {
   const flagSettings = parseJson(flag.settings) ?? {};
   const { settings, problems } = parseHealthSettings(flagSettings);
   const record = toRolloutRecord(row);
   const stage = currentStage(record);
   if (!stage) throw new Error(`rollout ${row.id} has no stage ${record.stageIndex}`);
-  const readiness = settings.blueHealthUrl ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch) : null;
-  const window: MetricsWindow = { flagKey: flag.key, rolloutId: row.id, stage: stageLabelOf(stage), fromMs: record.stageStartedAt, toMs: deps.now + 1 };
-  const [baseline, groups] = await Promise.all([loadBaseline(deps, flag, row, settings, state.baselines.get(row.id)), deps.reader.readWindow(window)]);
+  const readiness = settings.blueHealthUrl
+    ? await probeReadiness(settings.blueHealthUrl, settings.readinessTimeoutMs, deps.fetch)
+    : null;
+  const window: MetricsWindow = {
+    flagKey: flag.key,
+    rolloutId: row.id,
+    stage: stageLabelOf(stage),
+    fromMs: record.stageStartedAt,
+    toMs: deps.now + 1,
+  };
+  const [baseline, groups] = await Promise.all([
+    loadBaseline(deps, flag, row, settings, state.baselines.get(row.id)),
+    deps.reader.readWindow(window),
+  ]);
   // Earlier stages: the current stage's window widened to every stage of this rollout, reaching back
   // at most the baseline lookback before this stage began (most recent blue, bounded scan).
-  const earlier = { window: { ...window, stage: null, fromMs: Math.max(row.createdAt, record.stageStartedAt - settings.baselineLookbackSeconds * 1000) }, groups: null };
-  const ctx: JudgeContext = { deps, record, settings, window, groups, baseline, earlier, readiness, exceedances: new Map(), checksAnswers: declaresAnswerContract(flagSettings) };
-  const extra = { reader: deps.reader.kind, window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage }, readiness, settingsProblems: problems };
-  const push = (assessment: Assessment, applied: boolean) => report.decisions.push({
-    flagKey: flag.key, rolloutId: row.id, scope: scopeLabel(assessment.scope),
-    action: assessment.action, reason: assessment.reason, applied,
-  });
+  const earlier = {
+    window: {
+      ...window,
+      stage: null,
+      fromMs: Math.max(row.createdAt, record.stageStartedAt - settings.baselineLookbackSeconds * 1000),
+    },
+    groups: null,
+  };
+  const ctx: JudgeContext = {
+    deps,
+    record,
+    settings,
+    window,
+    groups,
+    baseline,
+    earlier,
+    readiness,
+    exceedances: new Map(),
+    checksAnswers: declaresAnswerContract(flagSettings),
+  };
+  const extra = {
+    reader: deps.reader.kind,
+    window: { fromMs: window.fromMs, toMs: window.toMs, stage: window.stage },
+    readiness,
+    settingsProblems: problems,
+  };
+  const push = (assessment: Assessment, applied: boolean) =>
+    report.decisions.push({
+      flagKey: flag.key,
+      rolloutId: row.id,
+      scope: scopeLabel(assessment.scope),
+      action: assessment.action,
+      reason: assessment.reason,
+      applied,
+    });
 
   // Segments with their own green percentage are judged on their own outcomes.
   const rules: RuleRow[] = state.rules.get(flag.key) ?? [];
   for (const rule of rules) {
     if (rule.variant !== null || !(rule.percent !== null && rule.percent > 0)) continue;
     const assessment = await judge(ctx, { kind: "rule", ruleId: rule.id });
-    const decision = { at: deps.now, flagKey: flag.key, rolloutId: row.id, rolloutVersion: row.version, assessment, applied: true, extra };
-    if (assessment.action === "rollback") push(assessment, await applyRuleRollback(deps, flag.key, rule.id, rule.percent, decision, settings.webhook));
-    else { await deps.recordDecision!(decision); push(assessment, true); }
+    const decision = {
+      at: deps.now,
+      flagKey: flag.key,
+      rolloutId: row.id,
+      rolloutVersion: row.version,
+      assessment,
+      applied: true,
+      extra,
+    };
+    if (assessment.action === "rollback")
+      push(assessment, await applyRuleRollback(deps, flag.key, rule.id, rule.percent, decision, settings.webhook));
+    else {
+      await deps.recordDecision!(decision);
+      push(assessment, true);
+    }
   }
 
   const assessment = await judge(ctx, { kind: "rollout" });
-  const decision = { at: deps.now, flagKey: flag.key, rolloutId: row.id, rolloutVersion: row.version, assessment, applied: true, extra };
+  const decision = {
+    at: deps.now,
+    flagKey: flag.key,
+    rolloutId: row.id,
+    rolloutVersion: row.version,
+    assessment,
+    applied: true,
+    extra,
+  };
   push(assessment, await applyRolloutDecision(deps, row, record, decision, settings.webhook));
 }
 
@@ -171,7 +293,8 @@ export async function runHealthLoop(input: HealthLoopDeps): Promise<TickReport> 
       }
     }
   };
-  const concurrency = deps.concurrency ?? (deps.reader.kind === "embedded" ? EMBEDDED_TICK_CONCURRENCY : DEFAULT_TICK_CONCURRENCY);
+  const concurrency =
+    deps.concurrency ?? (deps.reader.kind === "embedded" ? EMBEDDED_TICK_CONCURRENCY : DEFAULT_TICK_CONCURRENCY);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
   return report;
 }

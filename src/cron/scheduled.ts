@@ -18,7 +18,11 @@ export const DEFAULT_AE_DATASET = "switchyard_outcomes";
 export function metricsReaderFor(env: Env): MetricsReader {
   const kind = env.METRICS_READER ?? (env.OUTCOMES_EMBEDDED === "1" ? "embedded" : "analytics_engine");
   if (kind === "embedded") return createEmbeddedReader(env.DB);
-  return createAnalyticsEngineReader({ accountId: env.CF_ACCOUNT_ID, apiToken: env.CF_API_TOKEN, dataset: env.AE_DATASET ?? DEFAULT_AE_DATASET });
+  return createAnalyticsEngineReader({
+    accountId: env.CF_ACCOUNT_ID,
+    apiToken: env.CF_API_TOKEN,
+    dataset: env.AE_DATASET ?? DEFAULT_AE_DATASET,
+  });
 }
 
 export interface ScheduledOptions {
@@ -28,10 +32,15 @@ export interface ScheduledOptions {
   webhookSleep?: (ms: number) => Promise<void>;
 }
 
-export async function runScheduled(env: Env, scheduledTimeMs: number, options: ScheduledOptions = {}): Promise<TickReport | null> {
+export async function runScheduled(
+  env: Env,
+  scheduledTimeMs: number,
+  options: ScheduledOptions = {},
+): Promise<TickReport | null> {
   try {
     const published = await reconcileSnapshots(env.DB, env.SNAPSHOTS);
-    if (published.length > 0) console.log(`cron ${new Date(scheduledTimeMs).toISOString()}: republished ${published.join(", ")}`);
+    if (published.length > 0)
+      console.log(`cron ${new Date(scheduledTimeMs).toISOString()}: republished ${published.join(", ")}`);
   } catch (error) {
     console.error("cron: snapshot reconcile failed", String(error));
   }
@@ -39,7 +48,11 @@ export async function runScheduled(env: Env, scheduledTimeMs: number, options: S
   const deliveries: Promise<WebhookDelivery>[] = [];
   try {
     const report = await runHealthLoop({
-      db: openDb(env.DB), d1: env.DB, kv: env.SNAPSHOTS, now, tickId: `cron:${new Date(now).toISOString()}`,
+      db: openDb(env.DB),
+      d1: env.DB,
+      kv: env.SNAPSHOTS,
+      now,
+      tickId: `cron:${new Date(now).toISOString()}`,
       reader: options.reader ?? metricsReaderFor(env),
       secret: (name) => secretByName(env, name),
       deliveries,
@@ -47,7 +60,8 @@ export async function runScheduled(env: Env, scheduledTimeMs: number, options: S
       webhookSleep: options.webhookSleep,
     });
     const acted = report.decisions.filter((d) => d.action !== "hold");
-    if (acted.length > 0 || report.errors.length > 0) console.log("health loop", JSON.stringify({ checked: report.checked, acted, errors: report.errors }));
+    if (acted.length > 0 || report.errors.length > 0)
+      console.log("health loop", JSON.stringify({ checked: report.checked, acted, errors: report.errors }));
     return report;
   } catch (error) {
     console.error("cron: health loop failed", String(error));

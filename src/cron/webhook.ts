@@ -12,7 +12,10 @@ const encoder = new TextEncoder();
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
 }
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`). */
@@ -21,7 +24,12 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
 }
 
 /** Receiver side (and tests): constant-time check through crypto.subtle.verify. */
-export async function verifyWebhook(secret: string, timestamp: number, body: string, signature: string): Promise<boolean> {
+export async function verifyWebhook(
+  secret: string,
+  timestamp: number,
+  body: string,
+  signature: string,
+): Promise<boolean> {
   const match = /^sha256=([0-9a-f]{64})$/.exec(signature);
   if (!match) return false;
   const bytes = new Uint8Array(match[1]!.match(/../g)!.map((pair) => parseInt(pair, 16)));
@@ -70,12 +78,21 @@ export async function sendWebhook(options: WebhookOptions): Promise<WebhookDeliv
       try {
         const response = await doFetch(options.url, {
           method: "POST",
-          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: String(timestamp) },
+          headers: {
+            "content-type": "application/json",
+            [SIGNATURE_HEADER]: signature,
+            [TIMESTAMP_HEADER]: String(timestamp),
+          },
           body,
           signal: AbortSignal.timeout(options.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs),
         });
         void response.body?.cancel();
-        last = { delivered: response.ok, attempts: attempt, status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
+        last = {
+          delivered: response.ok,
+          attempts: attempt,
+          status: response.status,
+          error: response.ok ? null : `HTTP ${response.status}`,
+        };
         if (response.ok || (response.status < 500 && response.status !== 429)) break;
       } catch (error) {
         last = { delivered: false, attempts: attempt, status: null, error: String((error as Error).message ?? error) };
@@ -85,6 +102,12 @@ export async function sendWebhook(options: WebhookOptions): Promise<WebhookDeliv
     last = { ...last, error: String(error) };
   }
   // Host only: receivers such as Slack carry their credential in the URL path or query.
-  if (!last.delivered) console.warn("health webhook not delivered", { host: hostOf(options.url), attempts: last.attempts, status: last.status, error: last.error });
+  if (!last.delivered)
+    console.warn("health webhook not delivered", {
+      host: hostOf(options.url),
+      attempts: last.attempts,
+      status: last.status,
+      error: last.error,
+    });
   return last;
 }

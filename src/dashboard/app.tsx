@@ -31,7 +31,13 @@ dashboardApp.get("/assets/app.js", asset(APP_JS, "text/javascript"));
 
 dashboardApp.use("*", async function refuseCrossSitePosts(c, next) {
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && !isSameOrigin(c.req.raw)) {
-    return c.html(<MessagePage title="Request refused" text="This request did not come from the dashboard itself (cross-site request), so nothing was done." />, 403);
+    return c.html(
+      <MessagePage
+        title="Request refused"
+        text="This request did not come from the dashboard itself (cross-site request), so nothing was done."
+      />,
+      403,
+    );
   }
   await next();
 });
@@ -39,7 +45,15 @@ dashboardApp.use("*", async function refuseCrossSitePosts(c, next) {
 /** 429 + Retry-After: this client used up its failed authentications (admin/auth.ts limiter). */
 function tooManyFailures(c: Parameters<MiddlewareHandler<DashEnv>>[0], retryAfterSeconds: number) {
   c.header("retry-after", String(retryAfterSeconds));
-  return c.html(<LoginPage notice={{ kind: "error", text: `Too many failed sign-ins from your address. Try again in ${retryAfterSeconds} s.` }} />, 429);
+  return c.html(
+    <LoginPage
+      notice={{
+        kind: "error",
+        text: `Too many failed sign-ins from your address. Try again in ${retryAfterSeconds} s.`,
+      }}
+    />,
+    429,
+  );
 }
 
 const requireSession: MiddlewareHandler<DashEnv> = async function requireDashboardSession(c, next) {
@@ -56,7 +70,7 @@ const requireSession: MiddlewareHandler<DashEnv> = async function requireDashboa
   await next();
 };
 
-const noticeFrom = (value: string | undefined) => (value !== undefined ? NOTICES[value] ?? null : null);
+const noticeFrom = (value: string | undefined) => (value !== undefined ? (NOTICES[value] ?? null) : null);
 
 dashboardApp.get("/login", (c) => c.html(<LoginPage notice={noticeFrom(c.req.query("notice"))} />));
 
@@ -66,7 +80,10 @@ dashboardApp.post("/login", async (c) => {
   const who = plausibleToken(token) ? await identify(c, token) : { ok: false as const, status: 401 };
   if (!who.ok) {
     if (who.status === 429) return tooManyFailures(c, who.retryAfterSeconds ?? 60);
-    return c.html(<LoginPage notice={{ kind: "error", text: "That token was not accepted (unknown, revoked or mistyped)." }} />, 401);
+    return c.html(
+      <LoginPage notice={{ kind: "error", text: "That token was not accepted (unknown, revoked or mistyped)." }} />,
+      401,
+    );
   }
   startSession(c, token);
   return c.redirect("/admin", 303);
@@ -79,7 +96,15 @@ dashboardApp.post("/logout", (c) => {
 
 const flagsList = async (c: Parameters<MiddlewareHandler<DashEnv>>[0]) => {
   const { rows, nextCursor } = await loadFlagsList(c, c.req.query("cursor"));
-  return c.html(<FlagsListPage session={c.get("session")} rows={rows} nextCursor={nextCursor} hours={LIST_SERIES.hours} notice={noticeFrom(c.req.query("notice"))} />);
+  return c.html(
+    <FlagsListPage
+      session={c.get("session")}
+      rows={rows}
+      nextCursor={nextCursor}
+      hours={LIST_SERIES.hours}
+      notice={noticeFrom(c.req.query("notice"))}
+    />,
+  );
 };
 dashboardApp.get("/", requireSession, flagsList);
 dashboardApp.get("", requireSession, flagsList);
@@ -87,8 +112,14 @@ dashboardApp.get("", requireSession, flagsList);
 dashboardApp.get("/flags/:key", requireSession, async (c) => {
   const key = c.req.param("key");
   const data = await loadFlagPage(c, key, c.req.query("q") ?? "", chartWindowOf(c.req.query("window")));
-  if (!data) return c.html(<MessagePage title="Flag not found" text={`There is no flag "${key}".`} session={c.get("session")} />, 404);
-  return c.html(<FlagPage session={c.get("session")} data={data} notice={noticeFrom(c.req.query("notice"))} now={Date.now()} />);
+  if (!data)
+    return c.html(
+      <MessagePage title="Flag not found" text={`There is no flag "${key}".`} session={c.get("session")} />,
+      404,
+    );
+  return c.html(
+    <FlagPage session={c.get("session")} data={data} notice={noticeFrom(c.req.query("notice"))} now={Date.now()} />,
+  );
 });
 
 dashboardApp.post("/flags/:key/kill", requireSession, (c) => handleKill(c, true));
@@ -97,9 +128,17 @@ dashboardApp.post("/flags/:key/unkill", requireSession, (c) => handleKill(c, fal
 dashboardApp.post("/flags/:key/rollout/start", requireSession, handleStartRollout);
 dashboardApp.post("/flags/:key/rollout/:action", requireSession, handleRolloutAction);
 
-dashboardApp.notFound((c) => c.html(<MessagePage title="Page not found" text="There is no dashboard page at this address." />, 404));
+dashboardApp.notFound((c) =>
+  c.html(<MessagePage title="Page not found" text="There is no dashboard page at this address." />, 404),
+);
 
 dashboardApp.onError((error, c) => {
   console.error("dashboard error", { path: c.req.path, error: String(error) });
-  return c.html(<MessagePage title="Something went wrong" text="The dashboard could not load this page. Try again; if it persists, check the Worker logs." />, 500);
+  return c.html(
+    <MessagePage
+      title="Something went wrong"
+      text="The dashboard could not load this page. Try again; if it persists, check the Worker logs."
+    />,
+    500,
+  );
 });

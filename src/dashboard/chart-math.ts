@@ -32,7 +32,8 @@ export function niceTicks(max: number, count = 4, fallbackMax = 1): number[] {
   const ticks: number[] = [];
   // Rounding to the step's precision keeps 0.30000000000000004 out of labels.
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
-  for (let i = 0; i * step < top + step * 1e-9 || ticks.length < 2; i++) ticks.push(Number((i * step).toFixed(decimals)));
+  for (let i = 0; i * step < top + step * 1e-9 || ticks.length < 2; i++)
+    ticks.push(Number((i * step).toFixed(decimals)));
   if (ticks[ticks.length - 1]! < top) ticks.push(Number((ticks.length * step).toFixed(decimals)));
   return ticks;
 }
@@ -89,5 +90,5 @@ export function lastValue(values: readonly (number | null)[]): number | null {
 
 /** Points of a series on given scales, null where the value is missing. */
 export function project(values: readonly (number | null)[], x: Scale, y: Scale): (Point | null)[] {
-  return values.map((v, i) => (v === null || !Number.isFinite(v) ? null : [x(i), y(v)] as const));
+  return values.map((v, i) => (v === null || !Number.isFinite(v) ? null : ([x(i), y(v)] as const)));
 }

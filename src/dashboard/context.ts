@@ -50,7 +50,13 @@ function executionContext(c: Context): ExecutionContext {
 }
 
 /** One admin API call in-process; `path` is below /admin/api (e.g. "/flags"). */
-export async function callApi<T = Record<string, unknown>>(c: Context<DashEnv>, token: string, method: string, path: string, options: ApiCallOptions = {}): Promise<ApiResult<T>> {
+export async function callApi<T = Record<string, unknown>>(
+  c: Context<DashEnv>,
+  token: string,
+  method: string,
+  path: string,
+  options: ApiCallOptions = {},
+): Promise<ApiResult<T>> {
   const headers = new Headers({ authorization: `Bearer ${token}` });
   // The browser's address, so the admin API charges failed sign-ins to the
   // right client (its auth-failure limiter keys on it), not to the dashboard.
@@ -68,13 +74,20 @@ export async function callApi<T = Record<string, unknown>>(c: Context<DashEnv>, 
   const text = await response.text();
   const parsed = text === "" ? null : (JSON.parse(text) as unknown);
   if (response.ok) return { status: response.status, etag, data: parsed as T, error: null };
-  const error = (parsed as { error?: ApiError } | null)?.error ?? { code: "internal", message: `HTTP ${response.status}` };
+  const error = (parsed as { error?: ApiError } | null)?.error ?? {
+    code: "internal",
+    message: `HTTP ${response.status}`,
+  };
   return { status: response.status, etag, data: null, error };
 }
 
 /** Reads through the session's token. */
-export const api = <T = Record<string, unknown>>(c: DashContext, method: string, path: string, options?: ApiCallOptions) =>
-  callApi<T>(c, c.get("session").token, method, path, options);
+export const api = <T = Record<string, unknown>>(
+  c: DashContext,
+  method: string,
+  path: string,
+  options?: ApiCallOptions,
+) => callApi<T>(c, c.get("session").token, method, path, options);
 
 /** True when the API has no such route at all (a feature not deployed yet), not "no such flag". */
 export const routeMissing = (result: ApiResult<unknown>): boolean =>

@@ -22,7 +22,10 @@ export const NOTICES: Record<string, Notice> = {
   advanced: { kind: "ok", text: "Rollout advanced to the next stage." },
   rollback: { kind: "ok", text: "Rollout rolled back: the kill switch is ON and all traffic goes to blue." },
   promoted: { kind: "ok", text: "Green promoted: it is now blue (stable) and the rollout has ended." },
-  started: { kind: "ok", text: "Rollout started at its first stage; the health loop advances, promotes or rolls it back." },
+  started: {
+    kind: "ok",
+    text: "Rollout started at its first stage; the health loop advances, promotes or rolls it back.",
+  },
   "signed-out": { kind: "info", text: "You are signed out." },
   expired: { kind: "error", text: "Your session ended (token revoked or expired). Sign in again." },
 };
@@ -50,20 +53,35 @@ export function Layout({ title, session, notice, children }: LayoutProps) {
           <script src="/admin/assets/app.js" defer></script>
         </head>
         <body>
-          <a class="skip" href="#main">Skip to content</a>
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
           <header class="top">
-            <a class="brand" href="/admin">switchyard</a>
+            <a class="brand" href="/admin">
+              switchyard
+            </a>
             {session ? (
               <>
-                <nav aria-label="Main"><a href="/admin">Flags</a></nav>
-                <span class="who">Signed in as <strong>{session.actor}</strong> (scope: {session.scope})</span>
-                <form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>
+                <nav aria-label="Main">
+                  <a href="/admin">Flags</a>
+                </nav>
+                <span class="who">
+                  Signed in as <strong>{session.actor}</strong> (scope: {session.scope})
+                </span>
+                <form method="post" action="/admin/logout">
+                  <button type="submit">Sign out</button>
+                </form>
               </>
             ) : null}
           </header>
           <main id="main" tabindex={-1}>
             {notice ? (
-              <div class={`notice notice-${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"} tabindex={-1} data-focus-notice="1">
+              <div
+                class={`notice notice-${notice.kind}`}
+                role={notice.kind === "error" ? "alert" : "status"}
+                tabindex={-1}
+                data-focus-notice="1"
+              >
                 {notice.text}
               </div>
             ) : null}

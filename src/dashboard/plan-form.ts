@@ -20,7 +20,8 @@ export interface RolloutStartBody {
 }
 
 /** "shadow, 5, 25, 50, 100" */
-export const planText = (stages: readonly Stage[]): string => stages.map((s) => (s.mode === "shadow" ? "shadow" : String(s.percent))).join(", ");
+export const planText = (stages: readonly Stage[]): string =>
+  stages.map((s) => (s.mode === "shadow" ? "shadow" : String(s.percent))).join(", ");
 
 /** What the form shows before the operator edits it: the default plan. */
 export const PLAN_FORM_DEFAULTS: PlanFormFields = {
@@ -44,14 +45,20 @@ function wholeNumber(text: string, name: string, max: number): number | string {
   return Number(trimmed);
 }
 
-export function parsePlanForm(fields: PlanFormFields): { ok: true; body: RolloutStartBody } | { ok: false; message: string } {
+export function parsePlanForm(
+  fields: PlanFormFields,
+): { ok: true; body: RolloutStartBody } | { ok: false; message: string } {
   const minDuration = wholeNumber(fields.minDuration, "Minimum time per stage", MAX_SECONDS);
   if (typeof minDuration === "string") return { ok: false, message: minDuration };
   const hold = wholeNumber(fields.hold, "Hold before promotion", MAX_SECONDS);
   if (typeof hold === "string") return { ok: false, message: hold };
-  const samples = fields.minSamples.trim() === "" ? null : wholeNumber(fields.minSamples, "Minimum samples per stage", 1e9);
+  const samples =
+    fields.minSamples.trim() === "" ? null : wholeNumber(fields.minSamples, "Minimum samples per stage", 1e9);
   if (typeof samples === "string") return { ok: false, message: samples };
-  const parts = fields.stages.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = fields.stages
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   if (parts.length === 0) return { ok: false, message: `Stages are needed, e.g. ${PLAN_FORM_DEFAULTS.stages}` };
   const stages: Stage[] = [];
   for (const part of parts) {
@@ -61,7 +68,12 @@ export function parsePlanForm(fields: PlanFormFields): { ok: true; body: Rollout
       return { ok: false, message: `Stage “${part}” is neither “shadow” nor a percentage in (0, 100]` };
     }
     const mode = shadow ? "shadow" : "serve";
-    stages.push({ mode, percent, minDurationSeconds: minDuration, minSamples: samples ?? defaultSamples(mode, percent) });
+    stages.push({
+      mode,
+      percent,
+      minDurationSeconds: minDuration,
+      minSamples: samples ?? defaultSamples(mode, percent),
+    });
   }
   return { ok: true, body: { stages, holdSeconds: hold } };
 }

@@ -24,7 +24,12 @@ const cookieOptions = (c: DashContext) => ({
 
 /** A syntactically plausible token (the API decides whether it is valid). */
 export function plausibleToken(value: unknown): value is string {
-  return typeof value === "string" && value.startsWith(API_TOKEN_PREFIX) && value.length <= MAX_TOKEN_LENGTH && /^[\x21-\x7e]+$/.test(value);
+  return (
+    typeof value === "string" &&
+    value.startsWith(API_TOKEN_PREFIX) &&
+    value.length <= MAX_TOKEN_LENGTH &&
+    /^[\x21-\x7e]+$/.test(value)
+  );
 }
 
 export function readSessionToken(c: DashContext): string | null {

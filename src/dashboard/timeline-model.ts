@@ -7,7 +7,15 @@
 // No I/O, no clock — `now` is passed in for the running stage's duration.
 import type { AuditView, DecisionView, RolloutView } from "./types";
 
-export type StageStatus = "done" | "current" | "paused" | "stopped" | "pending" | "not_reached" | "skipped" | "unrecorded";
+export type StageStatus =
+  | "done"
+  | "current"
+  | "paused"
+  | "stopped"
+  | "pending"
+  | "not_reached"
+  | "skipped"
+  | "unrecorded";
 
 export interface StageActual {
   index: number;
@@ -57,7 +65,12 @@ function entries(rollout: RolloutView, audit: AuditView[], auditComplete: boolea
  * `auditComplete`: the audit rows passed are the flag's whole history (the
  * last page), so a stage with no entry in them was never entered.
  */
-export function stageActuals(rollout: RolloutView, audit: AuditView[], now: number, auditComplete: boolean): StageActual[] {
+export function stageActuals(
+  rollout: RolloutView,
+  audit: AuditView[],
+  now: number,
+  auditComplete: boolean,
+): StageActual[] {
   const entered = entries(rollout, audit, auditComplete);
   const live = rollout.state === "active" || rollout.state === "paused";
   const nextEntry = (index: number): number | null => {
@@ -65,14 +78,20 @@ export function stageActuals(rollout: RolloutView, audit: AuditView[], now: numb
     return null;
   };
   return rollout.stages.map((_, index) => {
-    const enteredAt = index <= rollout.stageIndex ? entered.get(index) ?? null : null;
+    const enteredAt = index <= rollout.stageIndex ? (entered.get(index) ?? null) : null;
     let leftAt: number | null = null;
     let status: StageStatus;
     if (index < rollout.stageIndex) {
       status = enteredAt !== null ? "done" : auditComplete ? "skipped" : "unrecorded";
       leftAt = enteredAt !== null ? nextEntry(index) : null;
     } else if (index === rollout.stageIndex) {
-      status = live ? (rollout.state === "paused" ? "paused" : "current") : rollout.state === "promoted" ? "done" : "stopped";
+      status = live
+        ? rollout.state === "paused"
+          ? "paused"
+          : "current"
+        : rollout.state === "promoted"
+          ? "done"
+          : "stopped";
       leftAt = live ? null : rollout.endedAt;
     } else {
       status = live ? "pending" : "not_reached";

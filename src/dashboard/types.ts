@@ -2,10 +2,39 @@
 // derived from the response schemas the API documents and type-checks its
 // handlers against: a changed response shape fails type-checking here.
 // Sections whose route is absent still render "not available" (see data/).
-import type { AuditView, FlagView, KillView, Page, RolloutView, StageView as Stage, WhoamiView } from "../admin/response-schemas";
-import type { DecisionView, ExperimentView, GuardFigureView, SeriesBucketView as SeriesBucket, SeriesView, ShadowView } from "../admin/report-schemas";
+import type {
+  AuditView,
+  FlagView,
+  KillView,
+  Page,
+  RolloutView,
+  StageView as Stage,
+  WhoamiView,
+} from "../admin/response-schemas";
+import type {
+  DecisionView,
+  ExperimentView,
+  GuardFigureView,
+  SeriesBucketView as SeriesBucket,
+  SeriesView,
+  ShadowView,
+} from "../admin/report-schemas";
 
-export type { AuditView, DecisionView, ExperimentView, FlagView, GuardFigureView, KillView, Page, RolloutView, SeriesBucket, SeriesView, ShadowView, Stage, WhoamiView };
+export type {
+  AuditView,
+  DecisionView,
+  ExperimentView,
+  FlagView,
+  GuardFigureView,
+  KillView,
+  Page,
+  RolloutView,
+  SeriesBucket,
+  SeriesView,
+  ShadowView,
+  Stage,
+  WhoamiView,
+};
 
 /** Requests-weighted rate of one variant over a window (null without requests). */
 export function overallRate(buckets: SeriesBucket[], field: "errors" | "timeouts"): number | null {

@@ -9,9 +9,11 @@
 
 const DEMO_PORTS = { blue: 8701, green: 8702 } as const;
 const ROUTE = /^\/__demo\/(blue|green)\/([a-z-]+)$/;
-const USAGE = "GET /__demo/{blue|green}/faults, POST /__demo/{blue|green}/{fail-rate|invalid-rate|label-shift|stream-break-rate|reset}";
+const USAGE =
+  "GET /__demo/{blue|green}/faults, POST /__demo/{blue|green}/{fail-rate|invalid-rate|label-shift|stream-break-rate|reset}";
 
-const problem = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
+const problem = (status: number, code: string, message: string) =>
+  Response.json({ error: { code, message } }, { status });
 
 export async function handleDemoControl(request: Request, path: string): Promise<Response> {
   const match = ROUTE.exec(path);
@@ -20,9 +22,17 @@ export async function handleDemoControl(request: Request, path: string): Promise
   const body = request.method === "POST" ? await request.text() : undefined;
   let answer: Response;
   try {
-    answer = await fetch(`http://127.0.0.1:${port}/__control/${match[2]}`, { method: request.method, body, headers: { "content-type": "application/json" } });
+    answer = await fetch(`http://127.0.0.1:${port}/__control/${match[2]}`, {
+      method: request.method,
+      body,
+      headers: { "content-type": "application/json" },
+    });
   } catch (error) {
-    return problem(502, "origin_unreachable", `demo ${match[1]} origin on :${port} did not answer (is npm run dev running?): ${String(error)}`);
+    return problem(
+      502,
+      "origin_unreachable",
+      `demo ${match[1]} origin on :${port} did not answer (is npm run dev running?): ${String(error)}`,
+    );
   }
   return new Response(answer.body, { status: answer.status, headers: { "content-type": "application/json" } });
 }

@@ -111,7 +111,11 @@ export function recordOutcome(outcome: Outcome, deps: Pick<RecordDeps, "outcomes
  * has ended, broken, timed out or been cancelled by the client.
  */
 export function recordWhenBodyEnds(
-  outcome: Outcome, body: ReadableStream<Uint8Array>, bodyTimeoutMs: number, deps: RecordDeps, contract: AnswerContract | null = null,
+  outcome: Outcome,
+  body: ReadableStream<Uint8Array>,
+  bodyTimeoutMs: number,
+  deps: RecordDeps,
+  contract: AnswerContract | null = null,
 ): ReadableStream<Uint8Array> {
   const clock = deps.clock;
   const copy = keptCopyFor(outcome, contract, deps.random);
@@ -145,35 +149,38 @@ export function recordWhenBodyEnds(
     return true;
   };
 
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      setTimeout(() => {
-        if (!settle("stream_broken")) return;
-        controller.error(new Error(`response body exceeded its ${bodyTimeoutMs} ms deadline`));
-        reader.cancel("body deadline").catch(() => undefined);
-      }, bodyTimeoutMs);
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        setTimeout(() => {
+          if (!settle("stream_broken")) return;
+          controller.error(new Error(`response body exceeded its ${bodyTimeoutMs} ms deadline`));
+          reader.cancel("body deadline").catch(() => undefined);
+        }, bodyTimeoutMs);
+      },
+      async pull(controller) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (settle("stream_broken")) controller.error(error);
+          return;
+        }
+        if (settled) return; // the deadline or the client ended it while this read waited
+        if (chunk.done) {
+          settle(null);
+          controller.close();
+          return;
+        }
+        outcome.firstByteMs ??= clock.now() - startedMs;
+        copy?.add(chunk.value);
+        controller.enqueue(chunk.value);
+      },
+      cancel(reason) {
+        settle(CLIENT_ABORTED);
+        return reader.cancel(reason);
+      },
     },
-    async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        if (settle("stream_broken")) controller.error(error);
-        return;
-      }
-      if (settled) return; // the deadline or the client ended it while this read waited
-      if (chunk.done) {
-        settle(null);
-        controller.close();
-        return;
-      }
-      outcome.firstByteMs ??= clock.now() - startedMs;
-      copy?.add(chunk.value);
-      controller.enqueue(chunk.value);
-    },
-    cancel(reason) {
-      settle(CLIENT_ABORTED);
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }

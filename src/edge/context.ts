@@ -7,7 +7,14 @@ import type { EvaluationContext, FlagSnapshot } from "../core/types";
 export const UNIT_COOKIE = "sy_uid";
 const MAX_UNIT_KEY_LENGTH = 256;
 const GENERATED_ID = /^[A-Za-z0-9-]{8,64}$/;
-const CF_FIELDS: Record<string, string> = { country: "country", colo: "colo", asn: "asn", continent: "continent", region: "region", city: "city" };
+const CF_FIELDS: Record<string, string> = {
+  country: "country",
+  colo: "colo",
+  asn: "asn",
+  continent: "continent",
+  region: "region",
+  city: "city",
+};
 
 export interface RequestContext extends EvaluationContext {
   /** True when the unit key was minted for this request (a cookie must be set). */
@@ -51,7 +58,12 @@ function usableKey(value: string | null | undefined): string | undefined {
   return value && value.length <= MAX_UNIT_KEY_LENGTH ? value : undefined;
 }
 
-export function buildContext(request: Request, url: URL, unitKey: FlagSnapshot["unitKey"], newId: () => string): RequestContext {
+export function buildContext(
+  request: Request,
+  url: URL,
+  unitKey: FlagSnapshot["unitKey"],
+  newId: () => string,
+): RequestContext {
   let cookies: Map<string, string> | null = null;
   const cookie = (name: string) => (cookies ??= parseCookies(request.headers.get("cookie"))).get(name);
   let key: string | undefined;
@@ -72,23 +84,31 @@ export function buildContext(request: Request, url: URL, unitKey: FlagSnapshot["
   }
   // request.cf is parsed by the runtime on first access: only pay for it when a rule asks.
   let cf: Record<string, unknown> | undefined | null = null;
-  const cfField = (name: string) => (cf === null ? (cf = (request as { cf?: Record<string, unknown> }).cf) : cf)?.[name];
+  const cfField = (name: string) =>
+    (cf === null ? (cf = (request as { cf?: Record<string, unknown> }).cf) : cf)?.[name];
   const attribute = (name: string): string | undefined => {
     const dot = name.indexOf(".");
     const scope = dot < 0 ? name : name.slice(0, dot);
     const field = name.slice(dot + 1);
     switch (scope) {
-      case "header": return request.headers.get(field) ?? undefined;
-      case "cookie": return cookie(field);
-      case "query": return url.searchParams.get(field) ?? undefined;
+      case "header":
+        return request.headers.get(field) ?? undefined;
+      case "cookie":
+        return cookie(field);
+      case "query":
+        return url.searchParams.get(field) ?? undefined;
       case "cf": {
         const value = CF_FIELDS[field] ? cfField(CF_FIELDS[field]) : undefined;
         return value === undefined || value === null ? undefined : String(value);
       }
-      case "ip": return request.headers.get("cf-connecting-ip") ?? undefined;
-      case "method": return request.method;
-      case "path": return url.pathname;
-      default: return undefined;
+      case "ip":
+        return request.headers.get("cf-connecting-ip") ?? undefined;
+      case "method":
+        return request.method;
+      case "path":
+        return url.pathname;
+      default:
+        return undefined;
     }
   };
   return { unitKey: key, attribute, generated };

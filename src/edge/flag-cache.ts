@@ -53,7 +53,10 @@ export class FlagCache {
    * with a zero interval, the request waits for the read.
    */
   async match(
-    method: string, host: string, path: string, background?: (refresh: Promise<void>) => void,
+    method: string,
+    host: string,
+    path: string,
+    background?: (refresh: Promise<void>) => void,
   ): Promise<FlagIndexEntry | null | "unavailable"> {
     const waiting = this.dueRefresh(background);
     if (waiting) await waiting;
@@ -62,7 +65,9 @@ export class FlagCache {
   }
 
   /** Every flag's index entry by key, refreshed as `match` refreshes; "unavailable" when no index was ever read. */
-  async byKey(background?: (refresh: Promise<void>) => void): Promise<ReadonlyMap<string, FlagIndexEntry> | "unavailable"> {
+  async byKey(
+    background?: (refresh: Promise<void>) => void,
+  ): Promise<ReadonlyMap<string, FlagIndexEntry> | "unavailable"> {
     const waiting = this.dueRefresh(background);
     if (waiting) await waiting;
     if (this.matcher === null) return "unavailable";

@@ -25,7 +25,16 @@ export interface RequestAttribution {
 
 export type RequestIdError = "malformed" | "bad_signature" | "expired";
 
-interface Payload { f: string; v: "b" | "g"; r: string | null; s: string; u: string | null; e: string; t: number; n: string }
+interface Payload {
+  f: string;
+  v: "b" | "g";
+  r: string | null;
+  s: string;
+  u: string | null;
+  e: string;
+  t: number;
+  n: string;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -56,7 +65,16 @@ async function macOf(key: CryptoKey, signed: string): Promise<Uint8Array> {
 
 /** `nonce` keeps two requests in the same millisecond apart (any short random string). */
 export async function mintRequestId(key: CryptoKey, a: RequestAttribution, nonce: string): Promise<string> {
-  const payload: Payload = { f: a.flagKey, v: a.variant === "green" ? "g" : "b", r: a.rolloutId, s: a.stage, u: a.ruleId, e: a.reason, t: a.issuedAtMs, n: nonce };
+  const payload: Payload = {
+    f: a.flagKey,
+    v: a.variant === "green" ? "g" : "b",
+    r: a.rolloutId,
+    s: a.stage,
+    u: a.ruleId,
+    e: a.reason,
+    t: a.issuedAtMs,
+    n: nonce,
+  };
   const body = `${REQUEST_ID_VERSION}.${toBase64Url(encoder.encode(JSON.stringify(payload)))}`;
   return `${body}.${toBase64Url(await macOf(key, body))}`;
 }
@@ -69,7 +87,12 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Verifies and decodes; ids older than `maxAgeMs` (or from the future) are expired. */
-export async function readRequestId(key: CryptoKey, id: string, now: number, maxAgeMs: number): Promise<Result<RequestAttribution, RequestIdError>> {
+export async function readRequestId(
+  key: CryptoKey,
+  id: string,
+  now: number,
+  maxAgeMs: number,
+): Promise<Result<RequestAttribution, RequestIdError>> {
   const parts = id.split(".");
   if (parts.length !== 3 || parts[0] !== REQUEST_ID_VERSION || id.length > 1024) return err("malformed");
   const mac = fromBase64Url(parts[2]!);
@@ -84,5 +107,13 @@ export async function readRequestId(key: CryptoKey, id: string, now: number, max
   }
   if (typeof p.f !== "string" || typeof p.t !== "number" || typeof p.s !== "string") return err("malformed");
   if (p.t > now + 60_000 || now - p.t > maxAgeMs) return err("expired");
-  return ok({ flagKey: p.f, variant: p.v === "g" ? "green" : "blue", rolloutId: p.r ?? null, stage: p.s, ruleId: p.u ?? null, reason: p.e, issuedAtMs: p.t });
+  return ok({
+    flagKey: p.f,
+    variant: p.v === "g" ? "green" : "blue",
+    rolloutId: p.r ?? null,
+    stage: p.s,
+    ruleId: p.u ?? null,
+    reason: p.e,
+    issuedAtMs: p.t,
+  });
 }

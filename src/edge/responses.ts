@@ -34,19 +34,33 @@ export function isRelayableStatus(status: number): boolean {
  * relayable status (forward.ts turns any other into a failure first). `body`
  * replaces the origin's stream (a watched copy of it) when given.
  */
-export function withRoutingHeaders(response: Response, routing: RoutingHeaders, body: ReadableStream | null = response.body): Response {
+export function withRoutingHeaders(
+  response: Response,
+  routing: RoutingHeaders,
+  body: ReadableStream | null = response.body,
+): Response {
   const routed = new Response(body, response);
   setRouting(routed.headers, routing);
   return routed;
 }
 
 export function errorResponse(
-  status: number, code: string, message: string, requestId: string,
-  servedBy?: Variant, evaluation?: Evaluation, cookie: string | null = null, details: Record<string, string> = {},
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  servedBy?: Variant,
+  evaluation?: Evaluation,
+  cookie: string | null = null,
+  details: Record<string, string> = {},
 ): Response {
   const headers = new Headers({ "content-type": "application/json; charset=utf-8", "x-request-id": requestId });
-  if (servedBy && evaluation) setRouting(headers, { requestId, servedBy, evaluation, cookie, failedOver: servedBy !== evaluation.variant });
-  return new Response(JSON.stringify({ error: { code, message, details: { requestId, ...details } } }), { status, headers });
+  if (servedBy && evaluation)
+    setRouting(headers, { requestId, servedBy, evaluation, cookie, failedOver: servedBy !== evaluation.variant });
+  return new Response(JSON.stringify({ error: { code, message, details: { requestId, ...details } } }), {
+    status,
+    headers,
+  });
 }
 
 /**

@@ -41,29 +41,63 @@ function isFailure(result: OriginResult): boolean {
  * when the flag index cannot be loaded. `url` is the request's URL, already
  * parsed by the dispatcher (parsed once).
  */
-export async function routeRequest(request: Request, deps: RouterDeps, url: URL = new URL(request.url)): Promise<Response> {
+export async function routeRequest(
+  request: Request,
+  deps: RouterDeps,
+  url: URL = new URL(request.url),
+): Promise<Response> {
   const providedId = acceptedRequestId(request.headers.get("x-request-id"));
   const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
-  if (entry === "unavailable") return errorResponse(503, "store_unavailable", "Flag configuration could not be loaded", providedId ?? deps.newId());
+  if (entry === "unavailable")
+    return errorResponse(
+      503,
+      "store_unavailable",
+      "Flag configuration could not be loaded",
+      providedId ?? deps.newId(),
+    );
   if (entry === null) return noRouteResponse(request.method, url.pathname, providedId ?? deps.newId());
 
   const lookup = await deps.cache.flag(entry);
-  const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) => buildContext(request, url, found.snapshot.unitKey, deps.newId));
+  const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) =>
+    buildContext(request, url, found.snapshot.unitKey, deps.newId),
+  );
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
-  const requestId = providedId ?? (deps.mintRequestId
-    ? await deps.mintRequestId({ flagKey: entry.key, variant: evaluation.variant, rolloutId: flag?.snapshot.rollout?.id ?? null, stage: rolloutStageLabel(flag?.snapshot.rollout), ruleId: evaluation.ruleId, reason: evaluation.reason, issuedAtMs: deps.clock.now() })
-    : deps.newId());
-  const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? { blue: entry.blue, green: entry.blue };
+  const requestId =
+    providedId ??
+    (deps.mintRequestId
+      ? await deps.mintRequestId({
+          flagKey: entry.key,
+          variant: evaluation.variant,
+          rolloutId: flag?.snapshot.rollout?.id ?? null,
+          stage: rolloutStageLabel(flag?.snapshot.rollout),
+          ruleId: evaluation.ruleId,
+          reason: evaluation.reason,
+          issuedAtMs: deps.clock.now(),
+        })
+      : deps.newId());
+  const origins: Record<"blue" | "green", OriginSpec> = flag?.snapshot.origins ?? {
+    blue: entry.blue,
+    green: entry.blue,
+  };
   const timeoutMs = flag?.snapshot.timeoutMs ?? entry.timeoutMs;
   const failover = evaluation.variant === "green" && flag?.snapshot.failover === true;
 
   let body = request.body;
   let spare: ReadableStream<Uint8Array> | null = null;
   if (failover && body) [body, spare] = body.tee();
-  const mirror = shouldMirror(flag, evaluation, context?.unitKey ?? null) ? openMirror(flag, request.headers, body) : null;
+  const mirror = shouldMirror(flag, evaluation, context?.unitKey ?? null)
+    ? openMirror(flag, request.headers, body)
+    : null;
   if (mirror) body = mirror.bodyForBlue;
   const forward: ForwardRequest = { method: request.method, url, headers: request.headers, body, requestId };
-  let result = await forwardToOrigin(forward, origins[evaluation.variant], timeoutMs, deps.fetchers, deps.clock, failover);
+  let result = await forwardToOrigin(
+    forward,
+    origins[evaluation.variant],
+    timeoutMs,
+    deps.fetchers,
+    deps.clock,
+    failover,
+  );
   const first = result;
   let servedBy = evaluation.variant;
   if (failover && isFailure(result)) {
@@ -105,12 +139,39 @@ export async function routeRequest(request: Request, deps: RouterDeps, url: URL 
   // failover: it then describes green's failed attempt, complete at its headers.
   let served = result.kind === "response" ? result.response.body : null;
   if (served && !outcome.failedOver) {
-    served = recordWhenBodyEnds(outcome, served, flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, deps, flag?.response.contract ?? null);
-  }
-  else recordOutcome(outcome, deps);
+    served = recordWhenBodyEnds(
+      outcome,
+      served,
+      flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      deps,
+      flag?.response.contract ?? null,
+    );
+  } else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
-  if (result.kind === "timeout") return errorResponse(504, "origin_timeout", `The ${servedBy} origin did not answer within ${timeoutMs} ms`, requestId, servedBy, evaluation, cookie);
-  if (result.kind === "unreachable") return errorResponse(502, "origin_unavailable", `The ${servedBy} origin could not be reached`, requestId, servedBy, evaluation, cookie);
-  return withRoutingHeaders(result.response, { requestId, servedBy, evaluation, cookie, failedOver: outcome.failedOver }, served);
+  if (result.kind === "timeout")
+    return errorResponse(
+      504,
+      "origin_timeout",
+      `The ${servedBy} origin did not answer within ${timeoutMs} ms`,
+      requestId,
+      servedBy,
+      evaluation,
+      cookie,
+    );
+  if (result.kind === "unreachable")
+    return errorResponse(
+      502,
+      "origin_unavailable",
+      `The ${servedBy} origin could not be reached`,
+      requestId,
+      servedBy,
+      evaluation,
+      cookie,
+    );
+  return withRoutingHeaders(
+    result.response,
+    { requestId, servedBy, evaluation, cookie, failedOver: outcome.failedOver },
+    served,
+  );
 }

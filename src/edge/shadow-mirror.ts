@@ -28,7 +28,11 @@ export interface MirrorDeps {
 }
 
 /** Mirror only traffic that is blue by chance (split/default) and sampled for this unit. */
-export function shouldMirror(flag: CompiledFlag | null, evaluation: Evaluation, unitKey: string | null): flag is CompiledFlag {
+export function shouldMirror(
+  flag: CompiledFlag | null,
+  evaluation: Evaluation,
+  unitKey: string | null,
+): flag is CompiledFlag {
   if (!flag || unitKey === null || flag.mirrorBuckets === 0) return false;
   if (evaluation.variant !== "blue" || (evaluation.reason !== "SPLIT" && evaluation.reason !== "DEFAULT")) return false;
   return bucketFromHash(flag.hashShadowUnit(unitKey)) < flag.mirrorBuckets;
@@ -73,16 +77,35 @@ const ok = (status: number) => status >= 200 && status < 300;
 
 /** Sends the mirrored request to green, waits for blue's answer, compares and records. */
 export async function runMirror(
-  flag: CompiledFlag, base: Outcome, request: ForwardRequest, requestBody: Promise<CappedBody>, blue: Promise<BlueAnswer>, deps: MirrorDeps,
+  flag: CompiledFlag,
+  base: Outcome,
+  request: ForwardRequest,
+  requestBody: Promise<CappedBody>,
+  blue: Promise<BlueAnswer>,
+  deps: MirrorDeps,
 ): Promise<void> {
   const { spec, compare, redact } = flag.shadow;
   // The served request's body timings are not this pair's: shadow rows carry none.
-  const record = (fields: Partial<Outcome>) => deps.outcomes.record({
-    ...base, kind: "shadow", variant: "green", shadowAgreement: null, errorClass: null, firstByteMs: null, durationMs: null, ...fields,
-  });
+  const record = (fields: Partial<Outcome>) =>
+    deps.outcomes.record({
+      ...base,
+      kind: "shadow",
+      variant: "green",
+      shadowAgreement: null,
+      errorClass: null,
+      firstByteMs: null,
+      durationMs: null,
+      ...fields,
+    });
   const body = await requestBody;
   if (body.kind !== "bytes") {
-    record({ status: 0, latencyMs: 0, error: false, timeout: false, comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable" });
+    record({
+      status: 0,
+      latencyMs: 0,
+      error: false,
+      timeout: false,
+      comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable",
+    });
     return;
   }
   const headers = new Headers(request.headers);
@@ -90,7 +113,11 @@ export async function runMirror(
   const green = await forwardToOrigin(
     { ...request, headers, body: body.bytes.byteLength > 0 ? new Blob([body.bytes]).stream() : null },
     // The mirror runs in waitUntil, which outlives green's deadline: abort it then.
-    flag.snapshot.origins.green, spec.timeoutMs, deps.fetchers, deps.clock, true,
+    flag.snapshot.origins.green,
+    spec.timeoutMs,
+    deps.fetchers,
+    deps.clock,
+    true,
   );
   const greenStatus = green.kind === "response" ? green.response.status : 0;
   const greenBody = green.kind === "response" ? await readCapped(green.response.body, spec.maxBodyBytes) : null;
@@ -98,24 +125,48 @@ export async function runMirror(
   const blueBody = await blueAnswer.body;
   const errorClass = answerErrorClass(green.kind, greenStatus);
   const pair = {
-    status: greenStatus, latencyMs: green.latencyMs, error: errorClass !== null, errorClass,
-    timeout: green.kind === "timeout", pairedLatencyMs: blueAnswer.latencyMs, pairedStatus: blueAnswer.status,
+    status: greenStatus,
+    latencyMs: green.latencyMs,
+    error: errorClass !== null,
+    errorClass,
+    timeout: green.kind === "timeout",
+    pairedLatencyMs: blueAnswer.latencyMs,
+    pairedStatus: blueAnswer.status,
   };
   // Blue failing says nothing about green's quality: recorded, excluded from agreement.
   if (!ok(blueAnswer.status)) return record({ ...pair, comparatorReason: "blue_error" });
-  if (blueBody.kind === "too_large" || greenBody?.kind === "too_large") return record({ ...pair, comparatorReason: "skipped_too_large" });
+  if (blueBody.kind === "too_large" || greenBody?.kind === "too_large")
+    return record({ ...pair, comparatorReason: "skipped_too_large" });
   let verdict: { agree: boolean; similarity: number; reason: string };
   if (green.kind === "timeout") verdict = { agree: false, similarity: 0, reason: "green_timeout" };
-  else if (!ok(greenStatus) || greenBody?.kind !== "bytes" || blueBody.kind !== "bytes") verdict = { agree: false, similarity: 0, reason: "green_error" };
+  else if (!ok(greenStatus) || greenBody?.kind !== "bytes" || blueBody.kind !== "bytes")
+    verdict = { agree: false, similarity: 0, reason: "green_error" };
   else verdict = compare(decoder.decode(blueBody.bytes), decoder.decode(greenBody.bytes));
-  record({ ...pair, shadowAgreement: verdict.agree ? 1 : 0, similarity: verdict.similarity, comparatorReason: verdict.reason });
+  record({
+    ...pair,
+    shadowAgreement: verdict.agree ? 1 : 0,
+    similarity: verdict.similarity,
+    comparatorReason: verdict.reason,
+  });
   if (verdict.agree || deps.random() >= spec.exampleRate) return;
-  const text = (capped: CappedBody | null) => (capped?.kind === "bytes" ? redactForExample(decoder.decode(capped.bytes), redact) : "");
-  await deps.examples.save({
-    flagKey: base.flagKey, rolloutId: base.rolloutId, requestId: base.requestId, timestampMs: base.timestampMs,
-    reason: verdict.reason, similarity: verdict.similarity, blueStatus: blueAnswer.status, greenStatus,
-    blueLatencyMs: blueAnswer.latencyMs, greenLatencyMs: green.latencyMs, blueBody: text(blueBody), greenBody: text(greenBody),
-  }).catch((error: unknown) => console.warn("shadow: example not stored", String(error)));
+  const text = (capped: CappedBody | null) =>
+    capped?.kind === "bytes" ? redactForExample(decoder.decode(capped.bytes), redact) : "";
+  await deps.examples
+    .save({
+      flagKey: base.flagKey,
+      rolloutId: base.rolloutId,
+      requestId: base.requestId,
+      timestampMs: base.timestampMs,
+      reason: verdict.reason,
+      similarity: verdict.similarity,
+      blueStatus: blueAnswer.status,
+      greenStatus,
+      blueLatencyMs: blueAnswer.latencyMs,
+      greenLatencyMs: green.latencyMs,
+      blueBody: text(blueBody),
+      greenBody: text(greenBody),
+    })
+    .catch((error: unknown) => console.warn("shadow: example not stored", String(error)));
 }
 
 export interface OpenMirror {
@@ -150,7 +201,9 @@ export function openMirror(flag: CompiledFlag, headers: Headers, body: ReadableS
       }
       const { response } = result;
       if (!response.body || declaredTooLarge(response.headers, max)) {
-        const bodyState: CappedBody = response.body ? { kind: "too_large" } : { kind: "bytes", bytes: new Uint8Array(0) };
+        const bodyState: CappedBody = response.body
+          ? { kind: "too_large" }
+          : { kind: "bytes", bytes: new Uint8Array(0) };
         resolveBlue({ status: response.status, latencyMs: result.latencyMs, body: Promise.resolve(bodyState) });
         return result;
       }

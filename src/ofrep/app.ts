@@ -28,7 +28,10 @@ function keepFlushing(ctx: ExecutionContext, flushing: Promise<void> | null): vo
   if (flushing) ctx.waitUntil(flushing);
 }
 
-const UNAVAILABLE: OfrepFailure = { code: "GENERAL", details: "flag configuration could not be loaded; use your default value" };
+const UNAVAILABLE: OfrepFailure = {
+  code: "GENERAL",
+  details: "flag configuration could not be loaded; use your default value",
+};
 
 function factsOf(request: Request, services: OfrepServices): RequestFacts {
   return {
@@ -68,20 +71,35 @@ export function createOfrepApp(servicesOf: (env: OfrepEnv["Bindings"]) => OfrepS
     const index = await services.cache.byKey();
     if (index === "unavailable") return bulkFailure(UNAVAILABLE);
     const entries = [...index.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const evaluated = await Promise.all(entries.map((entry) => evaluateEntry(entry, parsed.value, services.cache, facts)));
+    const evaluated = await Promise.all(
+      entries.map((entry) => evaluateEntry(entry, parsed.value, services.cache, facts)),
+    );
     const body = JSON.stringify({ flags: evaluated.map((item) => item.response) });
     // The ETag is a digest of the answer itself: it changes exactly when any
     // decision for this context changes (flag edits, kill switch, stage moves).
     const etag = await etagOfBody(body);
     if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) {
-      return new Response(null, { status: 304, headers: { etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
+      return new Response(null, {
+        status: 304,
+        headers: { etag, "cache-control": "no-cache", "x-request-id": facts.requestId },
+      });
     }
     for (const item of evaluated) services.outcomes.record(item.outcome);
     keepFlushing(c.executionCtx, services.outcomes.flush());
-    return new Response(body, { status: 200, headers: { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", "x-request-id": facts.requestId } });
+    return new Response(body, {
+      status: 200,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        etag,
+        "cache-control": "no-cache",
+        "x-request-id": facts.requestId,
+      },
+    });
   });
 
-  ofrepApp.notFound((c) => c.json({ errorCode: "GENERAL", errorDetails: `No OFREP route ${c.req.method} ${c.req.path}` }, 404));
+  ofrepApp.notFound((c) =>
+    c.json({ errorCode: "GENERAL", errorDetails: `No OFREP route ${c.req.method} ${c.req.path}` }, 404),
+  );
 
   ofrepApp.onError((error) => {
     // Name and message only: request headers (tokens) are never logged.

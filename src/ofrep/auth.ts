@@ -48,10 +48,17 @@ export function requireToken(options: Partial<RequireTokenOptions> = {}): Middle
       // Only a presented-but-wrong secret counts; a request without one cannot guess anything.
       const nowMs = now();
       const wait = client === null ? 0 : limiter.refuseFailure(client, nowMs, secret !== null);
-      if (wait > 0) return authFailure({ status: 429, details: "too many failed authentications; retry later", retryAfterSeconds: wait, nowMs });
+      if (wait > 0)
+        return authFailure({
+          status: 429,
+          details: "too many failed authentications; retry later",
+          retryAfterSeconds: wait,
+          nowMs,
+        });
       return authFailure({ status: 401, details: "send an API token as Authorization: Bearer or X-API-Key" });
     }
-    if (!scopeAllows(actor.scope, scope)) return authFailure({ status: 403, details: `this API needs the "${scope}" scope` });
+    if (!scopeAllows(actor.scope, scope))
+      return authFailure({ status: 403, details: `this API needs the "${scope}" scope` });
     await next();
   };
 }

@@ -13,22 +13,36 @@ import { err, ok, type Result } from "../core/result";
 import type { AttributeLookup } from "../core/types";
 import type { OfrepFailure } from "./errors";
 
-export const CONTEXT_LIMITS = { bodyChars: 64 * 1024, attributes: 100, depth: 4, nameLength: 256, valueLength: 1024, targetingKeyLength: 256 } as const;
+export const CONTEXT_LIMITS = {
+  bodyChars: 64 * 1024,
+  attributes: 100,
+  depth: 4,
+  nameLength: 256,
+  valueLength: 1024,
+  targetingKeyLength: 256,
+} as const;
 
 export interface EvaluationInput {
   targetingKey: string;
   attributes: ReadonlyMap<string, string>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const invalid = (details: string): Result<never, OfrepFailure> => err({ code: "INVALID_CONTEXT", details });
 
-function flatten(prefix: string, value: Record<string, unknown>, depth: number, into: Map<string, string>): string | null {
+function flatten(
+  prefix: string,
+  value: Record<string, unknown>,
+  depth: number,
+  into: Map<string, string>,
+): string | null {
   if (depth > CONTEXT_LIMITS.depth) return `context.${prefix} nests deeper than ${CONTEXT_LIMITS.depth} levels`;
   for (const [name, item] of Object.entries(value)) {
     const path = prefix === "" ? name : `${prefix}.${name}`;
     if (path === "targetingKey") continue;
-    if (path.length > CONTEXT_LIMITS.nameLength) return `context attribute names are at most ${CONTEXT_LIMITS.nameLength} characters`;
+    if (path.length > CONTEXT_LIMITS.nameLength)
+      return `context attribute names are at most ${CONTEXT_LIMITS.nameLength} characters`;
     if (item === null || item === undefined) continue;
     if (isObject(item)) {
       const problem = flatten(path, item, depth + 1, into);
@@ -37,7 +51,8 @@ function flatten(prefix: string, value: Record<string, unknown>, depth: number, 
     }
     if (Array.isArray(item)) return `context.${path}: arrays are not supported as attributes`;
     const text = String(item);
-    if (text.length > CONTEXT_LIMITS.valueLength) return `context.${path} is longer than ${CONTEXT_LIMITS.valueLength} characters`;
+    if (text.length > CONTEXT_LIMITS.valueLength)
+      return `context.${path} is longer than ${CONTEXT_LIMITS.valueLength} characters`;
     into.set(path, text);
     if (into.size > CONTEXT_LIMITS.attributes) return `at most ${CONTEXT_LIMITS.attributes} context attributes`;
   }
@@ -46,7 +61,8 @@ function flatten(prefix: string, value: Record<string, unknown>, depth: number, 
 
 /** Parses and validates `{ "context": { "targetingKey": …, … } }`. */
 export function parseEvaluationRequest(body: string): Result<EvaluationInput, OfrepFailure> {
-  if (body.length > CONTEXT_LIMITS.bodyChars) return invalid(`request body exceeds ${CONTEXT_LIMITS.bodyChars} characters`);
+  if (body.length > CONTEXT_LIMITS.bodyChars)
+    return invalid(`request body exceeds ${CONTEXT_LIMITS.bodyChars} characters`);
   let parsed: unknown;
   try {
     // An empty body is an empty request (the protocol makes `context` optional).
@@ -59,10 +75,14 @@ export function parseEvaluationRequest(body: string): Result<EvaluationInput, Of
   if (!isObject(context)) return invalid("context must be an object");
   const key = context.targetingKey;
   if (key === undefined || key === null || key === "") {
-    return err({ code: "TARGETING_KEY_MISSING", details: "context.targetingKey is required: it is the sticky unit key (e.g. the user id)" });
+    return err({
+      code: "TARGETING_KEY_MISSING",
+      details: "context.targetingKey is required: it is the sticky unit key (e.g. the user id)",
+    });
   }
   if (typeof key !== "string") return invalid("context.targetingKey must be a string");
-  if (key.length > CONTEXT_LIMITS.targetingKeyLength) return invalid(`context.targetingKey is longer than ${CONTEXT_LIMITS.targetingKeyLength} characters`);
+  if (key.length > CONTEXT_LIMITS.targetingKeyLength)
+    return invalid(`context.targetingKey is longer than ${CONTEXT_LIMITS.targetingKeyLength} characters`);
   const attributes = new Map<string, string>();
   const problem = flatten("", context, 1, attributes);
   if (problem !== null) return invalid(problem);

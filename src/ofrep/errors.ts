@@ -39,7 +39,9 @@ export function bulkFailure(failure: OfrepFailure): Response {
   return json({ errorCode: failure.code, errorDetails: failure.details }, OFREP_ERROR_STATUS[failure.code]);
 }
 
-export type AuthFailure = { status: 401 | 403; details: string } | { status: 429; details: string; retryAfterSeconds: number; nowMs: number };
+export type AuthFailure =
+  | { status: 401 | 403; details: string }
+  | { status: 429; details: string; retryAfterSeconds: number; nowMs: number };
 
 /** The Retry-After date `waitSeconds` from `nowMs`, rounded up to the whole second. */
 export function retryAfterDate(nowMs: number, waitSeconds: number): string {

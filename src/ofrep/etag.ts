@@ -7,5 +7,8 @@ export async function etagOfBody(body: string): Promise<string> {
 
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined || header.trim() === "") return false;
-  return header.split(",").map((tag) => tag.trim().replace(/^W\//, "")).some((tag) => tag === "*" || tag === etag);
+  return header
+    .split(",")
+    .map((tag) => tag.trim().replace(/^W\//, ""))
+    .some((tag) => tag === "*" || tag === etag);
 }

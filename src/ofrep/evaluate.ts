@@ -55,21 +55,45 @@ function isStatic(flag: CompiledFlag | null): boolean {
   return flag !== null && flag.rules.length === 0 && flag.overrides.size === 0 && flag.splitGreenBuckets === 0;
 }
 
-export async function evaluateEntry(entry: FlagIndexEntry, input: EvaluationInput, cache: FlagCache, facts: RequestFacts): Promise<EvaluatedFlag> {
+export async function evaluateEntry(
+  entry: FlagIndexEntry,
+  input: EvaluationInput,
+  cache: FlagCache,
+  facts: RequestFacts,
+): Promise<EvaluatedFlag> {
   const lookup = await cache.flag(entry);
-  const { evaluation, flag } = decide(entry.killSwitch, lookup, () => ({ unitKey: input.targetingKey, attribute: attributeLookup(input.attributes) }));
+  const { evaluation, flag } = decide(entry.killSwitch, lookup, () => ({
+    unitKey: input.targetingKey,
+    attribute: attributeLookup(input.attributes),
+  }));
   const rollout = flag?.snapshot.rollout ?? null;
   const stage = rolloutStageLabel(rollout);
   // OpenFeature metadata is flat primitives only (the SDK drops the rest), so absent values are omitted.
-  const metadata: Record<string, string | number | boolean> = { switchyardReason: evaluation.reason, stage, flagVersion: flag?.snapshot.version ?? entry.version };
-  if (rollout) Object.assign(metadata, { rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, greenPercent: rollout.percent });
+  const metadata: Record<string, string | number | boolean> = {
+    switchyardReason: evaluation.reason,
+    stage,
+    flagVersion: flag?.snapshot.version ?? entry.version,
+  };
+  if (rollout)
+    Object.assign(metadata, {
+      rolloutId: rollout.id,
+      rolloutState: rollout.state,
+      stageIndex: rollout.stageIndex,
+      greenPercent: rollout.percent,
+    });
   if (evaluation.ruleId !== null) metadata.ruleId = evaluation.ruleId;
   if (evaluation.segmentKey !== null) metadata.segment = evaluation.segmentKey;
   if (evaluation.errorCode !== null) metadata.errorCode = evaluation.errorCode;
   const reason = toOpenFeatureReason(evaluation.reason, isStatic(flag));
-  const response: EvaluationSuccess | EvaluationFailure = reason === "ERROR"
-    ? { key: entry.key, errorCode: "GENERAL", errorDetails: `flag "${entry.key}" could not be evaluated (${evaluation.errorCode ?? "error"}); use your default value`, metadata }
-    : { key: entry.key, value: evaluation.variant, variant: evaluation.variant, reason, metadata };
+  const response: EvaluationSuccess | EvaluationFailure =
+    reason === "ERROR"
+      ? {
+          key: entry.key,
+          errorCode: "GENERAL",
+          errorDetails: `flag "${entry.key}" could not be evaluated (${evaluation.errorCode ?? "error"}); use your default value`,
+          metadata,
+        }
+      : { key: entry.key, value: evaluation.variant, variant: evaluation.variant, reason, metadata };
   const outcome: Outcome = {
     timestampMs: facts.nowMs,
     requestId: facts.requestId,

@@ -24,10 +24,7 @@ export function stmt(query: SQL | { toSQL(): { sql: string; params: unknown[] } 
   return { sql: built.sql, params: built.params };
 }
 
-export type WriteFailure =
-  | { kind: "precondition_failed" }
-  | { kind: "already_exists" }
-  | { kind: "referenced" };
+export type WriteFailure = { kind: "precondition_failed" } | { kind: "already_exists" } | { kind: "referenced" };
 
 export interface AuditEntry {
   actor: string;
@@ -59,9 +56,12 @@ export const rolloutAtVersion = (id: string, version: number): SQL =>
 
 /** Bumps a flag's version: its published snapshot changes with this batch. */
 export function bumpFlag(db: Db, key: string, now: number): Statement {
-  return stmt(db.update(schema.flags)
-    .set({ version: sql`${schema.flags.version} + 1`, updatedAt: now })
-    .where(sql`${schema.flags.key} = ${key}`));
+  return stmt(
+    db
+      .update(schema.flags)
+      .set({ version: sql`${schema.flags.version} + 1`, updatedAt: now })
+      .where(sql`${schema.flags.key} = ${key}`),
+  );
 }
 
 function guardStatement(condition: SQL): Statement {
@@ -70,17 +70,19 @@ function guardStatement(condition: SQL): Statement {
 }
 
 function auditStatement(db: Db, entry: AuditEntry, at: number): Statement {
-  return stmt(db.insert(schema.auditLog).values({
-    at,
-    actor: entry.actor,
-    action: entry.action,
-    resourceType: entry.resourceType,
-    resourceId: entry.resourceId,
-    flagKey: entry.flagKey,
-    before: entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
-    requestId: entry.requestId,
-  }));
+  return stmt(
+    db.insert(schema.auditLog).values({
+      at,
+      actor: entry.actor,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      flagKey: entry.flagKey,
+      before: entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+      requestId: entry.requestId,
+    }),
+  );
 }
 
 function messagesOf(error: unknown): string {

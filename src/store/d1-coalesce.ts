@@ -21,14 +21,17 @@ export function coalesce<I, O>(run: (items: I[]) => Promise<O[]>, maxItems = 200
     for (let at = 0; at < taken.length; at += maxItems) {
       const part = taken.slice(at, at + maxItems);
       // Via then(): a synchronous throw in `run` rejects the callers instead of escaping the timer.
-      Promise.resolve().then(() => run(part.map((entry) => entry.item))).then(
-        (outputs) => part.forEach((entry, i) => entry.resolve(outputs[i]!)),
-        (error: unknown) => part.forEach((entry) => entry.reject(error)),
-      );
+      Promise.resolve()
+        .then(() => run(part.map((entry) => entry.item)))
+        .then(
+          (outputs) => part.forEach((entry, i) => entry.resolve(outputs[i]!)),
+          (error: unknown) => part.forEach((entry) => entry.reject(error)),
+        );
     }
   };
-  return (item) => new Promise<O>((resolve, reject) => {
-    if (pending.length === 0) setTimeout(flush, 0);
-    pending.push({ item, resolve, reject });
-  });
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      if (pending.length === 0) setTimeout(flush, 0);
+      pending.push({ item, resolve, reject });
+    });
 }

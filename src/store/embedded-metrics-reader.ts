@@ -11,7 +11,9 @@ import { readOutcomeExceedancesMany, readOutcomeWindows } from "./metrics-repo";
 
 export function createEmbeddedReader(d1: D1Database): MetricsReader {
   const readWindow = coalesce((windows: MetricsWindow[]) => readOutcomeWindows(d1, windows));
-  const readExceedances = coalesce((items: { window: MetricsWindow; thresholdsMs: number[] }[]) => readOutcomeExceedancesMany(d1, items));
+  const readExceedances = coalesce((items: { window: MetricsWindow; thresholdsMs: number[] }[]) =>
+    readOutcomeExceedancesMany(d1, items),
+  );
   return {
     kind: "embedded",
     readWindow: (window) => readWindow(window),

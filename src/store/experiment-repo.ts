@@ -26,7 +26,16 @@ interface AggregateRow {
   feedback_successes: number;
 }
 
-const EMPTY: ArmMetrics = { requests: 0, errors: 0, timeouts: 0, latencyMeanMs: 0, latencyVarMs2: 0, latencyP95Ms: 0, feedbackSuccesses: 0, feedbackTotal: 0 };
+const EMPTY: ArmMetrics = {
+  requests: 0,
+  errors: 0,
+  timeouts: 0,
+  latencyMeanMs: 0,
+  latencyVarMs2: 0,
+  latencyP95Ms: 0,
+  feedbackSuccesses: 0,
+  feedbackTotal: 0,
+};
 
 function toArm(rows: AggregateRow[], p95: number): ArmMetrics {
   const sum = (field: keyof AggregateRow) => rows.reduce((total, row) => total + Number(row[field] ?? 0), 0);
@@ -34,17 +43,32 @@ function toArm(rows: AggregateRow[], p95: number): ArmMetrics {
   const mean = n > 0 ? sum("latency_sum") / n : 0;
   const variance = n > 1 ? Math.max(0, (sum("latency_sq") - n * mean * mean) / (n - 1)) : 0;
   return {
-    requests: n, errors: sum("errors"), timeouts: sum("timeouts"), latencyMeanMs: mean, latencyVarMs2: variance,
-    latencyP95Ms: p95, feedbackSuccesses: sum("feedback_successes"), feedbackTotal: sum("feedback_total"),
+    requests: n,
+    errors: sum("errors"),
+    timeouts: sum("timeouts"),
+    latencyMeanMs: mean,
+    latencyVarMs2: variance,
+    latencyP95Ms: p95,
+    feedbackSuccesses: sum("feedback_successes"),
+    feedbackTotal: sum("feedback_total"),
   };
 }
 
-async function p95Of(d1: D1Database, params: unknown[], variant: string, n: number, colo: string | null): Promise<number> {
+async function p95Of(
+  d1: D1Database,
+  params: unknown[],
+  variant: string,
+  n: number,
+  colo: string | null,
+): Promise<number> {
   if (n === 0) return 0;
-  const row = await d1.prepare(
-    `SELECT latency_ms FROM outcomes WHERE ${WHERE} AND variant = ?4 AND feedback_value IS NULL AND (?5 IS NULL OR colo = ?5)
+  const row = await d1
+    .prepare(
+      `SELECT latency_ms FROM outcomes WHERE ${WHERE} AND variant = ?4 AND feedback_value IS NULL AND (?5 IS NULL OR colo = ?5)
      ORDER BY latency_ms LIMIT 1 OFFSET ?6`,
-  ).bind(...params, variant, colo, Math.max(0, Math.ceil(0.95 * n) - 1)).first<{ latency_ms: number }>();
+    )
+    .bind(...params, variant, colo, Math.max(0, Math.ceil(0.95 * n) - 1))
+    .first<{ latency_ms: number }>();
   return row?.latency_ms ?? 0;
 }
 
@@ -53,10 +77,16 @@ export interface ExperimentData {
   segments: Record<string, ArmPair<ArmMetrics>>;
 }
 
-export async function readExperimentData(d1: D1Database, flagKey: string, rolloutId: string, stage: string): Promise<ExperimentData> {
+export async function readExperimentData(
+  d1: D1Database,
+  flagKey: string,
+  rolloutId: string,
+  stage: string,
+): Promise<ExperimentData> {
   const params = [flagKey, rolloutId, stage];
-  const { results } = await d1.prepare(
-    `SELECT variant, colo,
+  const { results } = await d1
+    .prepare(
+      `SELECT variant, colo,
        SUM(feedback_value IS NULL) AS requests,
        SUM(CASE WHEN feedback_value IS NULL THEN error ELSE 0 END) AS errors,
        SUM(CASE WHEN feedback_value IS NULL THEN timeout ELSE 0 END) AS timeouts,
@@ -65,7 +95,9 @@ export async function readExperimentData(d1: D1Database, flagKey: string, rollou
        SUM(feedback_value IS NOT NULL) AS feedback_total,
        SUM(COALESCE(feedback_value, 0)) AS feedback_successes
      FROM outcomes WHERE ${WHERE} GROUP BY variant, colo`,
-  ).bind(...params).all<AggregateRow>();
+    )
+    .bind(...params)
+    .all<AggregateRow>();
   const byVariant = (variant: string) => results.filter((row) => row.variant === variant);
   const requestsOf = (rows: AggregateRow[]) => rows.reduce((total, row) => total + Number(row.requests), 0);
   const arms = {
@@ -74,7 +106,10 @@ export async function readExperimentData(d1: D1Database, flagKey: string, rollou
   };
   const traffic = new Map<string, number>();
   for (const row of results) traffic.set(row.colo, (traffic.get(row.colo) ?? 0) + Number(row.requests));
-  const top = [...traffic].sort((a, b) => b[1] - a[1]).slice(0, MAX_EXPERIMENT_SEGMENTS).map(([colo]) => colo);
+  const top = [...traffic]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_EXPERIMENT_SEGMENTS)
+    .map(([colo]) => colo);
   const segments: Record<string, ArmPair<ArmMetrics>> = {};
   for (const colo of top) {
     const pair: Partial<Record<"blue" | "green", ArmMetrics>> = {};

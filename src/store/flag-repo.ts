@@ -19,9 +19,12 @@ export async function getFlag(db: Db, key: string): Promise<FlagRow | undefined>
 
 /** Flags ordered by key, starting after `afterKey` (keyset pagination). */
 export async function listFlags(db: Db, limit: number, afterKey: string | null): Promise<FlagRow[]> {
-  return db.select().from(schema.flags)
+  return db
+    .select()
+    .from(schema.flags)
     .where(afterKey === null ? undefined : gt(schema.flags.key, afterKey))
-    .orderBy(asc(schema.flags.key)).limit(limit);
+    .orderBy(asc(schema.flags.key))
+    .limit(limit);
 }
 
 export async function countFlags(db: Db): Promise<number> {
@@ -30,8 +33,16 @@ export async function countFlags(db: Db): Promise<number> {
 }
 
 /** Another flag with exactly this method + path + host, if any. */
-export async function findRouteOwner(db: Db, method: string, path: string, host: string | null, exceptKey: string | null): Promise<string | null> {
-  const rows = await db.select({ key: schema.flags.key, host: schema.flags.routeHost }).from(schema.flags)
+export async function findRouteOwner(
+  db: Db,
+  method: string,
+  path: string,
+  host: string | null,
+  exceptKey: string | null,
+): Promise<string | null> {
+  const rows = await db
+    .select({ key: schema.flags.key, host: schema.flags.routeHost })
+    .from(schema.flags)
     .where(and(eq(schema.flags.routeMethod, method), eq(schema.flags.routePath, path)));
   const owner = rows.find((row) => row.key !== exceptKey && (row.host ?? null) === host);
   return owner?.key ?? null;
@@ -43,9 +54,12 @@ export function insertFlag(db: Db, row: FlagInsert): Statement {
 
 /** Updates columns and bumps the version in one statement. */
 export function updateFlag(db: Db, key: string, changes: FlagUpdate, now: number): Statement {
-  return stmt(db.update(schema.flags)
-    .set({ ...changes, updatedAt: now, version: sql`${schema.flags.version} + 1` })
-    .where(eq(schema.flags.key, key)));
+  return stmt(
+    db
+      .update(schema.flags)
+      .set({ ...changes, updatedAt: now, version: sql`${schema.flags.version} + 1` })
+      .where(eq(schema.flags.key, key)),
+  );
 }
 
 export function deleteFlagRows(db: Db, key: string): Statement[] {
@@ -60,7 +74,11 @@ export function deleteFlagRows(db: Db, key: string): Statement[] {
 // ---------- rules ----------
 
 export async function listRules(db: Db, flagKey: string): Promise<RuleRow[]> {
-  return db.select().from(schema.flagRules).where(eq(schema.flagRules.flagKey, flagKey)).orderBy(asc(schema.flagRules.position));
+  return db
+    .select()
+    .from(schema.flagRules)
+    .where(eq(schema.flagRules.flagKey, flagKey))
+    .orderBy(asc(schema.flagRules.position));
 }
 
 export interface RuleInput {
@@ -76,23 +94,44 @@ export function replaceRules(db: Db, flagKey: string, rules: RuleInput[]): State
   if (rules.length > 0) {
     // One statement for the whole list: a JSON parameter unpacked by json_each
     // (D1 caps bound parameters per statement, not their size).
-    const payload = JSON.stringify(rules.map((rule, position) => ({
-      i: rule.id, p: position, s: rule.segment, v: rule.variant ?? null, r: rule.percent ?? null,
-    })));
-    statements.push(stmt(sql`INSERT INTO ${schema.flagRules} (flag_key, id, position, segment_key, variant, percent)
+    const payload = JSON.stringify(
+      rules.map((rule, position) => ({
+        i: rule.id,
+        p: position,
+        s: rule.segment,
+        v: rule.variant ?? null,
+        r: rule.percent ?? null,
+      })),
+    );
+    statements.push(
+      stmt(sql`INSERT INTO ${schema.flagRules} (flag_key, id, position, segment_key, variant, percent)
       SELECT ${flagKey}, json_extract(value, '$.i'), json_extract(value, '$.p'), json_extract(value, '$.s'),
              json_extract(value, '$.v'), json_extract(value, '$.r')
-      FROM json_each(${payload})`));
+      FROM json_each(${payload})`),
+    );
   }
   return statements;
 }
 
 // ---------- overrides ----------
 
-export async function listOverrides(db: Db, flagKey: string, limit: number, afterUnit: string | null): Promise<OverrideRow[]> {
-  return db.select({ unitKey: schema.overrides.unitKey, variant: schema.overrides.variant }).from(schema.overrides)
-    .where(and(eq(schema.overrides.flagKey, flagKey), afterUnit === null ? undefined : gt(schema.overrides.unitKey, afterUnit)))
-    .orderBy(asc(schema.overrides.unitKey)).limit(limit);
+export async function listOverrides(
+  db: Db,
+  flagKey: string,
+  limit: number,
+  afterUnit: string | null,
+): Promise<OverrideRow[]> {
+  return db
+    .select({ unitKey: schema.overrides.unitKey, variant: schema.overrides.variant })
+    .from(schema.overrides)
+    .where(
+      and(
+        eq(schema.overrides.flagKey, flagKey),
+        afterUnit === null ? undefined : gt(schema.overrides.unitKey, afterUnit),
+      ),
+    )
+    .orderBy(asc(schema.overrides.unitKey))
+    .limit(limit);
 }
 
 export async function countOverrides(db: Db, flagKey: string): Promise<number> {
@@ -112,13 +151,17 @@ export function upsertOverrides(flagKey: string, pins: { unitKey: string; varian
   if (pins.length === 0) return [];
   const payload = JSON.stringify(pins.map((pin) => ({ u: pin.unitKey, v: pin.variant })));
   // `WHERE true` disambiguates INSERT … SELECT from the ON CONFLICT clause.
-  return [stmt(sql`INSERT INTO ${schema.overrides} (flag_key, unit_key, variant)
+  return [
+    stmt(sql`INSERT INTO ${schema.overrides} (flag_key, unit_key, variant)
     SELECT ${flagKey}, json_extract(value, '$.u'), json_extract(value, '$.v') FROM json_each(${payload}) WHERE true
-    ON CONFLICT (flag_key, unit_key) DO UPDATE SET variant = excluded.variant`)];
+    ON CONFLICT (flag_key, unit_key) DO UPDATE SET variant = excluded.variant`),
+  ];
 }
 
 export function deleteOverrides(flagKey: string, unitKeys: string[]): Statement[] {
   if (unitKeys.length === 0) return [];
-  return [stmt(sql`DELETE FROM ${schema.overrides}
-    WHERE flag_key = ${flagKey} AND unit_key IN (SELECT value FROM json_each(${JSON.stringify(unitKeys)}))`)];
+  return [
+    stmt(sql`DELETE FROM ${schema.overrides}
+    WHERE flag_key = ${flagKey} AND unit_key IN (SELECT value FROM json_each(${JSON.stringify(unitKeys)}))`),
+  ];
 }

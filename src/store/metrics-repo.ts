@@ -19,7 +19,6 @@ import { CLIENT_ABORTED } from "../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
 import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 
-
 // Many windows are measured in ONE statement: they arrive as a JSON array
 // (?1) and are joined against `outcomes`, one window row at a time (CROSS JOIN
 // keeps the window list as the outer loop, so each window is an index range
@@ -66,21 +65,46 @@ SELECT ${GROUP},
   MIN(CASE WHEN ${rank("0.99")} THEN latency_ms END) AS p99
 FROM ranked WHERE ${rank("0.50")} OR ${rank("0.95")} OR ${rank("0.99")} GROUP BY ${GROUP}`;
 
-interface GroupKey { wi: number; variant: string; reason: string; rule_id: string | null; kind: string }
-interface AggregateRow extends GroupKey {
-  requests: number; errors: number; timeouts: number; latency_sum: number;
-  shadow_pairs: number; shadow_agreements: number; feedback_total: number; feedback_successes: number;
-  inspected: number; invalid: number;
+interface GroupKey {
+  wi: number;
+  variant: string;
+  reason: string;
+  rule_id: string | null;
+  kind: string;
 }
-interface QuantileRow extends GroupKey { p50: number | null; p95: number | null; p99: number | null }
+interface AggregateRow extends GroupKey {
+  requests: number;
+  errors: number;
+  timeouts: number;
+  latency_sum: number;
+  shadow_pairs: number;
+  shadow_agreements: number;
+  feedback_total: number;
+  feedback_successes: number;
+  inspected: number;
+  invalid: number;
+}
+interface QuantileRow extends GroupKey {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
 
 const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
 const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
 /** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
-const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) => JSON.stringify(windows.map((w, i) => [
-  w.flagKey, w.fromMs, w.toMs, typeof w.rolloutId === "object" ? null : w.rolloutId, w.stage,
-  (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)), typeof w.rolloutId === "object" && w.rolloutId !== null ? 1 : 0,
-]));
+const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) =>
+  JSON.stringify(
+    windows.map((w, i) => [
+      w.flagKey,
+      w.fromMs,
+      w.toMs,
+      typeof w.rolloutId === "object" ? null : w.rolloutId,
+      w.stage,
+      (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
+      typeof w.rolloutId === "object" && w.rolloutId !== null ? 1 : 0,
+    ]),
+  );
 const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 
 /** Aggregates per group for each window, in the order given: one D1 round trip for all. */
@@ -93,13 +117,25 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Metri
   for (const row of aggregates!.results as unknown as AggregateRow[]) {
     const q = byKey.get(keyOf(row));
     out[row.wi]!.push({
-      variant: row.variant as Variant, reason: row.reason, ruleId: row.rule_id, kind: kindOf(row.kind),
+      variant: row.variant as Variant,
+      reason: row.reason,
+      ruleId: row.rule_id,
+      kind: kindOf(row.kind),
       metrics: {
-        requests: row.requests, rows: row.requests, errors: row.errors, timeouts: row.timeouts, latencySumMs: row.latency_sum ?? 0,
-        p50Ms: q?.p50 ?? null, p95Ms: q?.p95 ?? null, p99Ms: q?.p99 ?? null,
-        shadowPairs: row.shadow_pairs, shadowAgreements: row.shadow_agreements,
-        feedbackTotal: row.feedback_total, feedbackSuccesses: row.feedback_successes ?? 0,
-        inspected: row.inspected ?? 0, invalid: row.invalid ?? 0,
+        requests: row.requests,
+        rows: row.requests,
+        errors: row.errors,
+        timeouts: row.timeouts,
+        latencySumMs: row.latency_sum ?? 0,
+        p50Ms: q?.p50 ?? null,
+        p95Ms: q?.p95 ?? null,
+        p99Ms: q?.p99 ?? null,
+        shadowPairs: row.shadow_pairs,
+        shadowAgreements: row.shadow_agreements,
+        feedbackTotal: row.feedback_total,
+        feedbackSuccesses: row.feedback_successes ?? 0,
+        inspected: row.inspected ?? 0,
+        invalid: row.invalid ?? 0,
       },
     });
   }
@@ -111,19 +147,31 @@ export async function readOutcomeWindow(d1: D1Database, window: MetricsWindow): 
 }
 
 /** Per window (with its own thresholds), requests slower than each threshold: one D1 round trip for all. */
-export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly { window: MetricsWindow; thresholdsMs: number[] }[]): Promise<ExceedanceGroup[][]> {
+export async function readOutcomeExceedancesMany(
+  d1: D1Database,
+  items: readonly { window: MetricsWindow; thresholdsMs: number[] }[],
+): Promise<ExceedanceGroup[][]> {
   if (items.length === 0) return [];
   const width = Math.max(0, ...items.map((item) => item.thresholdsMs.length));
-  const columns = Array.from({ length: width }, (_, i) =>
-    `, SUM(CASE WHEN (w_t ->> '$[${i}]') IS NOT NULL AND latency_ms > (w_t ->> '$[${i}]') THEN 1 ELSE 0 END) AS above_${i}`);
+  const columns = Array.from(
+    { length: width },
+    (_, i) =>
+      `, SUM(CASE WHEN (w_t ->> '$[${i}]') IS NOT NULL AND latency_ms > (w_t ->> '$[${i}]') THEN 1 ELSE 0 END) AS above_${i}`,
+  );
   const sql = `WITH ${WINDOWS} SELECT ${GROUP}${columns.join("")} FROM w CROSS JOIN outcomes WHERE ${WHERE} AND feedback_value IS NULL GROUP BY ${GROUP}`;
-  const json = windowsJson(items.map((item) => item.window), items.map((item) => item.thresholdsMs));
+  const json = windowsJson(
+    items.map((item) => item.window),
+    items.map((item) => item.thresholdsMs),
+  );
   const { results } = await d1.prepare(sql).bind(json).all<Record<string, unknown>>();
   const out = perWindow<ExceedanceGroup>(items.length);
   for (const row of results) {
     const wi = Number(row.wi);
     out[wi]!.push({
-      variant: row.variant as Variant, reason: String(row.reason), ruleId: (row.rule_id as string | null) ?? null, kind: kindOf(row.kind),
+      variant: row.variant as Variant,
+      reason: String(row.reason),
+      ruleId: (row.rule_id as string | null) ?? null,
+      kind: kindOf(row.kind),
       above: items[wi]!.thresholdsMs.map((_, i) => Number(row[`above_${i}`] ?? 0)),
     });
   }
@@ -131,6 +179,10 @@ export async function readOutcomeExceedancesMany(d1: D1Database, items: readonly
 }
 
 /** Requests slower than each threshold (non-finite thresholds count 0). */
-export async function readOutcomeExceedances(d1: D1Database, window: MetricsWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]> {
+export async function readOutcomeExceedances(
+  d1: D1Database,
+  window: MetricsWindow,
+  thresholdsMs: number[],
+): Promise<ExceedanceGroup[]> {
   return (await readOutcomeExceedancesMany(d1, [{ window, thresholdsMs }]))[0]!;
 }

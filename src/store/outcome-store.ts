@@ -11,13 +11,39 @@ export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
     async insertBatch(batch) {
       if (batch.length === 0) return;
       const statement = d1.prepare(INSERT);
-      await d1.batch(batch.map((o) => statement.bind(
-        o.timestampMs, o.requestId, o.flagKey, o.rolloutId, o.variant, o.reason, o.ruleId, o.stage,
-        o.status, o.latencyMs, o.error ? 1 : 0, o.timeout ? 1 : 0, o.shadowAgreement, o.feedbackValue, o.colo,
-        o.kind ?? "served", o.similarity ?? null, o.comparatorReason ?? null, o.pairedLatencyMs ?? null, o.pairedStatus ?? null,
-        o.errorClass ?? null, o.firstByteMs ?? null, o.durationMs ?? null,
-        o.inspection ?? null, o.invalidReason ?? null, o.predictedLabel ?? null, o.predictedValue ?? null,
-      )));
+      await d1.batch(
+        batch.map((o) =>
+          statement.bind(
+            o.timestampMs,
+            o.requestId,
+            o.flagKey,
+            o.rolloutId,
+            o.variant,
+            o.reason,
+            o.ruleId,
+            o.stage,
+            o.status,
+            o.latencyMs,
+            o.error ? 1 : 0,
+            o.timeout ? 1 : 0,
+            o.shadowAgreement,
+            o.feedbackValue,
+            o.colo,
+            o.kind ?? "served",
+            o.similarity ?? null,
+            o.comparatorReason ?? null,
+            o.pairedLatencyMs ?? null,
+            o.pairedStatus ?? null,
+            o.errorClass ?? null,
+            o.firstByteMs ?? null,
+            o.durationMs ?? null,
+            o.inspection ?? null,
+            o.invalidReason ?? null,
+            o.predictedLabel ?? null,
+            o.predictedValue ?? null,
+          ),
+        ),
+      );
     },
   };
 }

@@ -24,7 +24,9 @@ export function toRolloutRecord(row: RolloutRow): RolloutRecord {
 
 /** The flag's most recent rollout (live or ended), or undefined. */
 export async function latestRollout(db: Db, flagKey: string): Promise<RolloutRow | undefined> {
-  const [row] = await db.select().from(schema.rollouts)
+  const [row] = await db
+    .select()
+    .from(schema.rollouts)
     .where(eq(schema.rollouts.flagKey, flagKey))
     .orderBy(desc(schema.rollouts.createdAt), desc(schema.rollouts.stageStartedAt))
     .limit(1);
@@ -32,28 +34,35 @@ export async function latestRollout(db: Db, flagKey: string): Promise<RolloutRow
 }
 
 export function insertRollout(db: Db, flagKey: string, record: RolloutRecord, now: number): Statement {
-  return stmt(db.insert(schema.rollouts).values({
-    id: record.id,
-    flagKey,
-    stages: JSON.stringify(record.stages),
-    stageIndex: record.stageIndex,
-    stageStartedAt: record.stageStartedAt,
-    holdSeconds: record.holdSeconds,
-    state: record.state,
-    endedAt: record.endedAt,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  return stmt(
+    db.insert(schema.rollouts).values({
+      id: record.id,
+      flagKey,
+      stages: JSON.stringify(record.stages),
+      stageIndex: record.stageIndex,
+      stageStartedAt: record.stageStartedAt,
+      holdSeconds: record.holdSeconds,
+      state: record.state,
+      endedAt: record.endedAt,
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
 }
 
 /** Writes the machine's next record and bumps the rollout version. */
 export function updateRollout(db: Db, record: RolloutRecord, now: number): Statement {
-  return stmt(db.update(schema.rollouts).set({
-    state: record.state,
-    stageIndex: record.stageIndex,
-    stageStartedAt: record.stageStartedAt,
-    endedAt: record.endedAt,
-    updatedAt: now,
-    version: sql`${schema.rollouts.version} + 1`,
-  }).where(eq(schema.rollouts.id, record.id)));
+  return stmt(
+    db
+      .update(schema.rollouts)
+      .set({
+        state: record.state,
+        stageIndex: record.stageIndex,
+        stageStartedAt: record.stageStartedAt,
+        endedAt: record.endedAt,
+        updatedAt: now,
+        version: sql`${schema.rollouts.version} + 1`,
+      })
+      .where(eq(schema.rollouts.id, record.id)),
+  );
 }

@@ -46,10 +46,14 @@ export const segments = sqliteTable("segments", {
 export const flagRules = sqliteTable(
   "flag_rules",
   {
-    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    flagKey: text("flag_key")
+      .notNull()
+      .references(() => flags.key, { onDelete: "cascade" }),
     id: text("id").notNull(),
     position: integer("position").notNull(),
-    segmentKey: text("segment_key").notNull().references(() => segments.key, { onDelete: "restrict" }),
+    segmentKey: text("segment_key")
+      .notNull()
+      .references(() => segments.key, { onDelete: "restrict" }),
     variant: text("variant"),
     percent: real("percent"),
   },
@@ -59,7 +63,9 @@ export const flagRules = sqliteTable(
 export const overrides = sqliteTable(
   "overrides",
   {
-    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    flagKey: text("flag_key")
+      .notNull()
+      .references(() => flags.key, { onDelete: "cascade" }),
     unitKey: text("unit_key").notNull(),
     variant: text("variant").notNull(),
     createdAt: timestamps.createdAt,
@@ -71,7 +77,9 @@ export const rollouts = sqliteTable(
   "rollouts",
   {
     id: text("id").primaryKey(),
-    flagKey: text("flag_key").notNull().references(() => flags.key, { onDelete: "cascade" }),
+    flagKey: text("flag_key")
+      .notNull()
+      .references(() => flags.key, { onDelete: "cascade" }),
     /** JSON StagePlan: [{ mode, percent, minDurationSeconds, minSamples }]. */
     stages: text("stages").notNull(),
     stageIndex: integer("stage_index").notNull().default(0),
@@ -124,7 +132,10 @@ export const outcomes = sqliteTable(
     predictedLabel: text("predicted_label"),
     predictedValue: real("predicted_value"),
   },
-  (table) => [index("outcomes_flag_ts").on(table.flagKey, table.timestampMs), index("outcomes_request").on(table.requestId)],
+  (table) => [
+    index("outcomes_flag_ts").on(table.flagKey, table.timestampMs),
+    index("outcomes_request").on(table.requestId),
+  ],
 );
 
 /** One row per accepted admin mutation. `actor` is a token id, never a secret. */
@@ -143,7 +154,11 @@ export const auditLog = sqliteTable(
     after: text("after"),
     requestId: text("request_id").notNull(),
   },
-  (table) => [index("audit_flag").on(table.flagKey, table.id), index("audit_actor").on(table.actor, table.id), index("audit_at").on(table.at)],
+  (table) => [
+    index("audit_flag").on(table.flagKey, table.id),
+    index("audit_actor").on(table.actor, table.id),
+    index("audit_at").on(table.at),
+  ],
 );
 
 /** Admin API tokens: only the SHA-256 of the secret is stored. */
@@ -199,7 +214,10 @@ export const decisions = sqliteTable(
     /** JSON Assessment (guards, samples, control, α) plus the reader used. */
     figures: text("figures").notNull(),
   },
-  (table) => [index("decisions_flag").on(table.flagKey, table.id), index("decisions_rollout").on(table.rolloutId, table.id)],
+  (table) => [
+    index("decisions_flag").on(table.flagKey, table.id),
+    index("decisions_rollout").on(table.rolloutId, table.id),
+  ],
 );
 
 /** Blue's metrics before a rollout started, captured once per rollout (JSON ArmWindow). */

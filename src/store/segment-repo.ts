@@ -18,9 +18,12 @@ export async function getSegments(db: Db, keys: string[]): Promise<SegmentRow[]>
 }
 
 export async function listSegments(db: Db, limit: number, afterKey: string | null): Promise<SegmentRow[]> {
-  return db.select().from(schema.segments)
+  return db
+    .select()
+    .from(schema.segments)
     .where(afterKey === null ? undefined : gt(schema.segments.key, afterKey))
-    .orderBy(asc(schema.segments.key)).limit(limit);
+    .orderBy(asc(schema.segments.key))
+    .limit(limit);
 }
 
 export async function countSegments(db: Db): Promise<number> {
@@ -29,8 +32,12 @@ export async function countSegments(db: Db): Promise<number> {
 }
 
 /** Flags (key + version) whose rules reference the segment, and how many rules do. */
-export async function segmentUsers(db: Db, key: string): Promise<{ flags: { key: string; version: number }[]; ruleCount: number }> {
-  const rows = await db.select({ key: schema.flags.key, version: schema.flags.version })
+export async function segmentUsers(
+  db: Db,
+  key: string,
+): Promise<{ flags: { key: string; version: number }[]; ruleCount: number }> {
+  const rows = await db
+    .select({ key: schema.flags.key, version: schema.flags.version })
     .from(schema.flagRules)
     .innerJoin(schema.flags, eq(schema.flagRules.flagKey, schema.flags.key))
     .where(eq(schema.flagRules.segmentKey, key));
@@ -47,11 +54,20 @@ export function insertSegment(db: Db, row: SegmentInsert): Statement {
 }
 
 /** Updates the segment and bumps every flag that embeds it in its snapshot. */
-export function updateSegment(db: Db, key: string, changes: Partial<SegmentInsert>, dependentFlags: string[], now: number): Statement[] {
+export function updateSegment(
+  db: Db,
+  key: string,
+  changes: Partial<SegmentInsert>,
+  dependentFlags: string[],
+  now: number,
+): Statement[] {
   return [
-    stmt(db.update(schema.segments)
-      .set({ ...changes, updatedAt: now, version: sql`${schema.segments.version} + 1` })
-      .where(eq(schema.segments.key, key))),
+    stmt(
+      db
+        .update(schema.segments)
+        .set({ ...changes, updatedAt: now, version: sql`${schema.segments.version} + 1` })
+        .where(eq(schema.segments.key, key)),
+    ),
     ...dependentFlags.map((flagKey) => bumpFlag(db, flagKey, now)),
   ];
 }

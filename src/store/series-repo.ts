@@ -44,12 +44,26 @@ SELECT bucket, variant, COUNT(*) AS requests, SUM(error) AS errors, SUM(timeout)
   MIN(CASE WHEN k >= n * 0.95 THEN latency_ms END) AS p95
 FROM ranked GROUP BY bucket, variant ORDER BY bucket, variant`;
 
-interface SeriesRow { bucket: number; variant: string; requests: number; errors: number; timeouts: number; p95: number | null }
+interface SeriesRow {
+  bucket: number;
+  variant: string;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  p95: number | null;
+}
 
 export async function readFlagSeries(d1: D1Database, window: SeriesWindow): Promise<SeriesPoint[]> {
-  const { results } = await d1.prepare(SERIES).bind(window.flagKey, window.fromMs, window.toMs, window.bucketMs).all<SeriesRow>();
+  const { results } = await d1
+    .prepare(SERIES)
+    .bind(window.flagKey, window.fromMs, window.toMs, window.bucketMs)
+    .all<SeriesRow>();
   return results.map((row) => ({
-    bucket: Number(row.bucket), variant: row.variant, requests: Number(row.requests),
-    errors: Number(row.errors ?? 0), timeouts: Number(row.timeouts ?? 0), p95Ms: row.p95 === null ? null : Number(row.p95),
+    bucket: Number(row.bucket),
+    variant: row.variant,
+    requests: Number(row.requests),
+    errors: Number(row.errors ?? 0),
+    timeouts: Number(row.timeouts ?? 0),
+    p95Ms: row.p95 === null ? null : Number(row.p95),
   }));
 }

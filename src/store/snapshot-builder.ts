@@ -5,8 +5,15 @@ import type { Stage } from "../core/rollout-machine";
 import { compileSnapshot, type SnapshotError } from "../core/snapshot";
 import { err, ok, type Result } from "../core/result";
 import {
-  HASH_VERSION, LIVE_ROLLOUT_STATES, SNAPSHOT_SCHEMA_VERSION,
-  type ConstraintSpec, type FlagSnapshot, type OriginSpec, type RolloutSpec, type RuleSpec, type Variant,
+  HASH_VERSION,
+  LIVE_ROLLOUT_STATES,
+  SNAPSHOT_SCHEMA_VERSION,
+  type ConstraintSpec,
+  type FlagSnapshot,
+  type OriginSpec,
+  type RolloutSpec,
+  type RuleSpec,
+  type Variant,
 } from "../core/types";
 import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
@@ -14,8 +21,12 @@ import { DEFAULT_RESPONSE, type ResponseSpec } from "../core/response-settings";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "./db";
 import * as schema from "./schema";
 
-
-export function toIndexEntry(row: Pick<FlagRow, "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs">): FlagIndexEntry {
+export function toIndexEntry(
+  row: Pick<
+    FlagRow,
+    "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs"
+  >,
+): FlagIndexEntry {
   return {
     key: row.key,
     version: row.version,
@@ -43,20 +54,29 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
   const flag = await db.query.flags.findFirst({ where: eq(schema.flags.key, flagKey) });
   if (!flag) return null;
   const [ruleRows, overrideRows, rolloutRows] = await Promise.all([
-    db.select({ rule: schema.flagRules, segment: schema.segments })
+    db
+      .select({ rule: schema.flagRules, segment: schema.segments })
       .from(schema.flagRules)
       .innerJoin(schema.segments, eq(schema.flagRules.segmentKey, schema.segments.key))
       .where(eq(schema.flagRules.flagKey, flagKey))
       .orderBy(asc(schema.flagRules.position)),
-    db.select({ unitKey: schema.overrides.unitKey, variant: schema.overrides.variant })
-      .from(schema.overrides).where(eq(schema.overrides.flagKey, flagKey)),
-    db.select().from(schema.rollouts)
+    db
+      .select({ unitKey: schema.overrides.unitKey, variant: schema.overrides.variant })
+      .from(schema.overrides)
+      .where(eq(schema.overrides.flagKey, flagKey)),
+    db
+      .select()
+      .from(schema.rollouts)
       .where(and(eq(schema.rollouts.flagKey, flagKey), inArray(schema.rollouts.state, [...LIVE_ROLLOUT_STATES])))
       .limit(1),
   ]);
   const rules: RuleSpec[] = ruleRows.map(({ rule, segment }) => ({
     id: rule.id,
-    segment: { key: segment.key, constraints: parseJson<ConstraintSpec[]>(segment.constraints) ?? [], negate: segment.negate },
+    segment: {
+      key: segment.key,
+      constraints: parseJson<ConstraintSpec[]>(segment.constraints) ?? [],
+      negate: segment.negate,
+    },
     ...(rule.variant !== null ? { variant: rule.variant as Variant } : { percent: rule.percent ?? 0 }),
   }));
   const settings = parseJson<{ shadow?: Partial<ShadowSpec>; response?: Partial<ResponseSpec> }>(flag.settings);
@@ -69,7 +89,10 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
     version: flag.version,
     killSwitch: flag.killSwitch,
     route: { method: flag.routeMethod, path: flag.routePath, ...(flag.routeHost ? { host: flag.routeHost } : {}) },
-    origins: { blue: parseJson<OriginSpec>(flag.blueOrigin) ?? {}, green: parseJson<OriginSpec>(flag.greenOrigin) ?? {} },
+    origins: {
+      blue: parseJson<OriginSpec>(flag.blueOrigin) ?? {},
+      green: parseJson<OriginSpec>(flag.greenOrigin) ?? {},
+    },
     timeoutMs: flag.timeoutMs,
     failover: flag.failover,
     unitKey: { source: flag.unitKeySource as FlagSnapshot["unitKey"]["source"], name: flag.unitKeyName },
@@ -82,7 +105,10 @@ export async function readFlagSnapshot(db: Db, flagKey: string): Promise<FlagSna
 }
 
 /** Reads and validates; an invalid ruleset is reported, never published. */
-export async function buildValidSnapshot(db: Db, flagKey: string): Promise<Result<FlagSnapshot, SnapshotError | { code: "not_found" }>> {
+export async function buildValidSnapshot(
+  db: Db,
+  flagKey: string,
+): Promise<Result<FlagSnapshot, SnapshotError | { code: "not_found" }>> {
   const snapshot = await readFlagSnapshot(db, flagKey);
   if (!snapshot) return err({ code: "not_found" });
   const compiled = compileSnapshot(snapshot);

@@ -23,11 +23,18 @@ export function parseStoreMode(value: string | undefined): StoreMode {
 
 /** Every flag's index entry, from D1 (the strongly consistent record). */
 export async function readIndexFromD1(db: Db): Promise<FlagIndexEntry[]> {
-  const rows = await db.select({
-    key: schema.flags.key, version: schema.flags.version, killSwitch: schema.flags.killSwitch,
-    routeMethod: schema.flags.routeMethod, routePath: schema.flags.routePath, routeHost: schema.flags.routeHost,
-    blueOrigin: schema.flags.blueOrigin, timeoutMs: schema.flags.timeoutMs,
-  }).from(schema.flags);
+  const rows = await db
+    .select({
+      key: schema.flags.key,
+      version: schema.flags.version,
+      killSwitch: schema.flags.killSwitch,
+      routeMethod: schema.flags.routeMethod,
+      routePath: schema.flags.routePath,
+      routeHost: schema.flags.routeHost,
+      blueOrigin: schema.flags.blueOrigin,
+      timeoutMs: schema.flags.timeoutMs,
+    })
+    .from(schema.flags);
   return rows.map(toIndexEntry);
 }
 

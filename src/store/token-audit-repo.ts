@@ -11,7 +11,9 @@ export type AuditRow = typeof schema.auditLog.$inferSelect;
 
 /** A live (not revoked) token by the hex SHA-256 of its secret. */
 export async function findTokenByHash(db: Db, secretHash: string): Promise<TokenRow | undefined> {
-  return db.query.apiTokens.findFirst({ where: and(eq(schema.apiTokens.secretHash, secretHash), isNull(schema.apiTokens.revokedAt)) });
+  return db.query.apiTokens.findFirst({
+    where: and(eq(schema.apiTokens.secretHash, secretHash), isNull(schema.apiTokens.revokedAt)),
+  });
 }
 
 export async function getToken(db: Db, id: string): Promise<TokenRow | undefined> {
@@ -28,8 +30,12 @@ export function insertToken(db: Db, row: Omit<TokenRow, "revokedAt" | "updatedAt
 
 /** Revokes only a live token; the row stays so audit entries keep a name. */
 export function revokeToken(db: Db, id: string, now: number): Statement {
-  return stmt(db.update(schema.apiTokens).set({ revokedAt: now, updatedAt: now })
-    .where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))));
+  return stmt(
+    db
+      .update(schema.apiTokens)
+      .set({ revokedAt: now, updatedAt: now })
+      .where(and(eq(schema.apiTokens.id, id), isNull(schema.apiTokens.revokedAt))),
+  );
 }
 
 export const tokenIsLive = (id: string): SQL =>
@@ -51,7 +57,10 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditRow[]> 
     query.sinceMs !== undefined ? gte(schema.auditLog.at, query.sinceMs) : undefined,
     query.beforeId !== undefined ? lt(schema.auditLog.id, query.beforeId) : undefined,
   ].filter((condition) => condition !== undefined);
-  return db.select().from(schema.auditLog)
+  return db
+    .select()
+    .from(schema.auditLog)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(schema.auditLog.id)).limit(query.limit);
+    .orderBy(desc(schema.auditLog.id))
+    .limit(query.limit);
 }

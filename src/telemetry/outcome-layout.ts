@@ -4,10 +4,39 @@
 import { statusClass, type Outcome } from "../core/outcome";
 
 /** blobN / doubleN positions; append only — never reorder (stored data depends on it). */
-export const BLOB = { variant: 1, reason: 2, rule: 3, stage: 4, rolloutId: 5, statusClass: 6, colo: 7, requestId: 8, unitKeyOrigin: 9, kind: 10, comparatorReason: 11, errorClass: 12,
-  inspection: 13, invalidReason: 14, predictedLabel: 15 } as const;
-export const DOUBLE = { latencyMs: 1, status: 2, error: 3, timeout: 4, shadowAgreement: 5, feedbackValue: 6, failedOver: 7, similarity: 8, pairedLatencyMs: 9, pairedStatus: 10, firstByteMs: 11, durationMs: 12,
-  predictedValue: 13, hasPredictedValue: 14 } as const;
+export const BLOB = {
+  variant: 1,
+  reason: 2,
+  rule: 3,
+  stage: 4,
+  rolloutId: 5,
+  statusClass: 6,
+  colo: 7,
+  requestId: 8,
+  unitKeyOrigin: 9,
+  kind: 10,
+  comparatorReason: 11,
+  errorClass: 12,
+  inspection: 13,
+  invalidReason: 14,
+  predictedLabel: 15,
+} as const;
+export const DOUBLE = {
+  latencyMs: 1,
+  status: 2,
+  error: 3,
+  timeout: 4,
+  shadowAgreement: 5,
+  feedbackValue: 6,
+  failedOver: 7,
+  similarity: 8,
+  pairedLatencyMs: 9,
+  pairedStatus: 10,
+  firstByteMs: 11,
+  durationMs: 12,
+  predictedValue: 13,
+  hasPredictedValue: 14,
+} as const;
 
 /** Column name in the AE SQL API, e.g. column("blob", BLOB.variant) → "blob1". */
 export const column = (kind: "blob" | "double", position: number) => `${kind}${position}`;

@@ -10,13 +10,27 @@ export interface Readiness {
   latencyMs: number;
 }
 
-export async function probeReadiness(url: string, timeoutMs: number, doFetch: typeof fetch = (input, init) => fetch(input, init)): Promise<Readiness> {
+export async function probeReadiness(
+  url: string,
+  timeoutMs: number,
+  doFetch: typeof fetch = (input, init) => fetch(input, init),
+): Promise<Readiness> {
   const started = Date.now();
   try {
     const response = await doFetch(url, { method: "GET", signal: AbortSignal.timeout(timeoutMs) });
     void response.body?.cancel();
-    return { ready: response.ok, status: response.status, error: response.ok ? null : `HTTP ${response.status}`, latencyMs: Date.now() - started };
+    return {
+      ready: response.ok,
+      status: response.status,
+      error: response.ok ? null : `HTTP ${response.status}`,
+      latencyMs: Date.now() - started,
+    };
   } catch (error) {
-    return { ready: false, status: null, error: String((error as Error).message ?? error), latencyMs: Date.now() - started };
+    return {
+      ready: false,
+      status: null,
+      error: String((error as Error).message ?? error),
+      latencyMs: Date.now() - started,
+    };
   }
 }

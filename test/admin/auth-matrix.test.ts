@@ -8,11 +8,14 @@ import { SCOPES, type Scope } from "../../src/admin/auth";
 import { ROUTE_SCOPES } from "../../src/admin/route-def";
 import { call, json, mintToken } from "./helpers";
 
-const registered = [...new Set(adminApp.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`))];
+const registered = [
+  ...new Set(adminApp.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`)),
+];
 const declared = ROUTE_SCOPES.map((route) => ({ ...route, id: `${route.method.toUpperCase()} ${route.path}` }));
 
 /** A concrete URL for a route pattern (values that need not exist: auth runs first). */
-const concrete = (path: string) => path.replace("/admin/api", "").replace(/:(\w+)/g, (_m, name) => (name === "unitKey" ? "unit-1" : "does-not-exist"));
+const concrete = (path: string) =>
+  path.replace("/admin/api", "").replace(/:(\w+)/g, (_m, name) => (name === "unitKey" ? "unit-1" : "does-not-exist"));
 
 describe("route table", () => {
   it("every registered route is declared with a scope, and vice versa", () => {
@@ -20,7 +23,9 @@ describe("route table", () => {
     expect([...registered].sort()).toEqual(declared.map((route) => route.id).sort());
   });
   it("only the OpenAPI document is public", () => {
-    expect(declared.filter((route) => route.scope === "public").map((route) => route.id)).toEqual(["GET /admin/api/openapi.json"]);
+    expect(declared.filter((route) => route.scope === "public").map((route) => route.id)).toEqual([
+      "GET /admin/api/openapi.json",
+    ]);
   });
 });
 

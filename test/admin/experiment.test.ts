@@ -7,11 +7,32 @@ import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
 import { seedFlag, seedRollout } from "../helpers/seed";
 import { call, json } from "./helpers";
 
-function outcomes(key: string, variant: "blue" | "green", colo: string, count: number, errors: number, latencyMs: (i: number) => number): Outcome[] {
+function outcomes(
+  key: string,
+  variant: "blue" | "green",
+  colo: string,
+  count: number,
+  errors: number,
+  latencyMs: (i: number) => number,
+): Outcome[] {
   return Array.from({ length: count }, (_, i) => ({
-    timestampMs: 1_000 + i, requestId: `${key}-${variant}-${colo}-${i}`, flagKey: key, rolloutId: `${key}-r`, variant, reason: "SPLIT", ruleId: null,
-    stage: "serve:50", status: i < errors ? 500 : 200, latencyMs: latencyMs(i), error: i < errors, timeout: false, shadowAgreement: null,
-    feedbackValue: null, colo, unitKeyGenerated: false, failedOver: false,
+    timestampMs: 1_000 + i,
+    requestId: `${key}-${variant}-${colo}-${i}`,
+    flagKey: key,
+    rolloutId: `${key}-r`,
+    variant,
+    reason: "SPLIT",
+    ruleId: null,
+    stage: "serve:50",
+    status: i < errors ? 500 : 200,
+    latencyMs: latencyMs(i),
+    error: i < errors,
+    timeout: false,
+    shadowAgreement: null,
+    feedbackValue: null,
+    colo,
+    unitKeyGenerated: false,
+    failedOver: false,
   }));
 }
 

@@ -16,10 +16,22 @@ describe("flags", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("etag")).toBe('"flag-1"');
     expect(response.headers.get("location")).toBe("/admin/api/flags/f-create");
-    expect(await json(response)).toMatchObject({ key: "f-create", version: 1, killSwitch: false, description: "demo", route: { method: "POST", path: "/f-create/predict" } });
+    expect(await json(response)).toMatchObject({
+      key: "f-create",
+      version: 1,
+      killSwitch: false,
+      description: "demo",
+      route: { method: "POST", path: "/f-create/predict" },
+    });
     const audit = (await auditRows()).slice(before);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: "bootstrap", action: "flag.create", resource_type: "flag", resource_id: "f-create", before: null });
+    expect(audit[0]).toMatchObject({
+      actor: "bootstrap",
+      action: "flag.create",
+      resource_type: "flag",
+      resource_id: "f-create",
+      before: null,
+    });
     expect(audit[0]!.request_id).toBe(response.headers.get("x-request-id"));
     expect(await env.SNAPSHOTS.get(snapshotKvKey("f-create"), "json")).toMatchObject({ key: "f-create", version: 1 });
   });
@@ -64,7 +76,11 @@ describe("flags", () => {
     expect((await json(stale)).error.code).toBe("precondition_failed");
     expect((await call("PATCH", "/flags/f-patch", { body: { timeoutMs: 1000 }, ifMatch: "*" })).status).toBe(400);
     expect((await call("PATCH", "/flags/f-patch", { body: {}, ifMatch: '"flag-2"' })).status).toBe(400);
-    expect(await env.SNAPSHOTS.get(snapshotKvKey("f-patch"), "json")).toMatchObject({ version: 2, timeoutMs: 900, failover: true });
+    expect(await env.SNAPSHOTS.get(snapshotKvKey("f-patch"), "json")).toMatchObject({
+      version: 2,
+      timeoutMs: 900,
+      failover: true,
+    });
   });
 
   it("deletes with If-Match and removes the snapshot", async () => {
@@ -81,13 +97,22 @@ describe("flags", () => {
     const again = await call("POST", "/flags", { body: flagBody("f-dup") });
     expect(again.status).toBe(409);
     expect((await json(again)).error.code).toBe("already_exists");
-    const sameRoute = await call("POST", "/flags", { body: { ...flagBody("f-dup2"), route: { method: "POST", path: "/f-dup/predict" } } });
+    const sameRoute = await call("POST", "/flags", {
+      body: { ...flagBody("f-dup2"), route: { method: "POST", path: "/f-dup/predict" } },
+    });
     expect(sameRoute.status).toBe(409);
   });
 
   it("400 for unknown fields (no mass assignment) with details", async () => {
     const before = await dbFingerprint();
-    for (const body of [{ ...flagBody("f-mass"), version: 99 }, { ...flagBody("f-mass"), killSwitch: true }, { ...flagBody("f-mass"), origins: { blue: { url: "https://b.test", extra: 1 }, green: { url: "https://g.test" } } }]) {
+    for (const body of [
+      { ...flagBody("f-mass"), version: 99 },
+      { ...flagBody("f-mass"), killSwitch: true },
+      {
+        ...flagBody("f-mass"),
+        origins: { blue: { url: "https://b.test", extra: 1 }, green: { url: "https://g.test" } },
+      },
+    ]) {
       const response = await call("POST", "/flags", { body });
       expect(response.status).toBe(400);
       const error = (await json(response)).error;
@@ -102,31 +127,60 @@ describe("flags", () => {
     const text = await call("POST", "/flags", { raw: "x", headers: { "content-type": "text/plain" } });
     expect(text.status).toBe(415);
     expect((await json(text)).error.code).toBe("unsupported_media_type");
-    const huge = await call("POST", "/flags", { raw: JSON.stringify({ ...flagBody("f-huge"), description: "x".repeat(1024 * 1024) }) });
+    const huge = await call("POST", "/flags", {
+      raw: JSON.stringify({ ...flagBody("f-huge"), description: "x".repeat(1024 * 1024) }),
+    });
     expect(huge.status).toBe(413);
-    expect((await json(huge)).error).toEqual({ code: "payload_too_large", message: `request body exceeds ${LIMITS.bodyBytes} bytes` });
+    expect((await json(huge)).error).toEqual({
+      code: "payload_too_large",
+      message: `request body exceeds ${LIMITS.bodyBytes} bytes`,
+    });
     // A 413 raised by the framework itself says the same, from the same limit.
-    const framework = await new Hono().onError(handleError).get("/", () => { throw new HTTPException(413); }).request("/");
+    const framework = await new Hono()
+      .onError(handleError)
+      .get("/", () => {
+        throw new HTTPException(413);
+      })
+      .request("/");
     expect(framework.status).toBe(413);
     expect((await json(framework)).error.message).toBe(`request body exceeds ${LIMITS.bodyBytes} bytes`);
   });
 
   it("422 for a disallowed origin (SSRF guard) or a bad route pattern, writing nothing", async () => {
     const before = await dbFingerprint();
-    for (const url of ["https://169.254.169.254/", "https://localhost/", "http://model.example.com", "https://10.0.0.8/"]) {
-      const response = await call("POST", "/flags", { body: { ...flagBody("f-ssrf"), origins: { blue: { url: "https://blue.test" }, green: { url } } } });
+    for (const url of [
+      "https://169.254.169.254/",
+      "https://localhost/",
+      "http://model.example.com",
+      "https://10.0.0.8/",
+    ]) {
+      const response = await call("POST", "/flags", {
+        body: { ...flagBody("f-ssrf"), origins: { blue: { url: "https://blue.test" }, green: { url } } },
+      });
       expect(response.status).toBe(422);
-      expect((await json(response)).error).toMatchObject({ code: "invalid_ruleset", details: { path: "origins.green.url" } });
+      expect((await json(response)).error).toMatchObject({
+        code: "invalid_ruleset",
+        details: { path: "origins.green.url" },
+      });
     }
-    const route = await call("POST", "/flags", { body: { ...flagBody("f-route"), route: { method: "POST", path: "no-slash" } } });
+    const route = await call("POST", "/flags", {
+      body: { ...flagBody("f-route"), route: { method: "POST", path: "no-slash" } },
+    });
     expect(route.status).toBe(422);
-    const reserved = await call("POST", "/flags", { body: { ...flagBody("f-route"), route: { method: "GET", path: "/admin/x" } } });
+    const reserved = await call("POST", "/flags", {
+      body: { ...flagBody("f-route"), route: { method: "GET", path: "/admin/x" } },
+    });
     expect(reserved.status).toBe(422);
     expect(await dbFingerprint()).toEqual(before);
   });
 
   it("the deployment allow-list admits a dev origin over http", async () => {
-    const response = await call("POST", "/flags", { body: { ...flagBody("f-dev"), origins: { blue: { url: "http://127.0.0.1:9001" }, green: { url: "http://127.0.0.1:9002" } } } });
+    const response = await call("POST", "/flags", {
+      body: {
+        ...flagBody("f-dev"),
+        origins: { blue: { url: "http://127.0.0.1:9001" }, green: { url: "http://127.0.0.1:9002" } },
+      },
+    });
     expect(response.status).toBe(201);
   });
 

@@ -28,7 +28,11 @@ export async function call(method: string, path: string, options: CallOptions = 
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example/admin/api${path}`, { method, headers, body }), options.env ?? adminEnv, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example/admin/api${path}`, { method, headers, body }),
+    options.env ?? adminEnv,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -58,7 +62,10 @@ export async function createFlag(key: string, extra: Record<string, unknown> = {
   return response.headers.get("etag")!;
 }
 
-export async function createSegment(key: string, constraints: unknown[] = [{ attribute: "cf.country", operator: "in", values: ["DE"] }]): Promise<string> {
+export async function createSegment(
+  key: string,
+  constraints: unknown[] = [{ attribute: "cf.country", operator: "in", values: ["DE"] }],
+): Promise<string> {
   const response = await call("POST", "/segments", { body: { key, constraints } });
   if (response.status !== 201) throw new Error(`create segment failed: ${response.status} ${await response.text()}`);
   return response.headers.get("etag")!;

@@ -12,7 +12,15 @@ import { adminEnv, auditRows, call, createFlag, flagEtag, json, mintToken } from
 
 async function predict(flagKey: string, unit: string, instance: Env = adminEnv) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example/${flagKey}/predict`, { method: "POST", body: "{}", headers: { "x-user-id": unit } }), instance, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example/${flagKey}/predict`, {
+      method: "POST",
+      body: "{}",
+      headers: { "x-user-id": unit },
+    }),
+    instance,
+    ctx,
+  );
   await response.arrayBuffer(); // the outcome is recorded once the body has been read
   await waitOnExecutionContext(ctx);
   return { variant: response.headers.get("x-model-variant"), reason: response.headers.get("x-flag-reason") };
@@ -49,7 +57,12 @@ describe("kill switch", () => {
     const before = (await auditRows()).length;
     const kill = await call("POST", "/flags/k-basic/kill", { token: operate, body: { reason: "green 5xx spike" } });
     expect(kill.status).toBe(200);
-    expect(await json(kill)).toMatchObject({ killSwitch: true, killReason: "green 5xx spike", changed: true, version: 2 });
+    expect(await json(kill)).toMatchObject({
+      killSwitch: true,
+      killReason: "green 5xx spike",
+      changed: true,
+      version: 2,
+    });
     const again = await call("POST", "/flags/k-basic/kill", { token: operate, body: { reason: "again" } });
     expect(await json(again)).toMatchObject({ killSwitch: true, changed: false, version: 2 });
     expect(await env.SNAPSHOTS.get(snapshotKvKey("k-basic"), "json")).toMatchObject({ killSwitch: true, version: 2 });
@@ -68,7 +81,13 @@ describe("kill switch", () => {
   it("turning it on is never blocked by a stored ruleset that no longer compiles; turning it off is (422)", async () => {
     await createFlag("k-broken");
     // Written straight to D1, bypassing the API's validation: an operator value the compiler refuses.
-    await seedSegmentRule(env.DB, "k-broken", { id: "bad", position: 0, segmentKey: "k-broken-seg", constraints: [{ attribute: "header.v", operator: "semver_gt", values: ["nope"] }], variant: "green" });
+    await seedSegmentRule(env.DB, "k-broken", {
+      id: "bad",
+      position: 0,
+      segmentKey: "k-broken-seg",
+      constraints: [{ attribute: "header.v", operator: "semver_gt", values: ["nope"] }],
+      variant: "green",
+    });
     expect((await call("POST", "/flags/k-broken/kill", { body: { reason: "brake" } })).status).toBe(200);
     expect((await json(await call("GET", "/flags/k-broken"))).killSwitch).toBe(true);
     const off = await call("DELETE", "/flags/k-broken/kill", { body: { reason: "try" } });
@@ -109,7 +128,13 @@ describe("rollouts", () => {
     const started = await call("POST", "/flags/ro-default/rollouts", { body: {}, ifMatch: etag });
     expect(started.status).toBe(201);
     const rollout = await json(started);
-    expect(rollout).toMatchObject({ state: "active", stageIndex: 0, stage: { mode: "shadow", percent: 0 }, version: 1, salt: `ro-default:${rollout.id}` });
+    expect(rollout).toMatchObject({
+      state: "active",
+      stageIndex: 0,
+      stage: { mode: "shadow", percent: 0 },
+      version: 1,
+      salt: `ro-default:${rollout.id}`,
+    });
     expect(rollout.stages.map((s: { percent: number }) => s.percent)).toEqual([0, 5, 25, 50, 100]);
     etag = await flagEtag("ro-default");
     const second = await call("POST", "/flags/ro-default/rollouts", { body: {}, ifMatch: etag });
@@ -117,22 +142,44 @@ describe("rollouts", () => {
     const current = await call("GET", "/flags/ro-default/rollouts/current");
     expect(current.headers.get("etag")).toBe('"rollout-1"');
     expect((await json(current)).id).toBe(rollout.id);
-    expect(await env.SNAPSHOTS.get(snapshotKvKey("ro-default"), "json")).toMatchObject({ rollout: { id: rollout.id, stageMode: "shadow", percent: 0 } });
+    expect(await env.SNAPSHOTS.get(snapshotKvKey("ro-default"), "json")).toMatchObject({
+      rollout: { id: rollout.id, stageMode: "shadow", percent: 0 },
+    });
     expect((await call("GET", "/flags/none/rollouts/current")).status).toBe(404);
   });
 
   it("422 for an invalid plan, 400 for a malformed one, 409 under a kill switch", async () => {
     const etag = await createFlag("ro-bad");
-    const decreasing = { stages: [{ mode: "serve", percent: 50, minDurationSeconds: 1, minSamples: 1 }, { mode: "serve", percent: 10, minDurationSeconds: 1, minSamples: 1 }] };
+    const decreasing = {
+      stages: [
+        { mode: "serve", percent: 50, minDurationSeconds: 1, minSamples: 1 },
+        { mode: "serve", percent: 10, minDurationSeconds: 1, minSamples: 1 },
+      ],
+    };
     expect((await call("POST", "/flags/ro-bad/rollouts", { body: decreasing, ifMatch: etag })).status).toBe(422);
-    expect((await call("POST", "/flags/ro-bad/rollouts", { body: { stages: [{ mode: "canary", percent: 5 }] }, ifMatch: etag })).status).toBe(400);
+    expect(
+      (
+        await call("POST", "/flags/ro-bad/rollouts", {
+          body: { stages: [{ mode: "canary", percent: 5 }] },
+          ifMatch: etag,
+        })
+      ).status,
+    ).toBe(400);
     await call("POST", "/flags/ro-bad/kill", { body: { reason: "x" } });
-    expect((await call("POST", "/flags/ro-bad/rollouts", { body: {}, ifMatch: await flagEtag("ro-bad") })).status).toBe(409);
+    expect((await call("POST", "/flags/ro-bad/rollouts", { body: {}, ifMatch: await flagEtag("ro-bad") })).status).toBe(
+      409,
+    );
   });
 
   it("advance → promote swaps origins; each step bumps the rollout ETag and is audited", async () => {
     const etag = await createFlag("ro-promote");
-    const plan = { stages: [{ mode: "serve", percent: 10, minDurationSeconds: 60, minSamples: 10 }, { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 10 }], holdSeconds: 30 };
+    const plan = {
+      stages: [
+        { mode: "serve", percent: 10, minDurationSeconds: 60, minSamples: 10 },
+        { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 10 },
+      ],
+      holdSeconds: 30,
+    };
     await call("POST", "/flags/ro-promote/rollouts", { body: plan, ifMatch: etag });
     expect((await call("POST", "/flags/ro-promote/rollouts/current/advance")).status).toBe(428);
     const early = await call("POST", "/flags/ro-promote/rollouts/current/promote", { ifMatch: '"rollout-1"' });
@@ -142,13 +189,18 @@ describe("rollouts", () => {
     expect(advanced.status).toBe(200);
     expect(advanced.headers.get("etag")).toBe('"rollout-2"');
     expect(await json(advanced)).toMatchObject({ stageIndex: 1, stage: { percent: 100 } });
-    expect((await call("POST", "/flags/ro-promote/rollouts/current/advance", { ifMatch: '"rollout-1"' })).status).toBe(412);
+    expect((await call("POST", "/flags/ro-promote/rollouts/current/advance", { ifMatch: '"rollout-1"' })).status).toBe(
+      412,
+    );
     const promoted = await call("POST", "/flags/ro-promote/rollouts/current/promote", { ifMatch: '"rollout-2"' });
     expect(await json(promoted)).toMatchObject({ state: "promoted" });
     const flag = await json(await call("GET", "/flags/ro-promote"));
     expect(flag.origins.blue).toEqual({ url: "https://green.test" });
     expect(flag.previousBlueOrigin).toEqual({ url: "https://blue.test" });
-    expect(await env.SNAPSHOTS.get(snapshotKvKey("ro-promote"), "json")).toMatchObject({ rollout: null, origins: { blue: { url: "https://green.test" } } });
+    expect(await env.SNAPSHOTS.get(snapshotKvKey("ro-promote"), "json")).toMatchObject({
+      rollout: null,
+      origins: { blue: { url: "https://green.test" } },
+    });
     const actions = (await auditRows()).filter((row) => row.flag_key === "ro-promote").map((row) => row.action);
     expect(actions).toEqual(["flag.create", "rollout.start", "rollout.advance", "rollout.promote"]);
   });
@@ -159,11 +211,19 @@ describe("rollouts", () => {
     const operate = await mintToken("operate");
     expect((await call("POST", "/flags/ro-ops/rollouts/current/pause", { token: operate })).status).toBe(200);
     expect((await call("POST", "/flags/ro-ops/rollouts/current/pause", { token: operate })).status).toBe(409);
-    expect((await call("POST", "/flags/ro-ops/rollouts/current/resume", { token: operate, ifMatch: '"rollout-2"' })).status).toBe(403);
-    expect((await call("POST", "/flags/ro-ops/rollouts/current/rollback", { token: operate, ifMatch: '"rollout-1"' })).status).toBe(412);
+    expect(
+      (await call("POST", "/flags/ro-ops/rollouts/current/resume", { token: operate, ifMatch: '"rollout-2"' })).status,
+    ).toBe(403);
+    expect(
+      (await call("POST", "/flags/ro-ops/rollouts/current/rollback", { token: operate, ifMatch: '"rollout-1"' }))
+        .status,
+    ).toBe(412);
     const rolledBack = await call("POST", "/flags/ro-ops/rollouts/current/rollback", { token: operate });
     expect(await json(rolledBack)).toMatchObject({ state: "rolled_back", endedAt: expect.any(Number) });
-    expect(await json(await call("GET", "/flags/ro-ops"))).toMatchObject({ killSwitch: true, killReason: expect.stringContaining("rolled back") });
+    expect(await json(await call("GET", "/flags/ro-ops"))).toMatchObject({
+      killSwitch: true,
+      killReason: expect.stringContaining("rolled back"),
+    });
     expect((await call("POST", "/flags/ro-ops/rollouts/current/resume", { ifMatch: '"rollout-3"' })).status).toBe(409);
   });
 });

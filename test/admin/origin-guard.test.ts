@@ -6,7 +6,10 @@ const none = parseAllowlist(undefined);
 
 describe("checkOriginUrl", () => {
   it.each([
-    "https://model.example.com/v1", "https://8.8.8.8/", "https://[2606:4700::1111]/", "https://api.internal-models.com",
+    "https://model.example.com/v1",
+    "https://8.8.8.8/",
+    "https://[2606:4700::1111]/",
+    "https://api.internal-models.com",
   ])("allows %s", (url) => expect(checkOriginUrl(url, none)).toBeNull());
 
   it.each([

@@ -29,10 +29,16 @@ describe("admin API auth-failure limit", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await json(limited)).toEqual({
-      error: { code: "rate_limited", message: "too many failed authentications; retry later", details: { retryAfterSeconds: retryAfter } },
+      error: {
+        code: "rate_limited",
+        message: "too many failed authentications; retry later",
+        details: { retryAfterSeconds: retryAfter },
+      },
     });
     expect(limited.headers.get("x-request-id")).toBeTruthy();
-    expect((await call("GET", "/flags", { token: "syk_guess_elsewhere", headers: from("198.51.100.21") })).status).toBe(401);
+    expect((await call("GET", "/flags", { token: "syk_guess_elsewhere", headers: from("198.51.100.21") })).status).toBe(
+      401,
+    );
   });
 
   it("a valid token is always accepted, however many wrong ones came from the same address", async () => {
@@ -41,7 +47,9 @@ describe("admin API auth-failure limit", () => {
     for (let i = 0; i < 3; i++) {
       expect((await call("GET", "/flags", { headers: from("198.51.100.26") })).status).toBe(200); // the bootstrap token
       expect((await call("GET", "/flags", { token: read, headers: from("198.51.100.26") })).status).toBe(200);
-      expect((await call("GET", "/flags", { token: `syk_still_wrong_${i}`, headers: from("198.51.100.26") })).status).toBe(429);
+      expect(
+        (await call("GET", "/flags", { token: `syk_still_wrong_${i}`, headers: from("198.51.100.26") })).status,
+      ).toBe(429);
     }
   });
 
@@ -50,28 +58,48 @@ describe("admin API auth-failure limit", () => {
     expect((await call("GET", "/flags", { token: "syk_tenth", headers: from("198.51.100.22") })).status).toBe(401);
     const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM api_tokens").first<{ n: number }>())!.n;
     const before = await count();
-    const refused = await call("POST", "/tokens", { token: "syk_eleventh", body: { name: "while-limited", scope: "read" }, headers: from("198.51.100.22") });
+    const refused = await call("POST", "/tokens", {
+      token: "syk_eleventh",
+      body: { name: "while-limited", scope: "read" },
+      headers: from("198.51.100.22"),
+    });
     expect(refused.status).toBe(429);
     expect(await count()).toBe(before);
-    const created = await call("POST", "/tokens", { body: { name: "while-limited", scope: "read" }, headers: from("198.51.100.22") });
+    const created = await call("POST", "/tokens", {
+      body: { name: "while-limited", scope: "read" },
+      headers: from("198.51.100.22"),
+    });
     expect(created.status).toBe(201);
     expect(await count()).toBe(before + 1);
   });
 
   it("requests without any token are refused with 401 but are not guesses: they never earn a 429", async () => {
-    for (let i = 0; i < 15; i++) expect((await call("GET", "/flags", { token: null, headers: from("198.51.100.23") })).status).toBe(401);
+    for (let i = 0; i < 15; i++)
+      expect((await call("GET", "/flags", { token: null, headers: from("198.51.100.23") })).status).toBe(401);
     expect((await call("GET", "/flags", { headers: from("198.51.100.23") })).status).toBe(200);
   });
 
   it("a scope too low (403) is not an authentication failure", async () => {
     const read = await mintToken("read", "rl-read");
-    for (let i = 0; i < 12; i++) expect((await call("POST", "/tokens", { token: read, body: { name: "x", scope: "read" }, headers: from("198.51.100.24") })).status).toBe(403);
+    for (let i = 0; i < 12; i++)
+      expect(
+        (
+          await call("POST", "/tokens", {
+            token: read,
+            body: { name: "x", scope: "read" },
+            headers: from("198.51.100.24"),
+          })
+        ).status,
+      ).toBe(403);
     expect((await call("GET", "/flags", { token: read, headers: from("198.51.100.24") })).status).toBe(200);
   });
 
   it("is shared with OFREP: guesses there count against the same client in the admin API", async () => {
     await seedFlag(env.DB, { key: "rl-shared" });
-    for (let i = 0; i < 10; i++) expect((await evaluate("rl-shared", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.25" })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await evaluate("rl-shared", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.25" })).status,
+      ).toBe(401);
     expect((await call("GET", "/flags", { token: "syk_guess", headers: from("198.51.100.25") })).status).toBe(429);
     expect((await call("GET", "/flags", { headers: from("198.51.100.25") })).status).toBe(200);
   });
@@ -80,10 +108,16 @@ describe("admin API auth-failure limit", () => {
 describe("dashboard sign-in limit", () => {
   it("after 10 wrong tokens answers a wrong one 429 with Retry-After and no cookie; the right one still signs in", async () => {
     for (let i = 0; i < 10; i++) {
-      const wrong = await page("POST", "/admin/login", { form: { token: `syk_wrong_${i}` }, headers: from("198.51.100.30") });
+      const wrong = await page("POST", "/admin/login", {
+        form: { token: `syk_wrong_${i}` },
+        headers: from("198.51.100.30"),
+      });
       expect(wrong.status).toBe(401);
     }
-    const limited = await page("POST", "/admin/login", { form: { token: "syk_wrong_again" }, headers: from("198.51.100.30") });
+    const limited = await page("POST", "/admin/login", {
+      form: { token: "syk_wrong_again" },
+      headers: from("198.51.100.30"),
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.headers.get("set-cookie")).toBeNull();
@@ -98,7 +132,10 @@ describe("dashboard sign-in limit", () => {
     const cookie = signedIn.headers.get("set-cookie")!.split(";")[0]!;
     await failTimes(10, "198.51.100.32");
     expect((await page("GET", "/admin", { cookie, headers: from("198.51.100.32") })).status).toBe(200);
-    const stale = await page("GET", "/admin", { cookie: "sy_admin=syk_revoked_long_ago", headers: from("198.51.100.32") });
+    const stale = await page("GET", "/admin", {
+      cookie: "sy_admin=syk_revoked_long_ago",
+      headers: from("198.51.100.32"),
+    });
     expect(stale.status).toBe(429);
     expect(stale.headers.get("retry-after")).toMatch(/^\d+$/);
   });

@@ -15,7 +15,12 @@ import { drive, seedHealthFlag, stage, startRollout, tick } from "../cron/helper
 import { installModels } from "../helpers/fake-origins";
 import { call, createSegment, flagBody, type CallOptions } from "./helpers";
 
-interface Seen { method: string; path: string; status: number; body: unknown }
+interface Seen {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
 const seen: Seen[] = [];
 
 /** Calls the Worker, checks the status, records the answer for the schema checks. */
@@ -32,13 +37,30 @@ const matches = (route: DeclaredRoute, s: Seen) =>
   route.method.toUpperCase() === s.method && new RegExp(`^${route.path.replace(/:\w+/g, "[^/]+")}$`).test(s.path);
 const routeOf = (s: Seen) => ROUTE_SCOPES.find((route) => matches(route, s));
 const schemaOf = (route: DeclaredRoute, status: number) =>
-  (route.responses[status] as { content?: Record<string, { schema: z.ZodType }> } | undefined)?.content?.["application/json"]?.schema;
+  (route.responses[status] as { content?: Record<string, { schema: z.ZodType }> } | undefined)?.content?.[
+    "application/json"
+  ]?.schema;
 
 function outcome(key: string, rolloutId: string, i: number, changes: Partial<Outcome>): Outcome {
   return {
-    timestampMs: Date.now() - 1_000, requestId: `${key}-${i}`, flagKey: key, rolloutId, variant: "blue", reason: "SPLIT", ruleId: null, stage: "serve:50",
-    status: 200, latencyMs: 100 + (i % 7), error: false, timeout: false, shadowAgreement: null, feedbackValue: null, colo: i % 2 ? "FRA" : "IAD",
-    unitKeyGenerated: false, failedOver: false, ...changes,
+    timestampMs: Date.now() - 1_000,
+    requestId: `${key}-${i}`,
+    flagKey: key,
+    rolloutId,
+    variant: "blue",
+    reason: "SPLIT",
+    ruleId: null,
+    stage: "serve:50",
+    status: 200,
+    latencyMs: 100 + (i % 7),
+    error: false,
+    timeout: false,
+    shadowAgreement: null,
+    feedbackValue: null,
+    colo: i % 2 ? "FRA" : "IAD",
+    unitKeyGenerated: false,
+    failedOver: false,
+    ...changes,
   };
 }
 
@@ -52,7 +74,13 @@ beforeAll(async () => {
   await hit("DELETE", `/tokens/${minted.id}`, 204);
 
   // Segments: create, list, read, patch, delete an unused one.
-  const { etag: segmentEtag } = await hit("POST", "/segments", 201, { body: { key: "rs-de", description: "Germany", constraints: [{ attribute: "cf.country", operator: "in", values: ["DE"] }] } });
+  const { etag: segmentEtag } = await hit("POST", "/segments", 201, {
+    body: {
+      key: "rs-de",
+      description: "Germany",
+      constraints: [{ attribute: "cf.country", operator: "in", values: ["DE"] }],
+    },
+  });
   await hit("GET", "/segments?limit=1", 200);
   await hit("GET", "/segments/rs-de", 200);
   await hit("PATCH", "/segments/rs-de", 200, { body: { negate: false }, ifMatch: segmentEtag });
@@ -60,19 +88,30 @@ beforeAll(async () => {
 
   // A flag through its whole life: settings, rules, overrides, evaluation, kill switch, a rollout to promotion.
   const key = "rs-flag";
-  let { etag } = await hit("POST", "/flags", 201, { body: flagBody(key, { settings: { shadow: { comparator: { kind: "label", path: "$.label" } } } }) });
+  let { etag } = await hit("POST", "/flags", 201, {
+    body: flagBody(key, { settings: { shadow: { comparator: { kind: "label", path: "$.label" } } } }),
+  });
   await hit("GET", "/flags?limit=1", 200);
   await hit("GET", `/flags/${key}`, 200);
   ({ etag } = await hit("PATCH", `/flags/${key}`, 200, { body: { description: "schema test" }, ifMatch: etag }));
-  ({ etag } = await hit("PUT", `/flags/${key}/rules`, 200, { body: { rules: [{ id: "de", segment: "rs-de", percent: 50 }] }, ifMatch: etag }));
+  ({ etag } = await hit("PUT", `/flags/${key}/rules`, 200, {
+    body: { rules: [{ id: "de", segment: "rs-de", percent: 50 }] },
+    ifMatch: etag,
+  }));
   ({ etag } = await hit("PUT", `/flags/${key}/overrides/alice`, 200, { body: { variant: "green" }, ifMatch: etag }));
-  ({ etag } = await hit("POST", `/flags/${key}/overrides`, 200, { body: { upsert: [{ unitKey: "bob", variant: "blue" }] }, ifMatch: etag }));
+  ({ etag } = await hit("POST", `/flags/${key}/overrides`, 200, {
+    body: { upsert: [{ unitKey: "bob", variant: "blue" }] },
+    ifMatch: etag,
+  }));
   await hit("GET", `/flags/${key}/overrides`, 200);
   ({ etag } = await hit("DELETE", `/flags/${key}/overrides/bob`, 204, { ifMatch: etag }));
   await hit("GET", `/flags/${key}/evaluate?unit=carol&attr.cf.country=DE`, 200);
   await hit("POST", `/flags/${key}/kill`, 200, { body: { reason: "schema test" } });
   ({ etag } = await hit("DELETE", `/flags/${key}/kill`, 200, { body: { reason: "schema test over" } }));
-  const { body: started } = await hit("POST", `/flags/${key}/rollouts`, 201, { body: { stages: [serve(50), serve(100)] }, ifMatch: etag });
+  const { body: started } = await hit("POST", `/flags/${key}/rollouts`, 201, {
+    body: { stages: [serve(50), serve(100)] },
+    ifMatch: etag,
+  });
   let rolloutEtag = (await hit("GET", `/flags/${key}/rollouts/current`, 200)).etag;
   for (const action of ["pause", "resume", "advance", "promote"]) {
     rolloutEtag = (await hit("POST", `/flags/${key}/rollouts/current/${action}`, 200, { ifMatch: rolloutEtag })).etag;
@@ -80,15 +119,35 @@ beforeAll(async () => {
 
   // Reports over recorded outcomes: A/B at 50 %, shadow pairs, a disagreement example, the chart series.
   await createEmbeddedOutcomeStore(env.DB).insertBatch([
-    ...Array.from({ length: 40 }, (_, i) => outcome(key, started.id, i, { variant: i % 2 ? "green" : "blue", error: i % 10 === 0 })),
-    ...Array.from({ length: 6 }, (_, i) => outcome(key, started.id, 100 + i, {
-      variant: "green", kind: "shadow", stage: "shadow", shadowAgreement: i === 0 ? 0 : 1, similarity: i === 0 ? 0 : 1, comparatorReason: i === 0 ? "label_mismatch" : "equal",
-      pairedLatencyMs: 90, pairedStatus: 200,
-    })),
+    ...Array.from({ length: 40 }, (_, i) =>
+      outcome(key, started.id, i, { variant: i % 2 ? "green" : "blue", error: i % 10 === 0 }),
+    ),
+    ...Array.from({ length: 6 }, (_, i) =>
+      outcome(key, started.id, 100 + i, {
+        variant: "green",
+        kind: "shadow",
+        stage: "shadow",
+        shadowAgreement: i === 0 ? 0 : 1,
+        similarity: i === 0 ? 0 : 1,
+        comparatorReason: i === 0 ? "label_mismatch" : "equal",
+        pairedLatencyMs: 90,
+        pairedStatus: 200,
+      }),
+    ),
   ]);
   await createShadowExampleStore(env.DB).save({
-    flagKey: key, rolloutId: started.id, requestId: `${key}-100`, timestampMs: Date.now(), reason: "label_mismatch", similarity: 0,
-    blueStatus: 200, greenStatus: 200, blueLatencyMs: 90, greenLatencyMs: 100, blueBody: '{"label":"a"}', greenBody: '{"label":"b"}',
+    flagKey: key,
+    rolloutId: started.id,
+    requestId: `${key}-100`,
+    timestampMs: Date.now(),
+    reason: "label_mismatch",
+    similarity: 0,
+    blueStatus: 200,
+    greenStatus: 200,
+    blueLatencyMs: 90,
+    greenLatencyMs: 100,
+    blueBody: '{"label":"a"}',
+    greenBody: '{"label":"b"}',
   });
   await hit("GET", `/flags/${key}/experiment?stage=serve:50`, 200);
   await hit("GET", `/flags/${key}/shadow?examples=5`, 200);
@@ -117,7 +176,10 @@ beforeAll(async () => {
   await hit("POST", "/flags", 409, { body: flagBody(key) });
   await hit("PATCH", `/flags/${key}`, 428, { body: { description: "x" } });
   await hit("PATCH", `/flags/${key}`, 412, { body: { description: "x" }, ifMatch: '"flag-1"' });
-  await hit("PUT", `/flags/${key}/rules`, 422, { body: { rules: [{ id: "x", segment: "rs-missing", variant: "green" }] }, ifMatch: (await call("GET", `/flags/${key}`)).headers.get("etag")! });
+  await hit("PUT", `/flags/${key}/rules`, 422, {
+    body: { rules: [{ id: "x", segment: "rs-missing", variant: "green" }] },
+    ifMatch: (await call("GET", `/flags/${key}`)).headers.get("etag")!,
+  });
   await hit("DELETE", "/segments/rs-de", 409, { ifMatch: (await call("GET", "/segments/rs-de")).headers.get("etag")! });
 });
 
@@ -126,20 +188,23 @@ afterAll(() => {
 });
 
 describe("admin responses match their declared schemas", () => {
-  it.each(ROUTE_SCOPES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))("%s: a real success answer parses", (_, route) => {
-    const answers = seen.filter((s) => s.status < 300 && matches(route, s));
-    expect(answers.length).toBeGreaterThan(0);
-    for (const answer of answers) {
-      const schema = schemaOf(route, answer.status);
-      if (answer.status === 204) {
-        expect([schema, answer.body]).toEqual([undefined, undefined]);
-        continue;
+  it.each(ROUTE_SCOPES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
+    "%s: a real success answer parses",
+    (_, route) => {
+      const answers = seen.filter((s) => s.status < 300 && matches(route, s));
+      expect(answers.length).toBeGreaterThan(0);
+      for (const answer of answers) {
+        const schema = schemaOf(route, answer.status);
+        if (answer.status === 204) {
+          expect([schema, answer.body]).toEqual([undefined, undefined]);
+          continue;
+        }
+        expect(schema, `${answer.method} ${answer.path} ${answer.status} has no documented schema`).toBeDefined();
+        const parsed = schema!.safeParse(answer.body);
+        expect(parsed.error?.issues ?? [], `${answer.method} ${answer.path}`).toEqual([]);
       }
-      expect(schema, `${answer.method} ${answer.path} ${answer.status} has no documented schema`).toBeDefined();
-      const parsed = schema!.safeParse(answer.body);
-      expect(parsed.error?.issues ?? [], `${answer.method} ${answer.path}`).toEqual([]);
-    }
-  });
+    },
+  );
 
   it("failures parse with the error schema their route documents", () => {
     const failures = seen.filter((s) => s.status >= 400);
@@ -153,13 +218,23 @@ describe("admin responses match their declared schemas", () => {
 
   it("the OpenAPI document names a component schema for every JSON response (no free-form objects)", () => {
     const doc = seen.find((s) => s.path === "/admin/api/openapi.json")!.body as {
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
-    const unnamed = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).flatMap(([method, op]) =>
-      Object.entries(op.responses).filter(([, r]) => r.content !== undefined && !r.content["application/json"]?.schema.$ref).map(([status]) => `${method} ${path} ${status}`)));
+    const unnamed = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, op]) =>
+        Object.entries(op.responses)
+          .filter(([, r]) => r.content !== undefined && !r.content["application/json"]?.schema.$ref)
+          .map(([status]) => `${method} ${path} ${status}`),
+      ),
+    );
     expect(unnamed).toEqual([]);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Error", "Flag", "Rollout", "ShadowReport", "ExperimentReport", "DecisionPage"]));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["Error", "Flag", "Rollout", "ShadowReport", "ExperimentReport", "DecisionPage"]),
+    );
   });
 
   it("a renamed field fails the parse (the schemas are strict)", () => {
@@ -169,7 +244,10 @@ describe("admin responses match their declared schemas", () => {
       const [first] = Object.keys(body);
       const { [first!]: value, ...rest } = body;
       const renamed = { ...rest, [`${first}_renamed`]: value };
-      expect(schemaOf(routeOf(answer)!, answer.status)!.safeParse(renamed).success, `${answer.method} ${answer.path}: ${first}`).toBe(false);
+      expect(
+        schemaOf(routeOf(answer)!, answer.status)!.safeParse(renamed).success,
+        `${answer.method} ${answer.path}: ${first}`,
+      ).toBe(false);
     }
   });
 });

@@ -8,7 +8,9 @@ import { call, dbFingerprint, flagBody, json } from "./helpers";
 
 describe("settings.response.bodyTimeoutMs", () => {
   it("accepts a deadline within bounds", async () => {
-    const created = await call("POST", "/flags", { body: flagBody("resp-ok", { settings: { response: { bodyTimeoutMs: 60_000 } } }) });
+    const created = await call("POST", "/flags", {
+      body: flagBody("resp-ok", { settings: { response: { bodyTimeoutMs: 60_000 } } }),
+    });
     expect(created.status).toBe(201);
     expect((await json(created)).settings).toEqual({ response: { bodyTimeoutMs: 60_000 } });
     const snapshot = await env.SNAPSHOTS.get<{ response: unknown }>(snapshotKvKey("resp-ok"), "json");
@@ -17,23 +19,33 @@ describe("settings.response.bodyTimeoutMs", () => {
 
   it.each([0, 3_600_001, 1.5, "60000", null])("refuses %j with 400 and changes nothing", async (bodyTimeoutMs) => {
     const before = await dbFingerprint();
-    const refused = await call("POST", "/flags", { body: flagBody("resp-bad", { settings: { response: { bodyTimeoutMs } } }) });
+    const refused = await call("POST", "/flags", {
+      body: flagBody("resp-bad", { settings: { response: { bodyTimeoutMs } } }),
+    });
     expect(refused.status).toBe(400);
     expect((await json(refused)).error.code).toBe("invalid_request");
     expect(await dbFingerprint()).toEqual(before);
   });
 
   it("refuses unknown response settings", async () => {
-    const refused = await call("POST", "/flags", { body: flagBody("resp-unknown", { settings: { response: { bodyTimeout: 5 } } }) });
+    const refused = await call("POST", "/flags", {
+      body: flagBody("resp-unknown", { settings: { response: { bodyTimeout: 5 } } }),
+    });
     expect(refused.status).toBe(400);
   });
 });
 
 describe("settings.response contract", () => {
-  const CONTRACT = { schema: { type: "object", required: ["label"], properties: { label: { type: "string" } } }, prediction: "$.label", sampleRate: 50 };
+  const CONTRACT = {
+    schema: { type: "object", required: ["label"], properties: { label: { type: "string" } } },
+    prediction: "$.label",
+    sampleRate: 50,
+  };
 
   it("stores and publishes a schema and a prediction path", async () => {
-    const created = await call("POST", "/flags", { body: flagBody("resp-contract", { settings: { response: CONTRACT } }) });
+    const created = await call("POST", "/flags", {
+      body: flagBody("resp-contract", { settings: { response: CONTRACT } }),
+    });
     expect(created.status).toBe(201);
     const snapshot = await env.SNAPSHOTS.get<{ response: unknown }>(snapshotKvKey("resp-contract"), "json");
     expect(snapshot?.response).toEqual({ ...DEFAULT_RESPONSE, ...CONTRACT });
@@ -54,8 +66,13 @@ describe("settings.response contract", () => {
     expect(await dbFingerprint()).toEqual(before);
   });
 
-  it.each([{ sampleRate: 101 }, { maxBodyBytes: 0 }, { schema: "object" }, { prediction: 5 }])("refuses the shape %j with 400", async (response) => {
-    const refused = await call("POST", "/flags", { body: flagBody("resp-contract-shape", { settings: { response } }) });
-    expect(refused.status).toBe(400);
-  });
+  it.each([{ sampleRate: 101 }, { maxBodyBytes: 0 }, { schema: "object" }, { prediction: 5 }])(
+    "refuses the shape %j with 400",
+    async (response) => {
+      const refused = await call("POST", "/flags", {
+        body: flagBody("resp-contract-shape", { settings: { response } }),
+      });
+      expect(refused.status).toBe(400);
+    },
+  );
 });

@@ -33,10 +33,14 @@ describe("secrets never leak", () => {
     };
 
     // Admin API: successes and every error class, with both secrets.
-    const etag = await createFlag("leak-flag", { origins: { blue: { url: "https://blue.test" }, green: { url: "https://green.test" } } });
+    const etag = await createFlag("leak-flag", {
+      origins: { blue: { url: "https://blue.test" }, green: { url: "https://green.test" } },
+    });
     for (const token of [BOOTSTRAP, minted]) {
       await keep(await call("GET", "/flags/leak-flag", { token }));
-      await keep(await call("PATCH", "/flags/leak-flag", { token, ifMatch: '"flag-999"', body: { description: "stale" } })); // 412
+      await keep(
+        await call("PATCH", "/flags/leak-flag", { token, ifMatch: '"flag-999"', body: { description: "stale" } }),
+      ); // 412
       await keep(await call("PATCH", "/flags/leak-flag", { token, ifMatch: etag, body: { nope: token } })); // 400, secret in the body
       await keep(await call("GET", "/flags/does-not-exist", { token })); // 404
       await keep(await call("POST", "/flags/leak-flag/kill", { token, body: { reason: "leak test" } }));
@@ -45,7 +49,11 @@ describe("secrets never leak", () => {
     await keep(await call("POST", "/tokens", { token: read, body: { name: "x", scope: "read" } })); // 403
     await keep(await call("GET", "/flags", { token: guess })); // 401
     // 500: the store throws; the error handler logs, the body stays generic.
-    const brokenDb = { prepare: () => { throw new Error(`D1 exploded near ${"token"}`); } } as unknown as D1Database;
+    const brokenDb = {
+      prepare: () => {
+        throw new Error(`D1 exploded near ${"token"}`);
+      },
+    } as unknown as D1Database;
     for (const token of [minted, BOOTSTRAP]) {
       const internal = await keep(await call("GET", "/flags", { token, env: { ...adminEnv, DB: brokenDb } }));
       expect(internal.status).toBe(500);
@@ -62,10 +70,22 @@ describe("secrets never leak", () => {
 
     // Proxy path: every credential form a client might send along.
     const ctx = createExecutionContext();
-    await keep(await worker.fetch(new Request("https://router.example/leak-flag/predict", {
-      method: "POST", body: "{}",
-      headers: { authorization: `Bearer ${minted}`, "x-api-key": BOOTSTRAP, cookie: `sy_admin=${minted}; theme=dark`, "x-user-id": "leaker" },
-    }), adminEnv, ctx));
+    await keep(
+      await worker.fetch(
+        new Request("https://router.example/leak-flag/predict", {
+          method: "POST",
+          body: "{}",
+          headers: {
+            authorization: `Bearer ${minted}`,
+            "x-api-key": BOOTSTRAP,
+            cookie: `sy_admin=${minted}; theme=dark`,
+            "x-user-id": "leaker",
+          },
+        }),
+        adminEnv,
+        ctx,
+      ),
+    );
     await waitOnExecutionContext(ctx);
 
     const statuses = seen.map((entry) => Number(entry.slice(0, 3)));
@@ -75,7 +95,13 @@ describe("secrets never leak", () => {
     const forwarded = JSON.stringify(origins.seen.map((request) => [...request.headers]));
     expect(origins.seen.length).toBe(1);
     expect(audit).toContain("kill"); // the audit trail was written at all
-    const haystacks = { responses: seen.join("\n"), logs: JSON.stringify(logged, (_k, v) => (v instanceof Error ? `${v.message} ${v.stack}` : v)), audit, outcomes, forwarded };
+    const haystacks = {
+      responses: seen.join("\n"),
+      logs: JSON.stringify(logged, (_k, v) => (v instanceof Error ? `${v.message} ${v.stack}` : v)),
+      audit,
+      outcomes,
+      forwarded,
+    };
     expect(haystacks.logs).toContain("admin api internal error"); // the 500 was logged
     for (const secret of [BOOTSTRAP, minted, read, guess]) {
       const needles = [secret, secret.slice(4), await hashSecret(secret)];

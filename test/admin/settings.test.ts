@@ -7,7 +7,11 @@ import { call, createFlag, dbFingerprint, flagBody, json } from "./helpers";
 describe("flag settings validation", () => {
   it("accepts valid health and shadow settings and stores them", async () => {
     const settings = {
-      health: { guards: { errorRateRatio: 3, maxP99Ms: 500 }, webhook: { url: "https://hooks.example.com/switchyard" }, blueHealthUrl: "https://blue.example.com/healthz" },
+      health: {
+        guards: { errorRateRatio: 3, maxP99Ms: 500 },
+        webhook: { url: "https://hooks.example.com/switchyard" },
+        blueHealthUrl: "https://blue.example.com/healthz",
+      },
       shadow: { sampleRate: 20, comparator: { kind: "numeric", path: "$.score", absTolerance: 0.01 } },
     };
     const response = await call("POST", "/flags", { body: flagBody("set-ok", { settings }) });
@@ -25,7 +29,9 @@ describe("flag settings validation", () => {
     [{ shadow: { sampleRate: 150 } }, "sampleRate"],
   ])("refuses %j with 422 or 400 and writes nothing", async (settings, message) => {
     const before = await dbFingerprint();
-    const response = await call("POST", "/flags", { body: flagBody(`set-bad-${Math.random().toString(36).slice(2, 8)}`, { settings }) });
+    const response = await call("POST", "/flags", {
+      body: flagBody(`set-bad-${Math.random().toString(36).slice(2, 8)}`, { settings }),
+    });
     expect([400, 422]).toContain(response.status);
     expect(JSON.stringify(await json(response))).toContain(message);
     expect(await dbFingerprint()).toEqual(before);
@@ -33,7 +39,10 @@ describe("flag settings validation", () => {
 
   it("checks settings on PATCH too", async () => {
     const etag = await createFlag("set-patch");
-    const response = await call("PATCH", "/flags/set-patch", { ifMatch: etag, body: { settings: { health: { guards: { latencyP95Ratio: "fast" } } } } });
+    const response = await call("PATCH", "/flags/set-patch", {
+      ifMatch: etag,
+      body: { settings: { health: { guards: { latencyP95Ratio: "fast" } } } },
+    });
     expect(response.status).toBe(422);
     expect((await json(response)).error.details.path).toBe("settings.health");
   });
@@ -47,7 +56,9 @@ describe("rollback-target readiness at rollout start", () => {
       expect(String(input instanceof Request ? input.url : input)).toBe("https://blue-health.test/healthz");
       return new Response("", { status: healthy ? 200 : 503 });
     });
-    const etag = await createFlag("ready-gate", { settings: { health: { blueHealthUrl: "https://blue-health.test/healthz" } } });
+    const etag = await createFlag("ready-gate", {
+      settings: { health: { blueHealthUrl: "https://blue-health.test/healthz" } },
+    });
     const refused = await call("POST", "/flags/ready-gate/rollouts", { body: {}, ifMatch: etag });
     expect(refused.status).toBe(409);
     expect((await json(refused)).error.details.reason).toBe("blue_not_ready");

@@ -11,8 +11,16 @@ describe("tokens", () => {
     const created = await call("POST", "/tokens", { body: { name: "ci", scope: "operate" } });
     expect(created.status).toBe(201);
     const token = await json(created);
-    expect(token).toMatchObject({ id: expect.stringMatching(/^tok_/), name: "ci", scope: "operate", createdBy: "bootstrap", token: expect.stringMatching(/^syk_[A-Za-z0-9_-]{40,}$/) });
-    const stored = await env.DB.prepare("SELECT * FROM api_tokens WHERE id = ?").bind(token.id).first<Record<string, string>>();
+    expect(token).toMatchObject({
+      id: expect.stringMatching(/^tok_/),
+      name: "ci",
+      scope: "operate",
+      createdBy: "bootstrap",
+      token: expect.stringMatching(/^syk_[A-Za-z0-9_-]{40,}$/),
+    });
+    const stored = await env.DB.prepare("SELECT * FROM api_tokens WHERE id = ?")
+      .bind(token.id)
+      .first<Record<string, string>>();
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token.token)));
     expect(stored!.secret_hash).toBe([...digest].map((b) => b.toString(16).padStart(2, "0")).join(""));
     expect(JSON.stringify(stored)).not.toContain(token.token);
@@ -35,14 +43,22 @@ describe("audit", () => {
     await call("POST", "/flags/a-flag/kill", { body: { reason: "audit test" } });
     const all = await json(await call("GET", "/audit?flag=a-flag"));
     expect(all.items.map((e: { action: string }) => e.action)).toEqual(["flag.kill", "flag.update", "flag.create"]);
-    expect(all.items[1]).toMatchObject({ actor: "bootstrap", resource: { type: "flag", id: "a-flag" }, before: { description: "" }, after: { description: "one" }, requestId: expect.any(String) });
+    expect(all.items[1]).toMatchObject({
+      actor: "bootstrap",
+      resource: { type: "flag", id: "a-flag" },
+      before: { description: "" },
+      after: { description: "one" },
+      requestId: expect.any(String),
+    });
     const paged = await json(await call("GET", "/audit?flag=a-flag&limit=2"));
     expect(paged.items).toHaveLength(2);
     const rest = await json(await call("GET", `/audit?flag=a-flag&limit=2&cursor=${paged.nextCursor}`));
     expect(rest.items.map((e: { action: string }) => e.action)).toEqual(["flag.create"]);
     expect((await json(await call("GET", "/audit?actor=nobody"))).items).toEqual([]);
     expect((await json(await call("GET", `/audit?flag=a-flag&since=${start}`))).items).toHaveLength(3);
-    expect((await json(await call("GET", `/audit?flag=a-flag&since=${new Date(Date.now() + 60_000).toISOString()}`))).items).toHaveLength(0);
+    expect(
+      (await json(await call("GET", `/audit?flag=a-flag&since=${new Date(Date.now() + 60_000).toISOString()}`))).items,
+    ).toHaveLength(0);
     expect((await call("GET", "/audit?since=yesterday")).status).toBe(400);
     expect((await call("GET", "/audit?limit=0")).status).toBe(400);
     expect((await call("GET", "/audit?unknown=1")).status).toBe(400);
@@ -64,14 +80,29 @@ describe("openapi", () => {
       expect(operation["x-required-scope"]).toBe(route.scope);
       expect(Object.keys(operation.responses).length).toBeGreaterThan(1);
       for (const name of (path.match(/\{(\w+)\}/g) ?? []).map((p) => p.slice(1, -1))) {
-        expect(operation.parameters.some((p: { in: string; name: string }) => p.in === "path" && p.name === name)).toBe(true);
+        expect(operation.parameters.some((p: { in: string; name: string }) => p.in === "path" && p.name === name)).toBe(
+          true,
+        );
       }
     }
     expect(doc.components.schemas.FlagCreate.additionalProperties).toBe(false);
   });
 
   it("every error code in the vocabulary has its status", () => {
-    expect(ERROR_CODES).toEqual(expect.arrayContaining(["invalid_request", "unauthorized", "forbidden", "not_found", "already_exists", "precondition_failed", "payload_too_large", "invalid_ruleset", "precondition_required", "internal"]));
+    expect(ERROR_CODES).toEqual(
+      expect.arrayContaining([
+        "invalid_request",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "already_exists",
+        "precondition_failed",
+        "payload_too_large",
+        "invalid_ruleset",
+        "precondition_required",
+        "internal",
+      ]),
+    );
   });
 
   it("unknown admin paths are 404 in the error shape", async () => {

@@ -20,9 +20,13 @@ describe("bench:snapshot harness (smoke)", () => {
   it("runs end to end at 1 000 overrides / 10 rules and reports the result shape", () => {
     const result = runSnapshotBench({ overrides: 1_000, rules: 10, runs: 2 });
     expect(result).toEqual({
-      overrides: 1_000, rules: 10,
-      compileMs: expect.any(Number), serializeMs: expect.any(Number), parseMs: expect.any(Number),
-      heapMb: null, heapMbSingleFlag100k: null,
+      overrides: 1_000,
+      rules: 10,
+      compileMs: expect.any(Number),
+      serializeMs: expect.any(Number),
+      parseMs: expect.any(Number),
+      heapMb: null,
+      heapMbSingleFlag100k: null,
     });
   });
 

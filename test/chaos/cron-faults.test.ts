@@ -18,7 +18,8 @@ afterEach(() => {
 
 const noSleep = async () => undefined;
 /** Test storage is shared within this file: look only at this test's flags. */
-const mine = <T extends { flagKey: string }>(items: T[], keys: string[]) => items.filter((item) => keys.includes(item.flagKey));
+const mine = <T extends { flagKey: string }>(items: T[], keys: string[]) =>
+  items.filter((item) => keys.includes(item.flagKey));
 
 /** A flag at 50 % whose green fails every 3rd request: one tick with data rolls it back. */
 async function breachingFlag(key: string) {
@@ -28,7 +29,12 @@ async function breachingFlag(key: string) {
 }
 
 function expectServed(answer: Awaited<ReturnType<typeof route>>, variant: "blue" | "green", reason: string) {
-  expect(answer).toMatchObject({ status: 200, variant, reason, contentType: expect.stringContaining("application/json") });
+  expect(answer).toMatchObject({
+    status: 200,
+    variant,
+    reason,
+    contentType: expect.stringContaining("application/json"),
+  });
   expect(answer.requestId).toMatch(/\S/);
   expect(JSON.parse(answer.body)).toMatchObject({ label: "positive" });
 }
@@ -42,9 +48,13 @@ function expectFromOrigin(answer: Awaited<ReturnType<typeof route>>, key: string
 describe("webhook receiver faults", () => {
   it("down (connection refused on every attempt): the rollback is stored and applied, the tick finishes", async () => {
     // Receivers like Slack put their credential in the URL path: it must not reach the logs.
-    await seedHealthFlag("wh-down", { webhook: { url: "https://hooks.test/services/T0/B0/url-credential?sig=also-secret" } });
+    await seedHealthFlag("wh-down", {
+      webhook: { url: "https://hooks.test/services/T0/B0/url-credential?sig=also-secret" },
+    });
     await startRollout("wh-down", "r-wh-down", [stage("serve", 50, 100), stage("serve", 100, 100)]);
-    const models = installModels({ "green-wh-down.test": { errorEvery: 3 } }, async () => { throw new TypeError("connect ECONNREFUSED"); });
+    const models = installModels({ "green-wh-down.test": { errorEvery: 3 } }, async () => {
+      throw new TypeError("connect ECONNREFUSED");
+    });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     await drive("wh-down", 500);
     const report = await runScheduled(tickEnv, Date.now(), { webhookSleep: noSleep });
@@ -73,7 +83,8 @@ describe("webhook receiver faults", () => {
     let finished = false;
     const tick = runScheduled(tickEnv, Date.now(), { webhookSleep: noSleep }).finally(() => (finished = true));
     // Wait (bounded) until the rollback is committed while the webhook is still pending.
-    for (let i = 0; i < 200 && (await rolloutOf("r-wh-slow")).state === "active"; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await rolloutOf("r-wh-slow")).state === "active"; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect((await rolloutOf("r-wh-slow")).state).toBe("rolled_back");
     expect((await decisionsOf("wh-slow")).at(-1)).toMatchObject({ action: "rollback", applied: true });
     expectServed(await route("/wh-slow/predict", "during-slow"), "blue", "KILL_SWITCH");
@@ -95,12 +106,21 @@ describe("a tick that fails part-way", () => {
     const servedBefore = await route("/mid-window/predict", "stable-user");
     vi.spyOn(console, "error").mockImplementation(() => undefined);
 
-    const reader = faultyReader(createEmbeddedReader(env.DB), { windowFails: ["mid-window"], exceedancesFail: ["mid-exceed"] });
+    const reader = faultyReader(createEmbeddedReader(env.DB), {
+      windowFails: ["mid-window"],
+      exceedancesFail: ["mid-exceed"],
+    });
     const report = await runScheduled(tickEnv, Date.now(), { reader, webhookSleep: noSleep });
     expect(report!.checked).toBeGreaterThanOrEqual(3);
-    expect(mine(report!.errors, keys).map((e) => e.flagKey).sort()).toEqual(["mid-exceed", "mid-window"]);
+    expect(
+      mine(report!.errors, keys)
+        .map((e) => e.flagKey)
+        .sort(),
+    ).toEqual(["mid-exceed", "mid-window"]);
     expect(report!.errors.find((e) => e.flagKey === "mid-exceed")!.error).toContain("exceedance query failed");
-    expect(mine(report!.decisions, keys).map((d) => `${d.flagKey}:${d.action}:${d.applied}`)).toEqual(["mid-ok:rollback:true"]);
+    expect(mine(report!.decisions, keys).map((d) => `${d.flagKey}:${d.action}:${d.applied}`)).toEqual([
+      "mid-ok:rollback:true",
+    ]);
     expect((await rolloutOf("r-mid-ok")).state).toBe("rolled_back");
     // Nothing half-applied: same rollout row, flag version, kill switch, audit and decision counts.
     expect(await flagState("mid-window")).toEqual(before.window);

@@ -9,7 +9,10 @@ import type { Env } from "../../src/env";
 import type { MetricsReader } from "../../src/ports";
 
 /** Wraps a reader: `readWindow` / `readExceedances` throw for the named flags. */
-export function faultyReader(inner: MetricsReader, faults: { windowFails?: string[]; exceedancesFail?: string[] }): MetricsReader {
+export function faultyReader(
+  inner: MetricsReader,
+  faults: { windowFails?: string[]; exceedancesFail?: string[] },
+): MetricsReader {
   return {
     kind: inner.kind,
     readWindow: async (window) => {
@@ -17,7 +20,8 @@ export function faultyReader(inner: MetricsReader, faults: { windowFails?: strin
       return inner.readWindow(window);
     },
     readExceedances: async (window, thresholds) => {
-      if (faults.exceedancesFail?.includes(window.flagKey)) throw new Error(`exceedance query failed for ${window.flagKey}`);
+      if (faults.exceedancesFail?.includes(window.flagKey))
+        throw new Error(`exceedance query failed for ${window.flagKey}`);
       return inner.readExceedances(window, thresholds);
     },
   } as MetricsReader;
@@ -35,13 +39,26 @@ export interface Answer {
 /** One proxied request through the real Worker, its answer read whole. */
 export async function route(path: string, user: string, testEnv: Env = env): Promise<Answer> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example${path}`, {
-    method: "POST", body: '{"text":"good"}', headers: { "x-user-id": user, "content-type": "application/json" },
-  }), testEnv, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example${path}`, {
+      method: "POST",
+      body: '{"text":"good"}',
+      headers: { "x-user-id": user, "content-type": "application/json" },
+    }),
+    testEnv,
+    ctx,
+  );
   const body = await response.text();
   await waitOnExecutionContext(ctx);
   const h = response.headers;
-  return { status: response.status, variant: h.get("x-model-variant"), reason: h.get("x-flag-reason"), requestId: h.get("x-request-id"), contentType: h.get("content-type"), body };
+  return {
+    status: response.status,
+    variant: h.get("x-model-variant"),
+    reason: h.get("x-flag-reason"),
+    requestId: h.get("x-request-id"),
+    contentType: h.get("content-type"),
+    body,
+  };
 }
 
 /** Everything a transition would change for one flag: rollout, flag row, audit and decision counts. */
@@ -49,7 +66,11 @@ export async function flagState(flagKey: string) {
   const one = <T>(sql: string) => env.DB.prepare(sql).bind(flagKey).first<T>();
   return {
     flag: await one<{ version: number; kill_switch: number }>("SELECT version, kill_switch FROM flags WHERE key = ?"),
-    rollouts: (await env.DB.prepare("SELECT id, state, stage_index, version FROM rollouts WHERE flag_key = ? ORDER BY id").bind(flagKey).all()).results,
+    rollouts: (
+      await env.DB.prepare("SELECT id, state, stage_index, version FROM rollouts WHERE flag_key = ? ORDER BY id")
+        .bind(flagKey)
+        .all()
+    ).results,
     audit: (await one<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE flag_key = ?"))!.n,
     decisions: (await one<{ n: number }>("SELECT count(*) AS n FROM decisions WHERE flag_key = ?"))!.n,
   };

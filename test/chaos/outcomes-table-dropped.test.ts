@@ -30,7 +30,10 @@ describe("D1 outcomes table dropped", () => {
     await seedRollout(env.DB, "no-table", "r-no-table", 50);
     const before = await route("/no-table/predict", "warm-up");
     expect(before.status).toBe(200);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM outcomes WHERE flag_key = 'no-table'").first<{ n: number }>())!.n).toBe(1);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM outcomes WHERE flag_key = 'no-table'").first<{ n: number }>())!
+        .n,
+    ).toBe(1);
 
     await env.DB.prepare("DROP TABLE outcomes").run();
     const ae = vi.spyOn(env.OUTCOMES, "writeDataPoint");
@@ -39,7 +42,11 @@ describe("D1 outcomes table dropped", () => {
     const answers = [];
     for (let i = 0; i < 20; i++) answers.push(await route("/no-table/predict", `user-${i}`));
     for (const answer of answers) {
-      expect(answer).toMatchObject({ status: 200, reason: "SPLIT", contentType: expect.stringContaining("application/json") });
+      expect(answer).toMatchObject({
+        status: 200,
+        reason: "SPLIT",
+        contentType: expect.stringContaining("application/json"),
+      });
       expect(["blue", "green"]).toContain(answer.variant);
       // The origin's own body: served by the chosen model, not an error page.
       expect(JSON.parse(answer.body)).toMatchObject({ model: answer.variant });

@@ -30,10 +30,13 @@ function coldIsolateEnv(): Env {
 
 async function breakBehindTheApi(key: string) {
   // An origin URL the snapshot validator refuses, written without the API's checks.
-  await env.DB.prepare("UPDATE flags SET green_origin = ?, version = version + 1 WHERE key = ?").bind(JSON.stringify({ url: "javascript:alert(1)" }), key).run();
+  await env.DB.prepare("UPDATE flags SET green_origin = ?, version = version + 1 WHERE key = ?")
+    .bind(JSON.stringify({ url: "javascript:alert(1)" }), key)
+    .run();
 }
 
-const kvVersion = async (key: string) => (await env.SNAPSHOTS.get<{ version: number }>(snapshotKvKey(key), "json"))?.version ?? null;
+const kvVersion = async (key: string) =>
+  (await env.SNAPSHOTS.get<{ version: number }>(snapshotKvKey(key), "json"))?.version ?? null;
 
 describe("snapshot fails validation after a change that bypassed the admin API", () => {
   it("warm and cold isolates serve the last good snapshot; the cron does not publish the bad one", async () => {
@@ -50,9 +53,17 @@ describe("snapshot fails validation after a change that bypassed the admin API",
     await runScheduled(env, Date.now());
     expect(await kvVersion("bypass")).toBe(good); // reconcile skipped the invalid snapshot
 
-    for (const [isolate, testEnv] of [["warm", env], ["cold", coldIsolateEnv()]] as const) {
+    for (const [isolate, testEnv] of [
+      ["warm", env],
+      ["cold", coldIsolateEnv()],
+    ] as const) {
       const answer = await route("/bypass/predict", "pinned", testEnv);
-      expect(answer, isolate).toMatchObject({ status: 200, variant: "green", reason: "OVERRIDE", contentType: expect.stringContaining("application/json") });
+      expect(answer, isolate).toMatchObject({
+        status: 200,
+        variant: "green",
+        reason: "OVERRIDE",
+        contentType: expect.stringContaining("application/json"),
+      });
       expect(JSON.parse(answer.body).model, isolate).toBe("green");
       expect(answer.requestId, isolate).toMatch(/\S/);
     }

@@ -5,18 +5,54 @@ import { formatDuration, formatRolloutStatus, progressBar, table } from "../../c
 import { adminBase } from "../../cli/http.mjs";
 
 describe("error mapping", () => {
-  it.each([[401, EXIT.AUTH], [403, EXIT.AUTH], [409, EXIT.CONFLICT], [412, EXIT.CONFLICT], [428, EXIT.CONFLICT], [400, EXIT.API], [404, EXIT.API], [422, EXIT.API], [500, EXIT.API]])("HTTP %i → exit %i", (status, code) => {
+  it.each([
+    [401, EXIT.AUTH],
+    [403, EXIT.AUTH],
+    [409, EXIT.CONFLICT],
+    [412, EXIT.CONFLICT],
+    [428, EXIT.CONFLICT],
+    [400, EXIT.API],
+    [404, EXIT.API],
+    [422, EXIT.API],
+    [500, EXIT.API],
+  ])("HTTP %i → exit %i", (status, code) => {
     expect(exitCodeOf(status)).toBe(code);
   });
 
   it("says what to do", () => {
-    expect(apiError(412, { error: { code: "precondition_failed", message: "stale" } }, 'flag "a"').message).toBe('flag "a" changed since you read it; re-run the command (it reads the current version first)');
+    expect(apiError(412, { error: { code: "precondition_failed", message: "stale" } }, 'flag "a"').message).toBe(
+      'flag "a" changed since you read it; re-run the command (it reads the current version first)',
+    );
     expect(apiError(401, null, "x").message).toMatch(/SWITCHYARD_TOKEN/);
-    expect(apiError(409, { error: { code: "conflict", message: "cannot promote", details: { reason: "not_at_full_rollout" } } }, "x").message).toBe("conflict: cannot promote [not_at_full_rollout]");
+    expect(
+      apiError(
+        409,
+        { error: { code: "conflict", message: "cannot promote", details: { reason: "not_at_full_rollout" } } },
+        "x",
+      ).message,
+    ).toBe("conflict: cannot promote [not_at_full_rollout]");
     expect(apiError(503, null, "x").message).toMatch(/HTTP 503.*try again/);
-    const invalid = apiError(400, { error: { code: "invalid_request", message: "request failed validation", details: [{ path: "reason", message: "Required" }] } }, "x");
+    const invalid = apiError(
+      400,
+      {
+        error: {
+          code: "invalid_request",
+          message: "request failed validation",
+          details: [{ path: "reason", message: "Required" }],
+        },
+      },
+      "x",
+    );
     expect(invalid.message).toBe("request failed validation\n  reason: Required");
-    expect(errorJson(invalid)).toEqual({ error: { code: "invalid_request", message: invalid.message, status: 400, exitCode: EXIT.API, details: [{ path: "reason", message: "Required" }] } });
+    expect(errorJson(invalid)).toEqual({
+      error: {
+        code: "invalid_request",
+        message: invalid.message,
+        status: 400,
+        exitCode: EXIT.API,
+        details: [{ path: "reason", message: "Required" }],
+      },
+    });
   });
 
   it("accepts the Worker origin or the admin API URL as SWITCHYARD_URL", () => {
@@ -28,21 +64,60 @@ describe("error mapping", () => {
 
 describe("formatting", () => {
   it("aligns tables and renders durations and progress", () => {
-    expect(table([{ a: "x", b: 1 }, { a: "longer", b: 22 }], [["A", (r) => r.a], ["B", (r) => r.b]])).toBe("A       B\nx       1\nlonger  22");
-    expect([formatDuration(5_000), formatDuration(125_000), formatDuration(3_725_000), formatDuration(-1)]).toEqual(["5s", "2m05s", "1h02m", "-"]);
+    expect(
+      table(
+        [
+          { a: "x", b: 1 },
+          { a: "longer", b: 22 },
+        ],
+        [
+          ["A", (r) => r.a],
+          ["B", (r) => r.b],
+        ],
+      ),
+    ).toBe("A       B\nx       1\nlonger  22");
+    expect([formatDuration(5_000), formatDuration(125_000), formatDuration(3_725_000), formatDuration(-1)]).toEqual([
+      "5s",
+      "2m05s",
+      "1h02m",
+      "-",
+    ]);
     expect(progressBar(5, 10, 10)).toBe("[#####-----]  50% 5/10");
     expect(progressBar(0, 0, 4)).toBe("[####] 100% 0/0");
   });
 
   it("rollout status names both variants, the stage, the clock and the last decision", () => {
-    const stage = (mode: "shadow" | "serve", percent: number, minDurationSeconds = 0, minSamples = 0) => ({ mode, percent, minDurationSeconds, minSamples });
-    const rollout = { id: "r1", state: "active" as const, stageIndex: 2, stageStartedAt: 0, stages: [stage("shadow", 0), stage("serve", 5), stage("serve", 25, 600, 1000)] };
-    const text = formatRolloutStatus({ flag: { key: "f", killSwitch: false }, rollout, decision: { action: "hold", at: 60_000, reason: "not enough data", applied: true }, decisionsAvailable: true, nowMs: 300_000 });
+    const stage = (mode: "shadow" | "serve", percent: number, minDurationSeconds = 0, minSamples = 0) => ({
+      mode,
+      percent,
+      minDurationSeconds,
+      minSamples,
+    });
+    const rollout = {
+      id: "r1",
+      state: "active" as const,
+      stageIndex: 2,
+      stageStartedAt: 0,
+      stages: [stage("shadow", 0), stage("serve", 5), stage("serve", 25, 600, 1000)],
+    };
+    const text = formatRolloutStatus({
+      flag: { key: "f", killSwitch: false },
+      rollout,
+      decision: { action: "hold", at: 60_000, reason: "not enough data", applied: true },
+      decisionsAvailable: true,
+      nowMs: 300_000,
+    });
     expect(text).toContain("shadow > 5% > [25%]");
     expect(text).toContain("green 25 % / blue 75 %");
     expect(text).toContain("5m00s of at least 10m00s");
     expect(text).toContain("decision   hold at 1970-01-01T00:01:00Z: not enough data");
-    const noLoop = formatRolloutStatus({ flag: { key: "f", killSwitch: true }, rollout, decision: null, decisionsAvailable: false, nowMs: 0 });
+    const noLoop = formatRolloutStatus({
+      flag: { key: "f", killSwitch: true },
+      rollout,
+      decision: null,
+      decisionsAvailable: false,
+      nowMs: 0,
+    });
     expect(noLoop).toContain("no health decisions endpoint");
     expect(noLoop).toContain("kill switch ON");
   });

@@ -6,7 +6,12 @@ import { EXIT } from "../../cli/errors.mjs";
 import { run, type CliIo } from "../../cli/main.mjs";
 
 type Reply = { status: number; body?: unknown; etag?: string };
-interface Seen { method: string; path: string; ifMatch: string | null; body: unknown }
+interface Seen {
+  method: string;
+  path: string;
+  ifMatch: string | null;
+  body: unknown;
+}
 
 function harness(routes: Record<string, Reply | Reply[]>, extra: Partial<CliIo> = {}) {
   const seen: Seen[] = [];
@@ -17,11 +22,20 @@ function harness(routes: Record<string, Reply | Reply[]>, extra: Partial<CliIo> 
     fetch: (async (url: string, init: RequestInit) => {
       const path = url.replace("http://sy.test/admin/api", "");
       const headers = init.headers as Record<string, string>;
-      seen.push({ method: init.method!, path, ifMatch: headers["if-match"] ?? null, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      seen.push({
+        method: init.method!,
+        path,
+        ifMatch: headers["if-match"] ?? null,
+        body: init.body ? JSON.parse(String(init.body)) : undefined,
+      });
       const entry = routes[`${init.method} ${path}`];
       const reply = Array.isArray(entry) ? entry.shift() : entry;
-      if (!reply) return new Response(JSON.stringify({ error: { code: "not_found", message: "no route" } }), { status: 404 });
-      return new Response(reply.body === undefined ? "" : JSON.stringify(reply.body), { status: reply.status, headers: reply.etag ? { etag: reply.etag } : {} });
+      if (!reply)
+        return new Response(JSON.stringify({ error: { code: "not_found", message: "no route" } }), { status: 404 });
+      return new Response(reply.body === undefined ? "" : JSON.stringify(reply.body), {
+        status: reply.status,
+        headers: reply.etag ? { etag: reply.etag } : {},
+      });
     }) as unknown as typeof fetch,
     stdout: (text) => (out += text),
     stderr: (text) => (err += text),
@@ -34,42 +48,88 @@ function harness(routes: Record<string, Reply | Reply[]>, extra: Partial<CliIo> 
   return { io, seen, out: () => out, err: () => err };
 }
 
-const rollout = (state: string, stageIndex = 0) => ({ id: "r1", flagKey: "f", state, stageIndex, stages: [{ mode: "shadow", percent: 0 }, { mode: "serve", percent: 100 }], stageStartedAt: 0, version: 3 });
+const rollout = (state: string, stageIndex = 0) => ({
+  id: "r1",
+  flagKey: "f",
+  state,
+  stageIndex,
+  stages: [
+    { mode: "shadow", percent: 0 },
+    { mode: "serve", percent: 100 },
+  ],
+  stageStartedAt: 0,
+  version: 3,
+});
 const flag = { key: "f", version: 7, killSwitch: false, route: { method: "POST", path: "/p" } };
 
 describe("switchyard run()", () => {
   it("rollout advance reads the rollout ETag and sends it as If-Match", async () => {
-    const h = harness({ "GET /flags/f/rollouts/current": { status: 200, body: rollout("active"), etag: '"rollout-3"' }, "POST /flags/f/rollouts/current/advance": { status: 200, body: rollout("active", 1) } });
+    const h = harness({
+      "GET /flags/f/rollouts/current": { status: 200, body: rollout("active"), etag: '"rollout-3"' },
+      "POST /flags/f/rollouts/current/advance": { status: 200, body: rollout("active", 1) },
+    });
     expect(await run(["rollout", "advance", "f"], h.io)).toBe(EXIT.OK);
     expect(h.seen[1]).toMatchObject({ method: "POST", ifMatch: '"rollout-3"' });
     expect(h.out()).toBe("rollout r1 advance: now active, shadow > [100%]\n");
   });
 
   it("a 412 becomes exit 3 with 're-run' advice (human and --json)", async () => {
-    const routes = () => ({ "GET /flags/f/rollouts/current": { status: 200, body: rollout("active"), etag: '"rollout-3"' }, "POST /flags/f/rollouts/current/promote": { status: 412, body: { error: { code: "precondition_failed", message: "stale" } } } });
+    const routes = () => ({
+      "GET /flags/f/rollouts/current": { status: 200, body: rollout("active"), etag: '"rollout-3"' },
+      "POST /flags/f/rollouts/current/promote": {
+        status: 412,
+        body: { error: { code: "precondition_failed", message: "stale" } },
+      },
+    });
     const human = harness(routes());
     expect(await run(["rollout", "promote", "f"], human.io)).toBe(EXIT.CONFLICT);
-    expect(human.err()).toBe('switchyard: rollout of flag "f" changed since you read it; re-run the command (it reads the current version first)\n');
+    expect(human.err()).toBe(
+      'switchyard: rollout of flag "f" changed since you read it; re-run the command (it reads the current version first)\n',
+    );
     const json = harness(routes());
     expect(await run(["rollout", "promote", "f", "--json"], json.io)).toBe(EXIT.CONFLICT);
     expect(JSON.parse(json.err())).toMatchObject({ error: { code: "precondition_failed", status: 412, exitCode: 3 } });
   });
 
   it("rollout start sends the flag ETag and the parsed plan", async () => {
-    const h = harness({ "GET /flags/f": { status: 200, body: flag, etag: '"flag-7"' }, "POST /flags/f/rollouts": { status: 201, body: rollout("active") } });
-    expect(await run(["rollout", "start", "f", "--plan", "shadow,100", "--min-duration", "60", "--hold", "30", "--json"], h.io)).toBe(EXIT.OK);
-    expect(h.seen[1]).toMatchObject({ ifMatch: '"flag-7"', body: { holdSeconds: 30, stages: [{ mode: "shadow", percent: 0, minDurationSeconds: 60, minSamples: 200 }, { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1000 }] } });
+    const h = harness({
+      "GET /flags/f": { status: 200, body: flag, etag: '"flag-7"' },
+      "POST /flags/f/rollouts": { status: 201, body: rollout("active") },
+    });
+    expect(
+      await run(
+        ["rollout", "start", "f", "--plan", "shadow,100", "--min-duration", "60", "--hold", "30", "--json"],
+        h.io,
+      ),
+    ).toBe(EXIT.OK);
+    expect(h.seen[1]).toMatchObject({
+      ifMatch: '"flag-7"',
+      body: {
+        holdSeconds: 30,
+        stages: [
+          { mode: "shadow", percent: 0, minDurationSeconds: 60, minSamples: 200 },
+          { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1000 },
+        ],
+      },
+    });
     expect(JSON.parse(h.out())).toMatchObject({ id: "r1", state: "active" });
   });
 
   it("rollout status degrades when the server has no decisions endpoint, and --watch polls until --count", async () => {
     let polls = 0;
-    const h = harness({
-      "GET /flags/f": { status: 200, body: flag },
-      "GET /flags/f/rollouts/current": { status: 200, body: rollout("active") },
-    }, { sleep: async () => void polls++ });
+    const h = harness(
+      {
+        "GET /flags/f": { status: 200, body: flag },
+        "GET /flags/f/rollouts/current": { status: 200, body: rollout("active") },
+      },
+      { sleep: async () => void polls++ },
+    );
     expect(await run(["rollout", "status", "f", "--watch", "--count", "3", "--json"], h.io)).toBe(EXIT.OK);
-    const lines = h.out().trim().split("\n").map((line) => JSON.parse(line));
+    const lines = h
+      .out()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
     expect(polls).toBe(2);
     expect(lines[0]).toMatchObject({ decisionsAvailable: false, lastDecision: null, rollout: { state: "active" } });
@@ -77,13 +137,24 @@ describe("switchyard run()", () => {
 
   it("overrides import chains ETags across chunks and reports where a failure stopped", async () => {
     const csv = Array.from({ length: 5 }, (_, i) => `u${i},green`).join("\n");
-    const h = harness({
-      "GET /flags/f": { status: 200, body: flag, etag: '"flag-7"' },
-      "POST /flags/f/overrides": [{ status: 200, body: { version: 8 }, etag: '"flag-8"' }, { status: 412, body: { error: { code: "precondition_failed", message: "stale" } } }],
-    }, { readFile: async () => csv });
+    const h = harness(
+      {
+        "GET /flags/f": { status: 200, body: flag, etag: '"flag-7"' },
+        "POST /flags/f/overrides": [
+          { status: 200, body: { version: 8 }, etag: '"flag-8"' },
+          { status: 412, body: { error: { code: "precondition_failed", message: "stale" } } },
+        ],
+      },
+      { readFile: async () => csv },
+    );
     expect(await run(["overrides", "import", "f", "pins.csv", "--chunk", "2"], h.io)).toBe(EXIT.CONFLICT);
     expect(h.seen.filter((s) => s.method === "POST").map((s) => s.ifMatch)).toEqual(['"flag-7"', '"flag-8"']);
-    expect(h.seen[1]!.body).toEqual({ upsert: [{ unitKey: "u0", variant: "green" }, { unitKey: "u1", variant: "green" }] });
+    expect(h.seen[1]!.body).toEqual({
+      upsert: [
+        { unitKey: "u0", variant: "green" },
+        { unitKey: "u1", variant: "green" },
+      ],
+    });
     expect(h.err()).toContain("chunk 2/3 (from line 3) failed after 2 of 5 rows were applied");
   });
 

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUCKET_COUNT, bucketFromHash, bucketOf, isGreen, percentToBuckets, rolloutSalt, saltedUnitHasher } from "../../src/core/bucket";
+import {
+  BUCKET_COUNT,
+  bucketFromHash,
+  bucketOf,
+  isGreen,
+  percentToBuckets,
+  rolloutSalt,
+  saltedUnitHasher,
+} from "../../src/core/bucket";
 import { murmur3, prefixedMurmur3 } from "../../src/core/murmur3";
 import golden from "../fixtures/murmur3-golden.json";
 
@@ -21,7 +29,15 @@ describe("murmur3 golden vectors (hashVersion 1)", () => {
 
 describe("percent → bucket threshold", () => {
   it.each([
-    [0, 0], [0.001, 1], [5, 5000], [25, 25_000], [33.333, 33_333], [100, BUCKET_COUNT], [-1, 0], [150, BUCKET_COUNT], [Number.NaN, 0],
+    [0, 0],
+    [0.001, 1],
+    [5, 5000],
+    [25, 25_000],
+    [33.333, 33_333],
+    [100, BUCKET_COUNT],
+    [-1, 0],
+    [150, BUCKET_COUNT],
+    [Number.NaN, 0],
   ])("%s percent → %s buckets", (percent, buckets) => {
     expect(percentToBuckets(percent)).toBe(buckets);
   });
@@ -32,19 +48,25 @@ const percents = fc.integer({ min: 0, max: 100_000 }).map((thousandths) => thous
 
 describe("bucketing properties", () => {
   it("is deterministic: the same unit always lands in the same bucket", () => {
-    fc.assert(fc.property(unitKeys, fc.string(), (unit, rollout) => {
-      const salt = rolloutSalt("flag", rollout);
-      const bucket = bucketOf(salt, unit);
-      return bucket === bucketOf(salt, unit) && bucket >= 0 && bucket < BUCKET_COUNT && Number.isInteger(bucket);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(unitKeys, fc.string(), (unit, rollout) => {
+        const salt = rolloutSalt("flag", rollout);
+        const bucket = bucketOf(salt, unit);
+        return bucket === bucketOf(salt, unit) && bucket >= 0 && bucket < BUCKET_COUNT && Number.isInteger(bucket);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("raising the percentage never moves a unit out of green", () => {
-    fc.assert(fc.property(unitKeys, percents, percents, (unit, a, b) => {
-      const [low, high] = a <= b ? [a, b] : [b, a];
-      const bucket = bucketOf("flag:r1", unit);
-      return !isGreen(bucket, percentToBuckets(low)) || isGreen(bucket, percentToBuckets(high));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(unitKeys, percents, percents, (unit, a, b) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        const bucket = bucketOf("flag:r1", unit);
+        return !isGreen(bucket, percentToBuckets(low)) || isGreen(bucket, percentToBuckets(high));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it.each([0.1, 5, 25, 50])("the green share over 100 000 units is within ±0.5 pp of %s percent", (percent) => {
@@ -88,19 +110,43 @@ function referenceMurmur3(input: string, seed = 0): number {
 }
 
 describe("murmur3 implementations agree with a byte-wise reference", () => {
-  const anyText = fc.string({ maxLength: 24, unit: fc.oneof(fc.constant("a"), fc.constant("é"), fc.constant("😀"), fc.constant("\ud800"), fc.string({ minLength: 1, maxLength: 1, unit: "binary" })) });
+  const anyText = fc.string({
+    maxLength: 24,
+    unit: fc.oneof(
+      fc.constant("a"),
+      fc.constant("é"),
+      fc.constant("😀"),
+      fc.constant("\ud800"),
+      fc.string({ minLength: 1, maxLength: 1, unit: "binary" }),
+    ),
+  });
   it("murmur3 (ASCII fast path and UTF-8 path)", () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 40 }), anyText), (text) => murmur3(text) === referenceMurmur3(text)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), anyText), (text) => murmur3(text) === referenceMurmur3(text)),
+      { numRuns: 3000 },
+    );
   });
 
   it("the prefix hasher equals the reference over prefix + suffix at every block alignment", () => {
     // Prefixes of 0–9 chars cover every partial-block length; short suffixes hit the path where the block is never completed.
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 9 }), anyText), fc.oneof(fc.string({ maxLength: 3 }), fc.string({ maxLength: 24 }), anyText), (prefix, suffix) =>
-      prefixedMurmur3(prefix)(suffix) === referenceMurmur3(prefix + suffix)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 9 }), anyText),
+        fc.oneof(fc.string({ maxLength: 3 }), fc.string({ maxLength: 24 }), anyText),
+        (prefix, suffix) => prefixedMurmur3(prefix)(suffix) === referenceMurmur3(prefix + suffix),
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it("the pre-hashed salt bucketer equals bucketOf for every salt and unit", () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 12 }), anyText), fc.oneof(fc.string({ maxLength: 24 }), anyText), (salt, unit) =>
-      bucketFromHash(saltedUnitHasher(salt)(unit)) === bucketOf(salt, unit)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 12 }), anyText),
+        fc.oneof(fc.string({ maxLength: 24 }), anyText),
+        (salt, unit) => bucketFromHash(saltedUnitHasher(salt)(unit)) === bucketOf(salt, unit),
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

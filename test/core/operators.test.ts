@@ -20,7 +20,9 @@ describe("segment operators (table-driven, test/fixtures/operator-cases.json)", 
   });
 
   it("explains a semver value with a leading v", () => {
-    expect(compileOperator("semver_gt", ["v2.0.0"])).toBe('"v2.0.0" is not a semantic version: write it without the leading "v"');
+    expect(compileOperator("semver_gt", ["v2.0.0"])).toBe(
+      '"v2.0.0" is not a semantic version: write it without the leading "v"',
+    );
     expect(compileOperator("semver_gt", ["version"])).toBe('"version" is not a semantic version');
   });
 

@@ -9,12 +9,19 @@ describe("compileResponse", () => {
   it("merges defaults", () => {
     expect(compileResponse({})).toEqual({ bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS, contract: null });
     expect(compileResponse({ bodyTimeoutMs: 1 })).toEqual({ bodyTimeoutMs: 1, contract: null });
-    expect(compileResponse({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS })).toEqual({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS, contract: null });
+    expect(compileResponse({ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS })).toEqual({
+      bodyTimeoutMs: MAX_BODY_TIMEOUT_MS,
+      contract: null,
+    });
   });
 
   it.each([
-    [null, "response"], [[], "response"], [{ bodyTimeoutMs: 0 }, "response.bodyTimeoutMs"], [{ bodyTimeoutMs: 1.5 }, "response.bodyTimeoutMs"],
-    [{ bodyTimeoutMs: "60000" }, "response.bodyTimeoutMs"], [{ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS + 1 }, "response.bodyTimeoutMs"],
+    [null, "response"],
+    [[], "response"],
+    [{ bodyTimeoutMs: 0 }, "response.bodyTimeoutMs"],
+    [{ bodyTimeoutMs: 1.5 }, "response.bodyTimeoutMs"],
+    [{ bodyTimeoutMs: "60000" }, "response.bodyTimeoutMs"],
+    [{ bodyTimeoutMs: MAX_BODY_TIMEOUT_MS + 1 }, "response.bodyTimeoutMs"],
   ])("refuses %j at %s", (raw, path) => {
     expect(compileResponse(raw)).toMatchObject({ path });
   });
@@ -24,14 +31,22 @@ describe("compileResponse", () => {
     expect(good.ok && good.value.response.bodyTimeoutMs).toBe(5_000);
     const absent = compileSnapshot(fixture.base);
     expect(absent.ok && absent.value.response.bodyTimeoutMs).toBe(DEFAULT_BODY_TIMEOUT_MS);
-    expect(compileSnapshot({ ...fixture.base, response: { bodyTimeoutMs: -1 } })).toMatchObject({ ok: false, error: { path: "response.bodyTimeoutMs" } });
+    expect(compileSnapshot({ ...fixture.base, response: { bodyTimeoutMs: -1 } })).toMatchObject({
+      ok: false,
+      error: { path: "response.bodyTimeoutMs" },
+    });
   });
 });
 
 describe("answerErrorClass", () => {
   it.each([
-    ["response", 200, null], ["response", 404, null], ["response", 499, null], ["response", 500, "http_5xx"], ["response", 503, "http_5xx"],
-    ["timeout", 0, "timeout"], ["unreachable", 0, "unreachable"],
+    ["response", 200, null],
+    ["response", 404, null],
+    ["response", 499, null],
+    ["response", 500, "http_5xx"],
+    ["response", 503, "http_5xx"],
+    ["timeout", 0, "timeout"],
+    ["unreachable", 0, "unreachable"],
   ] as const)("%s %i → %s", (kind, status, expected) => {
     expect(answerErrorClass(kind, status)).toBe(expected);
   });

@@ -2,19 +2,38 @@
 // validation and the time helpers the health loop will reuse.
 import { describe, expect, it } from "vitest";
 import {
-  applyRolloutAction, DEFAULT_HOLD_SECONDS, DEFAULT_STAGE_PLAN, holdElapsed, MAX_STAGES, ROLLOUT_ACTIONS,
-  stageMinimumsElapsed, startRollout, validateStagePlan, type RolloutAction, type RolloutRecord, type Stage,
+  applyRolloutAction,
+  DEFAULT_HOLD_SECONDS,
+  DEFAULT_STAGE_PLAN,
+  holdElapsed,
+  MAX_STAGES,
+  ROLLOUT_ACTIONS,
+  stageMinimumsElapsed,
+  startRollout,
+  validateStagePlan,
+  type RolloutAction,
+  type RolloutRecord,
+  type Stage,
 } from "../../src/core/rollout-machine";
 import { ROLLOUT_STATES, type RolloutState } from "../../src/core/types";
 
 const T0 = 1_800_000_000_000;
 const plan = (): Stage[] => DEFAULT_STAGE_PLAN.map((stage) => ({ ...stage }));
-const rollout = (changes: Partial<RolloutRecord> = {}): RolloutRecord => ({ ...startRollout("r1", plan(), DEFAULT_HOLD_SECONDS, T0), ...changes });
+const rollout = (changes: Partial<RolloutRecord> = {}): RolloutRecord => ({
+  ...startRollout("r1", plan(), DEFAULT_HOLD_SECONDS, T0),
+  ...changes,
+});
 const last = DEFAULT_STAGE_PLAN.length - 1;
 
 describe("default plan", () => {
   it("is shadow → 5 → 25 → 50 → 100 and valid", () => {
-    expect(DEFAULT_STAGE_PLAN.map((s) => (s.mode === "shadow" ? "shadow" : s.percent))).toEqual(["shadow", 5, 25, 50, 100]);
+    expect(DEFAULT_STAGE_PLAN.map((s) => (s.mode === "shadow" ? "shadow" : s.percent))).toEqual([
+      "shadow",
+      5,
+      25,
+      50,
+      100,
+    ]);
     expect(validateStagePlan(DEFAULT_STAGE_PLAN).ok).toBe(true);
   });
 });
@@ -85,11 +104,15 @@ describe("transitions", () => {
     promoted: [],
     aborted: [],
   };
-  it.each(ROLLOUT_STATES.flatMap((state) => ROLLOUT_ACTIONS.map((action) => [state, action] as const)))("%s + %s", (state, action) => {
-    const result = applyRolloutAction(rollout({ state, stageIndex: 1 }), action, T0);
-    expect(result.ok).toBe(allowed[state].includes(action));
-    if (!result.ok && !allowed[state].includes(action) && action !== "promote") expect(result.error.code).toBe("invalid_transition");
-  });
+  it.each(ROLLOUT_STATES.flatMap((state) => ROLLOUT_ACTIONS.map((action) => [state, action] as const)))(
+    "%s + %s",
+    (state, action) => {
+      const result = applyRolloutAction(rollout({ state, stageIndex: 1 }), action, T0);
+      expect(result.ok).toBe(allowed[state].includes(action));
+      if (!result.ok && !allowed[state].includes(action) && action !== "promote")
+        expect(result.error.code).toBe("invalid_transition");
+    },
+  );
 
   it("never mutates its input", () => {
     const before = rollout();

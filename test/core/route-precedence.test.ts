@@ -32,14 +32,23 @@ const PAIRS: Pair[] = [
   // same shape: a host beats none, then a named method beats "*"
   [{ method: "*", path: "/p/*", host: "api.example" }, "/p/*", "/p/q", "POST", "api.example"],
   [{ method: "POST", path: "/p/:x" }, "/p/:x", "/p/q", "POST"],
-  [{ method: "*", path: "/p/:x", host: "api.example" }, { method: "POST", path: "/p/:x" }, "/p/q", "POST", "api.example"],
+  [
+    { method: "*", path: "/p/:x", host: "api.example" },
+    { method: "POST", path: "/p/:x" },
+    "/p/q",
+    "POST",
+    "api.example",
+  ],
   // the path decides before the host does
   ["/v1/*", { method: "*", path: "/*", host: "api.example" }, "/v1/x", "GET", "api.example"],
 ];
 
 describe("route precedence", () => {
   it.each(PAIRS)("%j beats %j for %s", (winner, loser, path, method = "GET", host = "router.example") => {
-    for (const routes of [[winner, loser], [loser, winner]]) {
+    for (const routes of [
+      [winner, loser],
+      [loser, winner],
+    ]) {
       const match = buildRouteMatcher(routes.map((route) => ({ route: spec(route), target: name(route) })));
       expect(match(method, host, path)).toBe(name(winner));
     }

@@ -52,8 +52,12 @@ describe("shadow settings", () => {
 describe("redaction of stored examples", () => {
   const paths = (...p: string[]) => p.map((x) => parseJsonPath(x) as never);
   it("blanks configured paths and truncates", () => {
-    expect(redactForExample('{"user":{"email":"a@b.c","id":1},"items":[{"pii":1},{"pii":2}]}', paths("$.user.email", "$.items[*].pii")))
-      .toBe('{"user":{"email":"[redacted]","id":1},"items":[{"pii":"[redacted]"},{"pii":"[redacted]"}]}');
+    expect(
+      redactForExample(
+        '{"user":{"email":"a@b.c","id":1},"items":[{"pii":1},{"pii":2}]}',
+        paths("$.user.email", "$.items[*].pii"),
+      ),
+    ).toBe('{"user":{"email":"[redacted]","id":1},"items":[{"pii":"[redacted]"},{"pii":"[redacted]"}]}');
     expect(redactForExample("x".repeat(3000), [])).toMatch(/^x{2048}…\[truncated 952 chars\]$/);
   });
 
@@ -65,8 +69,15 @@ describe("redaction of stored examples", () => {
 
 function pairs(n: number, make: (i: number) => Partial<ShadowPair>): ShadowPair[] {
   return Array.from({ length: n }, (_, i) => ({
-    requestId: `r${i}`, segment: "(default)", agreement: 1, comparatorReason: "equal",
-    greenLatencyMs: 10, blueLatencyMs: 10, greenError: false, blueError: false, ...make(i),
+    requestId: `r${i}`,
+    segment: "(default)",
+    agreement: 1,
+    comparatorReason: "equal",
+    greenLatencyMs: 10,
+    blueLatencyMs: 10,
+    greenError: false,
+    blueError: false,
+    ...make(i),
   }));
 }
 
@@ -78,13 +89,15 @@ describe("shadow report (hand-computed fixtures)", () => {
   });
 
   it("figures for 1 000 pairs: 900 agree, green p95 20 ms vs blue 10 ms, 10 green errors", () => {
-    const report = buildShadowReport(pairs(1000, (i) => ({
-      agreement: i < 900 ? 1 : 0,
-      comparatorReason: i < 900 ? "equal" : "label_mismatch",
-      greenLatencyMs: i % 20 === 0 ? 20 : 10, // 5 % at 20 ms → nearest-rank p95 = 10, p96+ = 20
-      greenError: i >= 990,
-      segment: i % 2 === 0 ? "eu" : "(default)",
-    })));
+    const report = buildShadowReport(
+      pairs(1000, (i) => ({
+        agreement: i < 900 ? 1 : 0,
+        comparatorReason: i < 900 ? "equal" : "label_mismatch",
+        greenLatencyMs: i % 20 === 0 ? 20 : 10, // 5 % at 20 ms → nearest-rank p95 = 10, p96+ = 20
+        greenError: i >= 990,
+        segment: i % 2 === 0 ? "eu" : "(default)",
+      })),
+    );
     expect(report.samples).toBe(1000);
     expect(report.agreement.rate).toBe(0.9);
     // Wilson 95 % for 900/1000 (z = 1.959964), computed by hand in python: [0.879848, 0.917091]
@@ -95,7 +108,10 @@ describe("shadow report (hand-computed fixtures)", () => {
     expect(report.errors.blueRate).toBe(0);
     expect(report.errors.ratio).toBeCloseTo(10, 9); // floored blue rate 0.1 %
     expect(report.recommendation).toBe("FIX_ERRORS");
-    expect(report.bySegment.map((s) => [s.segment, s.n])).toEqual([["eu", 500], ["(default)", 500]]);
+    expect(report.bySegment.map((s) => [s.segment, s.n])).toEqual([
+      ["eu", 500],
+      ["(default)", 500],
+    ]);
     expect(report.latencyOutliers[0]).toMatchObject({ ratio: 2 });
   });
 

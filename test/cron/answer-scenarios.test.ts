@@ -13,16 +13,24 @@ afterEach(() => {
 const SENTIMENT = {
   schema: {
     // The fake models answer {label, model}; a score is optional but must be a probability.
-    type: "object", required: ["label"],
-    properties: { label: { enum: ["positive", "negative", "neutral"] }, score: { type: "number", minimum: 0, maximum: 1 } },
+    type: "object",
+    required: ["label"],
+    properties: {
+      label: { enum: ["positive", "negative", "neutral"] },
+      score: { type: "number", minimum: 0, maximum: 1 },
+    },
   },
   prediction: "$.label",
 };
 
 async function seedContractFlag(key: string) {
-  await seedHealthFlag(key, {}, {
-    settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" } }, response: SENTIMENT }),
-  });
+  await seedHealthFlag(
+    key,
+    {},
+    {
+      settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" } }, response: SENTIMENT }),
+    },
+  );
 }
 
 describe("answer checks in the health loop", () => {
@@ -45,9 +53,14 @@ describe("answer checks in the health loop", () => {
     expect(guard.green).toBeGreaterThan(0.15);
     expect(guard.green).toBeLessThan(0.25);
     // Transport alone saw nothing wrong: every answer was a 200.
-    expect(last.figures.guards.find((g: { guard: string }) => g.guard === "error_rate")).toMatchObject({ status: "ok", green: 0 });
+    expect(last.figures.guards.find((g: { guard: string }) => g.guard === "error_rate")).toMatchObject({
+      status: "ok",
+      green: 0,
+    });
     // The guard was judged as soon as both arms had the minimum of inspected answers, not later.
-    const earlier = decisions.slice(0, -1).map((d) => d.figures.guards.find((g: { guard: string }) => g.guard === "invalid_rate"));
+    const earlier = decisions
+      .slice(0, -1)
+      .map((d) => d.figures.guards.find((g: { guard: string }) => g.guard === "invalid_rate"));
     for (const figure of earlier) expect(figure === undefined || figure.status === "insufficient").toBe(true);
     expect((await flagOf("a1")).killSwitch).toBe(true);
   });
@@ -60,6 +73,8 @@ describe("answer checks in the health loop", () => {
     await tick();
     const last = (await decisionsOf("a2")).filter((d) => d.scope === "rollout").at(-1)!;
     expect(last.action).not.toBe("rollback");
-    expect(last.figures.guards.find((g: { guard: string }) => g.guard === "invalid_rate")).toMatchObject({ status: "off" });
+    expect(last.figures.guards.find((g: { guard: string }) => g.guard === "invalid_rate")).toMatchObject({
+      status: "off",
+    });
   });
 });

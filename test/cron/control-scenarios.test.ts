@@ -22,7 +22,8 @@ afterEach(() => {
 const rolloutDecisions = async (key: string) => (await decisionsOf(key)).filter((d) => d.scope === "rollout");
 
 /** Both fake models, equally fast and healthy. */
-const steadyModels = (key: string) => installModels({ [`blue-${key}.test`]: { delayMs: 20 }, [`green-${key}.test`]: { delayMs: 20 } });
+const steadyModels = (key: string) =>
+  installModels({ [`blue-${key}.test`]: { delayMs: 20 }, [`green-${key}.test`]: { delayMs: 20 } });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +32,10 @@ async function endRollout(flagKey: string, id: string, state: "rolled_back" | "p
   await pause(5); // its last outcome is strictly before the end
   await db(env.DB).update(schema.rollouts).set({ state, endedAt: Date.now() }).where(eq(schema.rollouts.id, id));
   const blue = state === "promoted" ? { blueOrigin: JSON.stringify({ url: `https://green-${flagKey}.test` }) } : {};
-  await db(env.DB).update(schema.flags).set({ ...blue, version: sql`${schema.flags.version} + 1` }).where(eq(schema.flags.key, flagKey));
+  await db(env.DB)
+    .update(schema.flags)
+    .set({ ...blue, version: sql`${schema.flags.version} + 1` })
+    .where(eq(schema.flags.key, flagKey));
   await pause(5);
 }
 
@@ -51,7 +55,9 @@ describe("the control at 100 %", () => {
     // Judged against blue it served at 50 %, not waved through: the guards ran on real figures.
     expect(promoted.figures.control).toBe("earlier_stages");
     expect(promoted.figures.samples.control).toBeGreaterThanOrEqual(100);
-    expect(promoted.figures.guards.find((g: { guard: string }) => g.guard === "error_rate")).toMatchObject({ status: "ok" });
+    expect(promoted.figures.guards.find((g: { guard: string }) => g.guard === "error_rate")).toMatchObject({
+      status: "ok",
+    });
     expect(decisions.some((d) => d.reason === "insufficient_samples" && d.figures.samples.green >= 100)).toBe(false);
     expect((await rolloutOf("r-c1")).state).toBe("promoted");
   });

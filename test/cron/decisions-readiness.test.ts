@@ -22,7 +22,12 @@ async function cliStatus(key: string) {
       await waitOnExecutionContext(ctx);
       return response;
     }) as unknown as typeof fetch,
-    stdout: (text) => (out += text), stderr: () => {}, isTTY: false, readFile: async () => "", now: () => Date.now(), sleep: async () => {},
+    stdout: (text) => (out += text),
+    stderr: () => {},
+    isTTY: false,
+    readFile: async () => "",
+    now: () => Date.now(),
+    sleep: async () => {},
   };
   expect(await run(["rollout", "status", key, "--json"], io)).toBe(0);
   return JSON.parse(out);
@@ -51,7 +56,12 @@ describe("decisions and readiness", () => {
     expect(response.status).toBe(200);
     const page = await json(response);
     expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ action: "advance", scope: "rollout", applied: true, figures: { samples: { required: 20 } } });
+    expect(page.items[0]).toMatchObject({
+      action: "advance",
+      scope: "rollout",
+      applied: true,
+      figures: { samples: { required: 20 } },
+    });
     const next = await json(await call("GET", `/flags/rd/decisions?limit=5&cursor=${page.nextCursor}`));
     expect(next.items.map((d: { reason: string }) => d.reason)).toEqual(["blue_not_ready"]);
     expect((await call("GET", "/flags/nope/decisions")).status).toBe(404);
@@ -65,7 +75,11 @@ describe("decisions and readiness", () => {
     const first = await json(started);
     expect(started.status, JSON.stringify(first)).toBe(201);
     await tick();
-    expect((await cliStatus("rs")).lastDecision).toMatchObject({ rolloutId: first.id, scope: "rollout", reason: "insufficient_samples" });
+    expect((await cliStatus("rs")).lastDecision).toMatchObject({
+      rolloutId: first.id,
+      scope: "rollout",
+      reason: "insufficient_samples",
+    });
     expect((await call("POST", "/flags/rs/rollouts/current/rollback", { ifMatch: '"rollout-1"' })).status).toBe(200);
     expect((await call("DELETE", "/flags/rs/kill", { body: { reason: "fixed green" } })).status).toBe(200);
     const restarted = await call("POST", "/flags/rs/rollouts", { body: plan, ifMatch: await flagEtag("rs") });
@@ -73,17 +87,25 @@ describe("decisions and readiness", () => {
     expect(restarted.status, JSON.stringify(second)).toBe(201);
 
     // Unfiltered, the newest decision is still the first rollout's…
-    expect((await json(await call("GET", "/flags/rs/decisions?limit=1"))).items[0]).toMatchObject({ rolloutId: first.id });
+    expect((await json(await call("GET", "/flags/rs/decisions?limit=1"))).items[0]).toMatchObject({
+      rolloutId: first.id,
+    });
     // …filtered, the new rollout has none yet, and status says so.
     expect((await json(await call("GET", `/flags/rs/decisions?rolloutId=${second.id}`))).items).toEqual([]);
     const status = await cliStatus("rs");
-    expect(status).toMatchObject({ decisionsAvailable: true, lastDecision: null, rollout: { id: second.id, state: "active" } });
+    expect(status).toMatchObject({
+      decisionsAvailable: true,
+      lastDecision: null,
+      rollout: { id: second.id, state: "active" },
+    });
     await tick();
     expect((await cliStatus("rs")).lastDecision).toMatchObject({ rolloutId: second.id, scope: "rollout" });
 
     const byFirst = await json(await call("GET", `/flags/rs/decisions?rolloutId=${first.id}&scope=rollout`));
     expect(byFirst.items.map((d: { rolloutId: string }) => d.rolloutId)).toEqual([first.id]);
-    expect((await json(await call("GET", `/flags/rs/decisions?rolloutId=${first.id}&scope=rule:r1`))).items).toEqual([]);
+    expect((await json(await call("GET", `/flags/rs/decisions?rolloutId=${first.id}&scope=rule:r1`))).items).toEqual(
+      [],
+    );
   });
 
   it.each([

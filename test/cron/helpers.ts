@@ -20,7 +20,11 @@ export interface Served {
   body: string;
 }
 
-export async function drive(flagKey: string, count: number, options: { parallel?: number; users?: number; offset?: number; headers?: Record<string, string> } = {}): Promise<Served[]> {
+export async function drive(
+  flagKey: string,
+  count: number,
+  options: { parallel?: number; users?: number; offset?: number; headers?: Record<string, string> } = {},
+): Promise<Served[]> {
   const parallel = options.parallel ?? 50;
   const users = options.users ?? 1_000_000;
   const responses: Served[] = [];
@@ -28,9 +32,15 @@ export async function drive(flagKey: string, count: number, options: { parallel?
     const batch = Array.from({ length: Math.min(parallel, count - start) }, async (_, i) => {
       const user = `u${((options.offset ?? 0) + start + i) % users}`;
       const ctx = createExecutionContext();
-      const response = await worker.fetch(new Request(`https://router.example/${flagKey}/predict`, {
-        method: "POST", body: '{"text":"good"}', headers: { "x-user-id": user, "content-type": "application/json", ...options.headers },
-      }), tickEnv, ctx);
+      const response = await worker.fetch(
+        new Request(`https://router.example/${flagKey}/predict`, {
+          method: "POST",
+          body: '{"text":"good"}',
+          headers: { "x-user-id": user, "content-type": "application/json", ...options.headers },
+        }),
+        tickEnv,
+        ctx,
+      );
       const body = await response.text();
       await waitOnExecutionContext(ctx);
       return { status: response.status, headers: response.headers, body };
@@ -48,23 +58,54 @@ export async function tick(testEnv: Env = tickEnv): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-export async function seedHealthFlag(key: string, health: Record<string, unknown> = {}, extra: Partial<typeof schema.flags.$inferInsert> = {}) {
+export async function seedHealthFlag(
+  key: string,
+  health: Record<string, unknown> = {},
+  extra: Partial<typeof schema.flags.$inferInsert> = {},
+) {
   await seedFlag(env.DB, {
-    key, blueOrigin: JSON.stringify({ url: `https://blue-${key}.test` }), greenOrigin: JSON.stringify({ url: `https://green-${key}.test` }),
-    settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" }, ...health } }), ...extra,
+    key,
+    blueOrigin: JSON.stringify({ url: `https://blue-${key}.test` }),
+    greenOrigin: JSON.stringify({ url: `https://green-${key}.test` }),
+    settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" }, ...health } }),
+    ...extra,
   });
 }
 
-export const stage = (mode: "shadow" | "serve", percent: number, minSamples: number, minDurationSeconds = 0): Stage => ({ mode, percent, minSamples, minDurationSeconds });
+export const stage = (
+  mode: "shadow" | "serve",
+  percent: number,
+  minSamples: number,
+  minDurationSeconds = 0,
+): Stage => ({ mode, percent, minSamples, minDurationSeconds });
 
 export async function startRollout(flagKey: string, id: string, stages: Stage[], holdSeconds = 0, stageIndex = 0) {
   const now = Date.now();
-  await db(env.DB).insert(schema.rollouts).values({ id, flagKey, state: "active", stageIndex, stageStartedAt: now, holdSeconds, stages: JSON.stringify(stages), createdAt: now, updatedAt: now });
-  await db(env.DB).update(schema.flags).set({ version: sql`${schema.flags.version} + 1` }).where(eq(schema.flags.key, flagKey));
+  await db(env.DB)
+    .insert(schema.rollouts)
+    .values({
+      id,
+      flagKey,
+      state: "active",
+      stageIndex,
+      stageStartedAt: now,
+      holdSeconds,
+      stages: JSON.stringify(stages),
+      createdAt: now,
+      updatedAt: now,
+    });
+  await db(env.DB)
+    .update(schema.flags)
+    .set({ version: sql`${schema.flags.version} + 1` })
+    .where(eq(schema.flags.key, flagKey));
 }
 
 export async function decisionsOf(flagKey: string) {
-  const rows = await db(env.DB).select().from(schema.decisions).where(eq(schema.decisions.flagKey, flagKey)).orderBy(schema.decisions.id);
+  const rows = await db(env.DB)
+    .select()
+    .from(schema.decisions)
+    .where(eq(schema.decisions.flagKey, flagKey))
+    .orderBy(schema.decisions.id);
   return rows.map((row) => ({ ...row, figures: JSON.parse(row.figures) }));
 }
 
@@ -79,5 +120,9 @@ export async function flagOf(key: string) {
 }
 
 export async function auditOf(flagKey: string) {
-  return db(env.DB).select().from(schema.auditLog).where(eq(schema.auditLog.flagKey, flagKey)).orderBy(schema.auditLog.id);
+  return db(env.DB)
+    .select()
+    .from(schema.auditLog)
+    .where(eq(schema.auditLog.flagKey, flagKey))
+    .orderBy(schema.auditLog.id);
 }

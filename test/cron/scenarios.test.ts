@@ -9,7 +9,16 @@ import { snapshotKvKey } from "../../src/store/snapshot-store";
 import { installModels } from "../helpers/fake-origins";
 import { seedSegmentRule } from "../helpers/seed";
 import {
-  WEBHOOK_SECRET, auditOf, decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tick,
+  WEBHOOK_SECRET,
+  auditOf,
+  decisionsOf,
+  drive,
+  flagOf,
+  rolloutOf,
+  seedHealthFlag,
+  stage,
+  startRollout,
+  tick,
 } from "./helpers";
 
 afterEach(() => {
@@ -51,8 +60,12 @@ describe("health loop scenarios", () => {
     expect(models.hooks).toHaveLength(1);
     const hook = models.hooks[0]!;
     const timestamp = Number(hook.headers.get("x-switchyard-timestamp"));
-    expect(await verifyWebhook(WEBHOOK_SECRET, timestamp, hook.body, hook.headers.get("x-switchyard-signature")!)).toBe(true);
-    expect(await verifyWebhook("wrong-secret", timestamp, hook.body, hook.headers.get("x-switchyard-signature")!)).toBe(false);
+    expect(await verifyWebhook(WEBHOOK_SECRET, timestamp, hook.body, hook.headers.get("x-switchyard-signature")!)).toBe(
+      true,
+    );
+    expect(await verifyWebhook("wrong-secret", timestamp, hook.body, hook.headers.get("x-switchyard-signature")!)).toBe(
+      false,
+    );
     expect(JSON.parse(hook.body)).toMatchObject({ flagKey: "s1", action: "rollback", reason: "error_rate" });
     // After the kill switch everyone is on blue.
     const after = await drive("s1", 20, { offset: 99_000 });
@@ -65,9 +78,19 @@ describe("health loop scenarios", () => {
     // The fake models answer at once, so latency here is only the test machine's scheduling noise, which on a
     // loaded CI machine exceeded the default 10 ms margin and rolled this healthy green back (scenario 3 covers latency).
     const health = { webhook: { url: "https://hooks.test/switchyard" }, guards: { latencyMinMarginMs: 1000 } };
-    await seedHealthFlag("s2", {}, { settings: JSON.stringify({ health, shadow: { comparator: { kind: "label", path: "$.label" } } }) });
+    await seedHealthFlag(
+      "s2",
+      {},
+      { settings: JSON.stringify({ health, shadow: { comparator: { kind: "label", path: "$.label" } } }) },
+    );
     await drive("s2", 120, { users: 500 }); // blue's baseline, before the rollout
-    await startRollout("s2", "r-s2", [stage("shadow", 0, 30), stage("serve", 5, 30), stage("serve", 25, 30), stage("serve", 50, 30), stage("serve", 100, 30)]);
+    await startRollout("s2", "r-s2", [
+      stage("shadow", 0, 30),
+      stage("serve", 5, 30),
+      stage("serve", 25, 30),
+      stage("serve", 50, 30),
+      stage("serve", 100, 30),
+    ]);
     const path: number[] = [];
     for (let i = 0; i < 14 && (await rolloutOf("r-s2")).state === "active"; i++) {
       await drive("s2", 300, { users: 2000, offset: i * 300 });
@@ -121,17 +144,29 @@ describe("health loop scenarios", () => {
     installModels({ "green-s6.test": { failWhen: (request) => request.headers.get("x-region") === "eu" } });
     await seedHealthFlag("s6");
     await startRollout("s6", "r-s6", [stage("serve", 50, 60), stage("serve", 100, 60)]);
-    await seedSegmentRule(env.DB, "s6", { id: "eu", position: 0, segmentKey: "s6-eu", constraints: [{ attribute: "header.x-region", operator: "eq", values: ["eu"] }], percent: 50 });
+    await seedSegmentRule(env.DB, "s6", {
+      id: "eu",
+      position: 0,
+      segmentKey: "s6-eu",
+      constraints: [{ attribute: "header.x-region", operator: "eq", values: ["eu"] }],
+      percent: 50,
+    });
     await drive("s6", 250, { headers: { "x-region": "eu" } });
     await drive("s6", 250, { offset: 5000, headers: { "x-region": "us" } });
     await tick();
     const decisions = await decisionsOf("s6");
-    expect(decisions.find((d) => d.scope === "rule:eu")).toMatchObject({ action: "rollback", reason: "error_rate", applied: true });
+    expect(decisions.find((d) => d.scope === "rule:eu")).toMatchObject({
+      action: "rollback",
+      reason: "error_rate",
+      applied: true,
+    });
     expect(decisions.find((d) => d.scope === "rollout")).toMatchObject({ action: "advance", applied: true });
-    const rule = await env.DB.prepare("SELECT percent FROM flag_rules WHERE flag_key = 's6' AND id = 'eu'").first<{ percent: number }>();
+    const rule = await env.DB.prepare("SELECT percent FROM flag_rules WHERE flag_key = 's6' AND id = 'eu'").first<{
+      percent: number;
+    }>();
     expect(rule!.percent).toBe(0);
     expect((await flagOf("s6")).killSwitch).toBe(false);
-    expect((await rolloutOf("r-s6"))).toMatchObject({ state: "active", stageIndex: 1 });
+    expect(await rolloutOf("r-s6")).toMatchObject({ state: "active", stageIndex: 1 });
     expect((await auditOf("s6")).map((a) => a.action)).toEqual(["rule.rollback", "rollout.advance"]);
     const eu = await drive("s6", 30, { offset: 9000, headers: { "x-region": "eu" } });
     expect(eu.every((r) => r.headers.get("x-model-variant") === "blue")).toBe(true);
@@ -152,10 +187,16 @@ describe("health loop scenarios", () => {
     await Promise.all([tick(), tick()]); // two overlapping ticks judge the same state
     const flagVersion = (await flagOf("s7")).version;
     expect((await rolloutOf("r-s7")).stageIndex).toBe(1);
-    const stale = await env.SNAPSHOTS.get<{ version: number; rollout: { stageIndex: number } }>(snapshotKvKey("s7"), "json");
+    const stale = await env.SNAPSHOTS.get<{ version: number; rollout: { stageIndex: number } }>(
+      snapshotKvKey("s7"),
+      "json",
+    );
     expect(stale!.version).toBeLessThan(flagVersion);
     await tick(); // reconcile repairs KV; the rollout does not move again
-    const repaired = await env.SNAPSHOTS.get<{ version: number; rollout: { stageIndex: number } }>(snapshotKvKey("s7"), "json");
+    const repaired = await env.SNAPSHOTS.get<{ version: number; rollout: { stageIndex: number } }>(
+      snapshotKvKey("s7"),
+      "json",
+    );
     expect(repaired).toMatchObject({ version: flagVersion, rollout: { stageIndex: 1 } });
     expect((await rolloutOf("r-s7")).stageIndex).toBe(1);
     const advances = (await rolloutDecisions("s7")).filter((d) => d.action === "advance");

@@ -52,7 +52,10 @@ describe("dashboard sign-in", () => {
   });
 
   it("marks the cookie Secure outside DEV_MODE", async () => {
-    const response = await page("POST", "/admin/login", { form: { token: BOOTSTRAP }, env: { ...adminEnv, DEV_MODE: "0" } });
+    const response = await page("POST", "/admin/login", {
+      form: { token: BOOTSTRAP },
+      env: { ...adminEnv, DEV_MODE: "0" },
+    });
     expect(response.headers.get("set-cookie")).toContain("Secure");
   });
 
@@ -96,19 +99,43 @@ describe("dashboard sign-in", () => {
 describe("CSRF", () => {
   it("refuses a cross-site POST even with a valid cookie", async () => {
     const cookie = await signIn();
-    const response = await page("POST", "/admin/flags/x/kill", { cookie, origin: "https://evil.example", form: { reason: "csrf", confirmed: "1" } });
+    const response = await page("POST", "/admin/flags/x/kill", {
+      cookie,
+      origin: "https://evil.example",
+      form: { reason: "csrf", confirmed: "1" },
+    });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("cross-site request");
   });
 
   it("refuses a POST with neither Origin nor Sec-Fetch-Site, and accepts Sec-Fetch-Site: same-origin", async () => {
     expect((await page("POST", "/admin/login", { origin: null, form: { token: BOOTSTRAP } })).status).toBe(403);
-    const ok = await page("POST", "/admin/login", { origin: null, headers: { "sec-fetch-site": "same-origin" }, form: { token: BOOTSTRAP } });
+    const ok = await page("POST", "/admin/login", {
+      origin: null,
+      headers: { "sec-fetch-site": "same-origin" },
+      form: { token: BOOTSTRAP },
+    });
     expect(ok.status).toBe(303);
     // Origin "null" (privacy-sensitive contexts) is judged by Fetch Metadata alone.
     expect((await page("POST", "/admin/login", { origin: "null", form: { token: BOOTSTRAP } })).status).toBe(403);
-    expect((await page("POST", "/admin/login", { origin: "null", headers: { "sec-fetch-site": "same-origin" }, form: { token: BOOTSTRAP } })).status).toBe(303);
-    expect((await page("POST", "/admin/login", { origin: "null", headers: { "sec-fetch-site": "cross-site" }, form: { token: BOOTSTRAP } })).status).toBe(403);
+    expect(
+      (
+        await page("POST", "/admin/login", {
+          origin: "null",
+          headers: { "sec-fetch-site": "same-origin" },
+          form: { token: BOOTSTRAP },
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await page("POST", "/admin/login", {
+          origin: "null",
+          headers: { "sec-fetch-site": "cross-site" },
+          form: { token: BOOTSTRAP },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("refuses a cross-site login (login CSRF)", async () => {

@@ -30,7 +30,11 @@ export async function page(method: string, path: string, options: PageOptions = 
   const origin = options.origin === undefined ? ORIGIN : options.origin;
   if (method !== "GET" && origin !== null) headers.set("origin", origin);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }), options.env ?? adminEnv, ctx);
+  const response = await worker.fetch(
+    new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }),
+    options.env ?? adminEnv,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -48,9 +52,20 @@ export async function seedDemoFlag(key: string): Promise<void> {
   await createFlag(key, { description: `${key} demo` });
   await createSegment(`${key}-eu`);
   let etag = await flagEtag(key);
-  await call("PUT", `/flags/${key}/rules`, { ifMatch: etag, body: { rules: [{ id: "eu-canary", segment: `${key}-eu`, percent: 10 }] } });
+  await call("PUT", `/flags/${key}/rules`, {
+    ifMatch: etag,
+    body: { rules: [{ id: "eu-canary", segment: `${key}-eu`, percent: 10 }] },
+  });
   etag = await flagEtag(key);
-  await call("POST", `/flags/${key}/overrides`, { ifMatch: etag, body: { upsert: [{ unitKey: "qa-alice", variant: "green" }, { unitKey: "qa-bob", variant: "blue" }] } });
+  await call("POST", `/flags/${key}/overrides`, {
+    ifMatch: etag,
+    body: {
+      upsert: [
+        { unitKey: "qa-alice", variant: "green" },
+        { unitKey: "qa-bob", variant: "blue" },
+      ],
+    },
+  });
   etag = await flagEtag(key);
   const stages = [
     { mode: "shadow", percent: 0, minDurationSeconds: 60, minSamples: 10 },
@@ -69,19 +84,70 @@ export async function rolloutOf(key: string): Promise<{ id: string; etag: string
   return { ...body, etag: response.headers.get("etag")! };
 }
 
-export interface OutcomeSeed { ts: number; variant: "blue" | "green"; latencyMs: number; error?: boolean; timeout?: boolean; kind?: "served" | "shadow"; feedback?: number; stage?: string }
-
-export async function seedOutcomes(flagKey: string, rows: OutcomeSeed[]): Promise<void> {
-  const insert = env.DB.prepare(`INSERT INTO outcomes (ts, request_id, flag_key, variant, reason, stage, status, latency_ms, error, timeout, colo, kind, feedback_value)
-    VALUES (?, ?, ?, ?, 'SPLIT', ?, ?, ?, ?, ?, 'TST', ?, ?)`);
-  await env.DB.batch(rows.map((r, i) => insert.bind(r.ts, `req-${flagKey}-${r.ts}-${i}`, flagKey, r.variant, r.stage ?? "serve:25", r.error ? 500 : 200, r.latencyMs, r.error ? 1 : 0, r.timeout ? 1 : 0, r.kind ?? "served", r.feedback ?? null)));
+export interface OutcomeSeed {
+  ts: number;
+  variant: "blue" | "green";
+  latencyMs: number;
+  error?: boolean;
+  timeout?: boolean;
+  kind?: "served" | "shadow";
+  feedback?: number;
+  stage?: string;
 }
 
-export async function seedDecision(flagKey: string, rolloutId: string, stageIndex: number, action: string, reason: string, at = Date.now()): Promise<void> {
+export async function seedOutcomes(flagKey: string, rows: OutcomeSeed[]): Promise<void> {
+  const insert =
+    env.DB.prepare(`INSERT INTO outcomes (ts, request_id, flag_key, variant, reason, stage, status, latency_ms, error, timeout, colo, kind, feedback_value)
+    VALUES (?, ?, ?, ?, 'SPLIT', ?, ?, ?, ?, ?, 'TST', ?, ?)`);
+  await env.DB.batch(
+    rows.map((r, i) =>
+      insert.bind(
+        r.ts,
+        `req-${flagKey}-${r.ts}-${i}`,
+        flagKey,
+        r.variant,
+        r.stage ?? "serve:25",
+        r.error ? 500 : 200,
+        r.latencyMs,
+        r.error ? 1 : 0,
+        r.timeout ? 1 : 0,
+        r.kind ?? "served",
+        r.feedback ?? null,
+      ),
+    ),
+  );
+}
+
+export async function seedDecision(
+  flagKey: string,
+  rolloutId: string,
+  stageIndex: number,
+  action: string,
+  reason: string,
+  at = Date.now(),
+): Promise<void> {
   const figures = {
-    action, reason, stageIndex, control: "concurrent", samples: { green: 120, control: 480, required: 10 }, elapsedSeconds: 90,
-    guards: [{ guard: "error_rate", status: "ok", green: 0.012, control: 0.01, threshold: 0.03, pValue: 0.8, interval: null, evidence: null }],
+    action,
+    reason,
+    stageIndex,
+    control: "concurrent",
+    samples: { green: 120, control: 480, required: 10 },
+    elapsedSeconds: 90,
+    guards: [
+      {
+        guard: "error_rate",
+        status: "ok",
+        green: 0.012,
+        control: 0.01,
+        threshold: 0.03,
+        pValue: 0.8,
+        interval: null,
+        evidence: null,
+      },
+    ],
   };
   await env.DB.prepare(`INSERT INTO decisions (at, flag_key, rollout_id, scope, action, reason, stage_index, rollout_version, applied, blue_ready, figures)
-    VALUES (?, ?, ?, 'rollout', ?, ?, ?, 2, 1, NULL, ?)`).bind(at, flagKey, rolloutId, action, reason, stageIndex, JSON.stringify(figures)).run();
+    VALUES (?, ?, ?, 'rollout', ?, ?, ?, 2, 1, NULL, ?)`)
+    .bind(at, flagKey, rolloutId, action, reason, stageIndex, JSON.stringify(figures))
+    .run();
 }

@@ -39,7 +39,9 @@ describe("flags list", () => {
     expect(html).toContain("25 % green");
     expect(html).toContain("stage 2 of 3, active");
     expect(html).toMatch(/<span class="badge badge-neutral">hold<\/span> min duration/);
-    expect(html).toMatch(/<svg class="spark"[^>]*role="img" aria-label="dash-pages error rate, last 6 h: blue \(stable\) [\d.]+ %, green \(new\) [\d.]+ %"/);
+    expect(html).toMatch(
+      /<svg class="spark"[^>]*role="img" aria-label="dash-pages error rate, last 6 h: blue \(stable\) [\d.]+ %, green \(new\) [\d.]+ %"/,
+    );
     expect(html).toContain('<th scope="col">Kill switch</th>');
   });
 });
@@ -70,7 +72,9 @@ describe("flag page", () => {
     expect(html).toMatch(/entered \d{4}-\d\d-\d\d \d\d:\d\d UTC, left/);
     expect(html).toContain("1 decision — last: hold, min duration");
     expect(html).toContain("120 / 480 / 10");
-    expect(html).toMatch(/error rate<\/strong>: <span class="badge badge-ok">ok<\/span> green 1.2 % vs control 1.0 %, limit 3.0 %/);
+    expect(html).toMatch(
+      /error rate<\/strong>: <span class="badge badge-ok">ok<\/span> green 1.2 % vs control 1.0 %, limit 3.0 %/,
+    );
   });
 
   it("lists the evaluation order with rules, segments and the overrides count, and searches overrides", async () => {
@@ -81,7 +85,7 @@ describe("flag page", () => {
     expect(html).toContain("10 % green");
     expect(html).toContain('<label for="q">Find overrides by unit key prefix</label>');
     const found = await (await page("GET", `/admin/flags/${KEY}?q=qa-a`, { cookie })).text();
-    expect(found).toContain("<code>qa-alice</code> → <span class=\"tag tag-green\">green</span>");
+    expect(found).toContain('<code>qa-alice</code> → <span class="tag tag-green">green</span>');
     expect(found).not.toContain("<code>qa-bob</code>");
     const none = await (await page("GET", `/admin/flags/${KEY}?q=zzz`, { cookie })).text();
     expect(none).toContain("No override starts with “zzz”");
@@ -156,7 +160,9 @@ describe("what the flag page says happened", () => {
 
   it("a live shadow stage shows the shadow panel, even with no pairs compared yet", async () => {
     await createFlag("dash-shadow");
-    expect((await call("POST", "/flags/dash-shadow/rollouts", { body: {}, ifMatch: await flagEtag("dash-shadow") })).status).toBe(201);
+    expect(
+      (await call("POST", "/flags/dash-shadow/rollouts", { body: {}, ifMatch: await flagEtag("dash-shadow") })).status,
+    ).toBe(201);
     const html = await (await page("GET", "/admin/flags/dash-shadow", { cookie })).text();
     expect(html).toContain('<h2 id="shadow">Shadow agreement</h2>');
     expect(html).toContain("compared pairs");

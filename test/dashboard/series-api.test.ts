@@ -9,10 +9,23 @@ beforeAll(async () => {
   await createFlag(KEY);
   const now = Date.now();
   // 20 blue requests in the current minute, latencies 1..20 ms, 2 errors.
-  await seedOutcomes(KEY, Array.from({ length: 20 }, (_, i) => ({ ts: now - 1_000, variant: "blue" as const, latencyMs: i + 1, error: i < 2 })));
+  await seedOutcomes(
+    KEY,
+    Array.from({ length: 20 }, (_, i) => ({
+      ts: now - 1_000,
+      variant: "blue" as const,
+      latencyMs: i + 1,
+      error: i < 2,
+    })),
+  );
   // 4 green requests, 1 timeout; plus rows that must not count: a shadow pair, a feedback row, an OFREP decision-only row, a row outside the window.
   await seedOutcomes(KEY, [
-    ...Array.from({ length: 4 }, (_, i) => ({ ts: now - 1_000, variant: "green" as const, latencyMs: 100 * (i + 1), timeout: i === 0 })),
+    ...Array.from({ length: 4 }, (_, i) => ({
+      ts: now - 1_000,
+      variant: "green" as const,
+      latencyMs: 100 * (i + 1),
+      timeout: i === 0,
+    })),
     { ts: now - 1_000, variant: "green", latencyMs: 9_999, error: true, kind: "shadow" },
     { ts: now - 1_000, variant: "green", latencyMs: 0, feedback: 1 },
     { ts: now - 1_000, variant: "green", latencyMs: 0, stage: "ofrep:25" },
@@ -32,11 +45,33 @@ describe("series", () => {
     // Every row was written with the same timestamp, so exactly one bucket holds them all.
     const index = body.series.blue.findIndex((b: { requests: number }) => b.requests > 0);
     expect(index).toBeGreaterThanOrEqual(body.buckets.length - 2);
-    expect(body.series.blue[index]).toEqual({ requests: 20, errors: 2, timeouts: 0, errorRate: 0.1, timeoutRate: 0, p95Ms: 19 });
-    expect(body.series.green[index]).toEqual({ requests: 4, errors: 0, timeouts: 1, errorRate: 0, timeoutRate: 0.25, p95Ms: 400 });
-    const total = (variant: "blue" | "green") => body.series[variant].reduce((n: number, b: { requests: number }) => n + b.requests, 0);
+    expect(body.series.blue[index]).toEqual({
+      requests: 20,
+      errors: 2,
+      timeouts: 0,
+      errorRate: 0.1,
+      timeoutRate: 0,
+      p95Ms: 19,
+    });
+    expect(body.series.green[index]).toEqual({
+      requests: 4,
+      errors: 0,
+      timeouts: 1,
+      errorRate: 0,
+      timeoutRate: 0.25,
+      p95Ms: 400,
+    });
+    const total = (variant: "blue" | "green") =>
+      body.series[variant].reduce((n: number, b: { requests: number }) => n + b.requests, 0);
     expect([total("blue"), total("green")]).toEqual([20, 4]);
-    expect(body.series.blue[0]).toEqual({ requests: 0, errors: 0, timeouts: 0, errorRate: null, timeoutRate: null, p95Ms: null });
+    expect(body.series.blue[0]).toEqual({
+      requests: 0,
+      errors: 0,
+      timeouts: 0,
+      errorRate: null,
+      timeoutRate: null,
+      p95Ms: null,
+    });
   });
 
   it("defaults to 6 h in 5-minute buckets and validates its query", async () => {
@@ -57,7 +92,9 @@ describe("series", () => {
   });
 
   it("needs only the read scope", async () => {
-    expect((await call("GET", `/flags/${KEY}/series`, { token: await mintToken("read", "series-reader") })).status).toBe(200);
+    expect(
+      (await call("GET", `/flags/${KEY}/series`, { token: await mintToken("read", "series-reader") })).status,
+    ).toBe(200);
     expect((await call("GET", `/flags/${KEY}/series`, { token: null })).status).toBe(401);
   });
 });

@@ -43,14 +43,20 @@ describe("demo control", () => {
     expect(answer.status).toBe(400);
   });
 
-  it.each<[string, string]>([["POST", "/__demo/purple/fail-rate"], ["DELETE", "/__demo/green/reset"], ["POST", "/__demo/green"], ["POST", "/__demo/green/../admin"]])(
-    "%s %s is a 404 with the error shape and reaches no origin", async (method, path) => {
-      const seen = recordOrigin();
-      const answer = await control(method, path, "{}");
-      expect(answer.status).toBe(404);
-      expect(await answer.json()).toMatchObject({ error: { code: "not_found", message: expect.stringContaining("/__demo/") } });
-      expect(seen).toEqual([]);
+  it.each<[string, string]>([
+    ["POST", "/__demo/purple/fail-rate"],
+    ["DELETE", "/__demo/green/reset"],
+    ["POST", "/__demo/green"],
+    ["POST", "/__demo/green/../admin"],
+  ])("%s %s is a 404 with the error shape and reaches no origin", async (method, path) => {
+    const seen = recordOrigin();
+    const answer = await control(method, path, "{}");
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toMatchObject({
+      error: { code: "not_found", message: expect.stringContaining("/__demo/") },
     });
+    expect(seen).toEqual([]);
+  });
 
   it("an origin that is not running is a 502, not a throw", async () => {
     vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("connection refused"));

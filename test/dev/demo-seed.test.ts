@@ -36,16 +36,30 @@ describe("demo seed", () => {
     await applyDemoSeed();
     const current = await call("GET", "/flags/demo-model/rollouts/current");
     expect(current.status).toBe(200);
-    expect((await call("POST", "/flags/demo-model/rollouts/current/rollback", { ifMatch: current.headers.get("etag")! })).status).toBe(200);
-    expect((await call("DELETE", "/flags/demo-model/kill", { body: { reason: "start over in shadow" } })).status).toBe(200);
-    const started = await call("POST", "/flags/demo-model/rollouts", { body: {}, ifMatch: await flagEtag("demo-model") });
+    expect(
+      (await call("POST", "/flags/demo-model/rollouts/current/rollback", { ifMatch: current.headers.get("etag")! }))
+        .status,
+    ).toBe(200);
+    expect((await call("DELETE", "/flags/demo-model/kill", { body: { reason: "start over in shadow" } })).status).toBe(
+      200,
+    );
+    const started = await call("POST", "/flags/demo-model/rollouts", {
+      body: {},
+      ifMatch: await flagEtag("demo-model"),
+    });
     expect(await json(started)).toMatchObject({ stage: { mode: "shadow" } });
 
     for (let i = 0; i < 12; i++) {
       const ctx = createExecutionContext();
-      const response = await worker.fetch(new Request("https://router.example/demo/predict", {
-        method: "POST", body: '{"text":"great service"}', headers: { "x-user-id": `u${i}`, "content-type": "application/json" },
-      }), adminEnv, ctx);
+      const response = await worker.fetch(
+        new Request("https://router.example/demo/predict", {
+          method: "POST",
+          body: '{"text":"great service"}',
+          headers: { "x-user-id": `u${i}`, "content-type": "application/json" },
+        }),
+        adminEnv,
+        ctx,
+      );
       expect(response.headers.get("x-model-variant")).toBe("blue");
       await response.arrayBuffer();
       await waitOnExecutionContext(ctx);
@@ -66,18 +80,28 @@ describe("demo seed", () => {
     expect(contract?.check).not.toBeNull();
     expect(contract?.prediction).not.toBeNull();
 
-    const judge = (answer: SentimentAnswer | Record<string, unknown>) => inspectAnswer(contract!, JSON.stringify(answer));
+    const judge = (answer: SentimentAnswer | Record<string, unknown>) =>
+      inspectAnswer(contract!, JSON.stringify(answer));
     const only = (key: "invalidRate" | "labelShift") => ({ ...createFaults(), [key]: 1 });
     const answer = sentimentAnswer("v2", 2);
     expect(judge(answer)).toMatchObject({ state: "valid", label: "positive" });
     expect(judge(sentimentAnswer("v1", -3))).toMatchObject({ state: "valid", label: "negative" });
     expect(judge(sentimentAnswer("v1", 0))).toMatchObject({ state: "valid", label: "neutral" });
-    expect(judge(planAnswer(only("invalidRate"), answer, { streamed: false }).body)).toMatchObject({ state: "invalid" });
-    expect(judge(planAnswer(only("labelShift"), answer, { streamed: false }).body)).toMatchObject({ state: "valid", label: "negative" });
+    expect(judge(planAnswer(only("invalidRate"), answer, { streamed: false }).body)).toMatchObject({
+      state: "invalid",
+    });
+    expect(judge(planAnswer(only("labelShift"), answer, { streamed: false }).body)).toMatchObject({
+      state: "valid",
+      label: "negative",
+    });
 
     // The admin API accepts the same settings on a flag of its own (it refuses a contract that does not compile with 422).
-    const row = await env.DB.prepare("SELECT settings FROM flags WHERE key = 'demo-model'").first<{ settings: string }>();
-    const created = await call("POST", "/flags", { body: flagBody("demo-copy", { settings: JSON.parse(row!.settings) }) });
+    const row = await env.DB.prepare("SELECT settings FROM flags WHERE key = 'demo-model'").first<{
+      settings: string;
+    }>();
+    const created = await call("POST", "/flags", {
+      body: flagBody("demo-copy", { settings: JSON.parse(row!.settings) }),
+    });
     expect(created.status).toBe(201);
   });
 });

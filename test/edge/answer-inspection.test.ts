@@ -10,7 +10,11 @@ import { outcomeRows, seedFlag, seedRollout } from "../helpers/seed";
 const fakes = useFakeOrigins();
 
 const CONTRACT = {
-  schema: { type: "object", required: ["label"], properties: { label: { enum: ["positive", "negative"] }, score: { type: "number" } } },
+  schema: {
+    type: "object",
+    required: ["label"],
+    properties: { label: { enum: ["positive", "negative"] }, score: { type: "number" } },
+  },
   prediction: "$.label",
 };
 
@@ -24,9 +28,24 @@ const lastRow = async (key: string) => (await outcomeRows(env.DB, key)).at(-1)!;
 
 describe("answer inspection", () => {
   it.each([
-    ["a valid label", 200, { label: "positive", score: 0.8 }, { inspection: "valid", invalidReason: null, predictedLabel: "positive" }],
-    ["a null label (what a broken model sends)", 200, { label: null, score: "NaN" }, { inspection: "invalid", predictedLabel: null }],
-    ["a label outside the contract", 200, { label: "happy" }, { inspection: "invalid", invalidReason: "enum at #/label", predictedLabel: "happy" }],
+    [
+      "a valid label",
+      200,
+      { label: "positive", score: 0.8 },
+      { inspection: "valid", invalidReason: null, predictedLabel: "positive" },
+    ],
+    [
+      "a null label (what a broken model sends)",
+      200,
+      { label: null, score: "NaN" },
+      { inspection: "invalid", predictedLabel: null },
+    ],
+    [
+      "a label outside the contract",
+      200,
+      { label: "happy" },
+      { inspection: "invalid", invalidReason: "enum at #/label", predictedLabel: "happy" },
+    ],
     ["text that is not JSON", 200, "<html>oops</html>", { inspection: "invalid", invalidReason: "not_json" }],
     ["an error status (judged by error_rate, not the contract)", 500, { label: null }, { inspection: "not_inspected" }],
     ["a 4xx answer", 404, { label: null }, { inspection: "not_inspected" }],
@@ -72,17 +91,23 @@ describe("answer inspection", () => {
     await greenFlag("ai-prop-plain", {});
     const answer = fc.record({
       status: fc.constantFrom(200, 201, 400, 500),
-      body: fc.oneof(fc.string({ maxLength: 300 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })),
+      body: fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+      ),
     });
-    await fc.assert(fc.asyncProperty(answer, async ({ status, body }) => {
-      fakes.current.set("green.test", { kind: "json", status, body });
-      const checked = await callProxy("/ai-prop/predict", { body: "{}", headers: { "x-user-id": "u" } });
-      const plain = await callProxy("/ai-prop-plain/predict", { body: "{}", headers: { "x-user-id": "u" } });
-      expect(checked.status).toBe(plain.status);
-      expect(await checked.text()).toBe(await plain.text());
-      const headers = (r: Response) => [...r.headers].filter(([name]) => name !== "x-request-id");
-      expect(headers(checked)).toEqual(headers(plain));
-    }), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(answer, async ({ status, body }) => {
+        fakes.current.set("green.test", { kind: "json", status, body });
+        const checked = await callProxy("/ai-prop/predict", { body: "{}", headers: { "x-user-id": "u" } });
+        const plain = await callProxy("/ai-prop-plain/predict", { body: "{}", headers: { "x-user-id": "u" } });
+        expect(checked.status).toBe(plain.status);
+        expect(await checked.text()).toBe(await plain.text());
+        const headers = (r: Response) => [...r.headers].filter(([name]) => name !== "x-request-id");
+        expect(headers(checked)).toEqual(headers(plain));
+      }),
+      { numRuns: 40 },
+    );
     // Every request was recorded once, inspected or not.
     expect(await outcomeRows(env.DB, "ai-prop")).toHaveLength(40);
   });

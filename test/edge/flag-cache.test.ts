@@ -4,7 +4,14 @@ import type { FlagIndexEntry, SnapshotStore } from "../../src/ports";
 import fixture from "../fixtures/evaluation-cases.json";
 
 function entry(version: number, killSwitch = false): FlagIndexEntry {
-  return { key: "fx", version, killSwitch, route: { method: "POST", path: "/fx" }, blue: { url: "https://blue.test" }, timeoutMs: 1000 };
+  return {
+    key: "fx",
+    version,
+    killSwitch,
+    route: { method: "POST", path: "/fx" },
+    blue: { url: "https://blue.test" },
+    timeoutMs: 1000,
+  };
 }
 
 function fakeStore() {
@@ -30,7 +37,12 @@ function fakeStore() {
 }
 
 function setup(probeIntervalMs = 5000) {
-  const clock = { t: 0, now() { return this.t; } };
+  const clock = {
+    t: 0,
+    now() {
+      return this.t;
+    },
+  };
   const { state, store } = fakeStore();
   return { clock, state, cache: new FlagCache(store, clock, { probeIntervalMs }) };
 }
@@ -104,7 +116,11 @@ describe("FlagCache", () => {
   it("keeps the last good snapshot when a newer one is invalid or unreadable, marked stale", async () => {
     const { clock, state, cache } = setup();
     await cache.flag(entry(1));
-    state.snapshot = { ...fixture.base, version: 2, rules: [{ id: "x", segment: { key: "s", constraints: [] }, percent: 900 }] };
+    state.snapshot = {
+      ...fixture.base,
+      version: 2,
+      rules: [{ id: "x", segment: { key: "s", constraints: [] }, percent: 900 }],
+    };
     clock.t = 10_000;
     const invalid = await cache.flag(entry(2));
     expect(invalid).toMatchObject({ ok: true, stale: true });
@@ -146,22 +162,34 @@ describe("FlagCache", () => {
     await cache.match("POST", "h", "/fx");
     state.index = [entry(3, true)];
     cache.invalidate();
-    expect(await cache.match("POST", "h", "/fx", (refresh) => void handed.push(refresh))).toMatchObject({ version: 3, killSwitch: true });
+    expect(await cache.match("POST", "h", "/fx", (refresh) => void handed.push(refresh))).toMatchObject({
+      version: 3,
+      killSwitch: true,
+    });
     expect(handed).toHaveLength(0);
   });
 
   it("after invalidate(), does not answer from a read that started before it, even if that read ends last", async () => {
     const { clock, state, store } = (() => {
       const built = fakeStore();
-      return { clock: { t: 0, now() { return this.t; } }, ...built };
+      return {
+        clock: {
+          t: 0,
+          now() {
+            return this.t;
+          },
+        },
+        ...built,
+      };
     })();
     const pending: { resolve: (entries: FlagIndexEntry[]) => void; entries: FlagIndexEntry[] }[] = [];
     const slowStore: SnapshotStore = {
       ...store,
-      loadIndex: () => new Promise((resolve) => {
-        state.indexReads++;
-        pending.push({ resolve, entries: state.index as FlagIndexEntry[] });
-      }),
+      loadIndex: () =>
+        new Promise((resolve) => {
+          state.indexReads++;
+          pending.push({ resolve, entries: state.index as FlagIndexEntry[] });
+        }),
     };
     const cache = new FlagCache(slowStore, clock, { probeIntervalMs: 5000 });
     const first = cache.match("POST", "h", "/fx"); // cold: read #1 (sees version 1) is in flight

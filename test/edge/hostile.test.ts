@@ -19,7 +19,8 @@ describe("hostile input on the proxy path", () => {
     let pulled = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (pulled++ === 64) controller.close(); // 4 MiB in 64 KiB chunks
+        if (pulled++ === 64)
+          controller.close(); // 4 MiB in 64 KiB chunks
         else controller.enqueue(chunk);
       },
     });
@@ -38,7 +39,7 @@ describe("hostile input on the proxy path", () => {
   });
 
   it.each([
-    ["garbage", ";;==;%%%; sy_uid=; =; \"\";"],
+    ["garbage", ';;==;%%%; sy_uid=; =; "";'],
     ["bad escapes", "sy_uid=%E0%A4%A; a=%"],
     ["script in the id cookie", "sy_uid=<script>alert(1)</script>"],
     ["very long", `sy_uid=${"x".repeat(8000)}`],
@@ -51,7 +52,9 @@ describe("hostile input on the proxy path", () => {
 
   it("ignores spoofed routing headers for the decision", async () => {
     await seedFlag(env.DB, { key: "spoof" });
-    const response = await call("/spoof/predict", { headers: { "x-user-id": "u", "x-model-variant": "green", "x-flag-reason": "OVERRIDE" } });
+    const response = await call("/spoof/predict", {
+      headers: { "x-user-id": "u", "x-model-variant": "green", "x-flag-reason": "OVERRIDE" },
+    });
     expect(response.headers.get("x-model-variant")).toBe("blue");
     expect(response.headers.get("x-flag-reason")).toBe("DEFAULT");
     expect(fakes.current.seen[0]!.host).toBe("blue.test");
@@ -96,30 +99,49 @@ describe("Expect: 100-continue and interim origin statuses", () => {
   ])("serves %s sent with Expect: 100-continue and never forwards the expectation", async (_name, bytes) => {
     const key = `expect-${bytes}`;
     await seedFlag(env.DB, { key });
-    const response = await call(`/${key}/predict`, { body: streamOf(bytes), headers: { "x-user-id": "u", expect: "100-continue" } });
+    const response = await call(`/${key}/predict`, {
+      body: streamOf(bytes),
+      headers: { "x-user-id": "u", expect: "100-continue" },
+    });
     expect(response.status).toBe(200);
     expect(fakes.current.seen[0]!.headers.has("expect")).toBe(false);
     expect(fakes.current.seen[0]!.body.length).toBe(bytes);
     expect(await outcomeRows(env.DB, key)).toMatchObject([{ status: 200, error: 0 }]);
   });
 
-  it.each([100, 101, 102, 103])("an origin answering %i is the router's 502 origin_unavailable with one error outcome", async (status) => {
-    const key = `interim-${status}`;
-    await seedFlag(env.DB, { key });
-    // workerd cannot construct such a Response, so the fake hands back its shape.
-    vi.mocked(globalThis.fetch).mockImplementationOnce(async () => ({ status, statusText: "", headers: new Headers(), body: null }) as unknown as Response);
-    const response = await call(`/${key}/predict`, { body: "{}", headers: { "x-user-id": "u", expect: "100-continue" } });
-    expect(response.status).toBe(502);
-    expect(response.headers.get("x-model-variant")).toBe("blue");
-    expect(await response.json()).toMatchObject({ error: { code: "origin_unavailable" } });
-    expect(await outcomeRows(env.DB, key)).toMatchObject([{ variant: "blue", status: 0, error: 1, timeout: 0 }]);
-  });
-
-  it.each([[99, false], [100, false], [101, false], [199, false], [200, true], [204, true], [304, true], [599, true], [600, false]])(
-    "isRelayableStatus(%i) is %s", (status, expected) => {
-      expect(isRelayableStatus(status)).toBe(expected);
+  it.each([100, 101, 102, 103])(
+    "an origin answering %i is the router's 502 origin_unavailable with one error outcome",
+    async (status) => {
+      const key = `interim-${status}`;
+      await seedFlag(env.DB, { key });
+      // workerd cannot construct such a Response, so the fake hands back its shape.
+      vi.mocked(globalThis.fetch).mockImplementationOnce(
+        async () => ({ status, statusText: "", headers: new Headers(), body: null }) as unknown as Response,
+      );
+      const response = await call(`/${key}/predict`, {
+        body: "{}",
+        headers: { "x-user-id": "u", expect: "100-continue" },
+      });
+      expect(response.status).toBe(502);
+      expect(response.headers.get("x-model-variant")).toBe("blue");
+      expect(await response.json()).toMatchObject({ error: { code: "origin_unavailable" } });
+      expect(await outcomeRows(env.DB, key)).toMatchObject([{ variant: "blue", status: 0, error: 1, timeout: 0 }]);
     },
   );
+
+  it.each([
+    [99, false],
+    [100, false],
+    [101, false],
+    [199, false],
+    [200, true],
+    [204, true],
+    [304, true],
+    [599, true],
+    [600, false],
+  ])("isRelayableStatus(%i) is %s", (status, expected) => {
+    expect(isRelayableStatus(status)).toBe(expected);
+  });
 });
 
 describe("dependency faults", () => {
@@ -162,8 +184,19 @@ describe("dependency faults", () => {
     await seedFlag(env.DB, { key: "d1-down" });
     await seedOverride(env.DB, "d1-down", "pinned", "green");
     await reconcileSnapshots(env.DB, env.SNAPSHOTS);
-    const brokenD1 = { prepare: () => { throw new Error("D1_ERROR: no such table: flags"); }, batch: () => { throw new Error("D1 down"); } } as unknown as D1Database;
-    const cache = new FlagCache(createSnapshotStore(brokenD1, env.SNAPSHOTS, "hybrid"), { now: () => 0 }, { probeIntervalMs: 5000 });
+    const brokenD1 = {
+      prepare: () => {
+        throw new Error("D1_ERROR: no such table: flags");
+      },
+      batch: () => {
+        throw new Error("D1 down");
+      },
+    } as unknown as D1Database;
+    const cache = new FlagCache(
+      createSnapshotStore(brokenD1, env.SNAPSHOTS, "hybrid"),
+      { now: () => 0 },
+      { probeIntervalMs: 5000 },
+    );
     const entry = await cache.match("POST", "router.example", "/d1-down/predict");
     expect(entry).toMatchObject({ key: "d1-down" });
     const lookup = await cache.flag(entry as never);
@@ -171,9 +204,21 @@ describe("dependency faults", () => {
   });
 
   it("a cold isolate with D1 and KV both down answers 503 store_unavailable, never 500", async () => {
-    const brokenD1 = { prepare: () => { throw new Error("D1 down"); } } as unknown as D1Database;
-    const brokenKv = { get: async () => { throw new Error("KV down"); } } as unknown as KVNamespace;
-    const cache = new FlagCache(createSnapshotStore(brokenD1, brokenKv, "hybrid"), { now: () => 0 }, { probeIntervalMs: 5000 });
+    const brokenD1 = {
+      prepare: () => {
+        throw new Error("D1 down");
+      },
+    } as unknown as D1Database;
+    const brokenKv = {
+      get: async () => {
+        throw new Error("KV down");
+      },
+    } as unknown as KVNamespace;
+    const cache = new FlagCache(
+      createSnapshotStore(brokenD1, brokenKv, "hybrid"),
+      { now: () => 0 },
+      { probeIntervalMs: 5000 },
+    );
     expect(await cache.match("POST", "h", "/x")).toBe("unavailable");
   });
 
@@ -191,7 +236,9 @@ describe("dependency faults", () => {
     const response = await call("/outcomes-down/predict", { headers: { "x-user-id": "u" } });
     expect(response.status).toBe(200);
     batch.mockRestore();
-    const health = (await (await call("/_switchyard/healthz", { method: "GET" })).json()) as { outcomes: { dropped: number } };
+    const health = (await (await call("/_switchyard/healthz", { method: "GET" })).json()) as {
+      outcomes: { dropped: number };
+    };
     expect(health.outcomes.dropped).toBeGreaterThanOrEqual(1);
   });
 });

@@ -21,7 +21,14 @@ describe("routing through the real Worker", () => {
     expect(fakes.current.seen[0]).toMatchObject({ host: "blue.test", method: "POST", path: "/basic/predict?x=1" });
     const rows = await outcomeRows(env.DB, "basic");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ variant: "blue", reason: "DEFAULT", status: 200, error: 0, timeout: 0, requestId: response.headers.get("x-request-id") });
+    expect(rows[0]).toMatchObject({
+      variant: "blue",
+      reason: "DEFAULT",
+      status: 200,
+      error: 0,
+      timeout: 0,
+      requestId: response.headers.get("x-request-id"),
+    });
   });
 
   it("routes a pinned user to green and a 100 % rollout to green with SPLIT", async () => {
@@ -39,7 +46,13 @@ describe("routing through the real Worker", () => {
 
   it("matches segments on headers, query and request.cf", async () => {
     await seedFlag(env.DB, { key: "seg" });
-    await seedSegmentRule(env.DB, "seg", { id: "beta", position: 0, segmentKey: "beta-plan", constraints: [{ attribute: "query.plan", operator: "eq", values: ["beta"] }], variant: "green" });
+    await seedSegmentRule(env.DB, "seg", {
+      id: "beta",
+      position: 0,
+      segmentKey: "beta-plan",
+      constraints: [{ attribute: "query.plan", operator: "eq", values: ["beta"] }],
+      variant: "green",
+    });
     const beta = await call("/seg/predict?plan=beta", { headers: { "x-user-id": "u" } });
     expect(beta.headers.get("x-flag-reason")).toBe("SEGMENT_MATCH");
     expect(beta.headers.get("x-model-variant")).toBe("green");
@@ -54,7 +67,10 @@ describe("routing through the real Worker", () => {
     await seedRollout(env.DB, "sticky", "r-sticky", 50);
     for (const user of ["alice", "bob", "carol", "dave"]) {
       const variants = new Set<string | null>();
-      for (let i = 0; i < 5; i++) variants.add((await call("/sticky/predict", { headers: { "x-user-id": user } })).headers.get("x-model-variant"));
+      for (let i = 0; i < 5; i++)
+        variants.add(
+          (await call("/sticky/predict", { headers: { "x-user-id": user } })).headers.get("x-model-variant"),
+        );
       expect(variants.size).toBe(1);
     }
   });
@@ -71,7 +87,11 @@ describe("routing through the real Worker", () => {
     expect(again.headers.get("x-model-variant")).toBe(first.headers.get("x-model-variant"));
   });
 
-  it.each([["GET", "/", "nr-root"], ["GET", "/nothing/here", "nr-deep"], ["POST", "/nr-prefix", "nr-prefix"]])("answers %s %s with a 404 in the error shape that points to the dashboard and docs", async (method, path, key) => {
+  it.each([
+    ["GET", "/", "nr-root"],
+    ["GET", "/nothing/here", "nr-deep"],
+    ["POST", "/nr-prefix", "nr-prefix"],
+  ])("answers %s %s with a 404 in the error shape that points to the dashboard and docs", async (method, path, key) => {
     await seedFlag(env.DB, { key });
     const before = (await outcomeRows(env.DB)).length;
     const response = await call(path, { method });
@@ -81,7 +101,12 @@ describe("routing through the real Worker", () => {
     expect(body.error).toEqual({
       code: "no_route",
       message: `No flag routes ${method} ${path}; flags and their routes are managed at /admin`,
-      details: { requestId: response.headers.get("x-request-id"), dashboard: "/admin", adminApi: "/admin/api", docs: expect.stringContaining("README") },
+      details: {
+        requestId: response.headers.get("x-request-id"),
+        dashboard: "/admin",
+        adminApi: "/admin/api",
+        docs: expect.stringContaining("README"),
+      },
     });
     expect(await outcomeRows(env.DB)).toHaveLength(before);
   });
@@ -90,7 +115,11 @@ describe("routing through the real Worker", () => {
     await seedFlag(env.DB, { key: "prec-params", routePath: "/:a/:b/*", routeHost: "prec.example" });
     await seedFlag(env.DB, { key: "prec-literal", routePath: "/v1/*", routeHost: "prec.example" });
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request("https://prec.example/v1/x/y", { method: "POST", headers: { "x-user-id": "u" } }), env, ctx);
+    const response = await worker.fetch(
+      new Request("https://prec.example/v1/x/y", { method: "POST", headers: { "x-user-id": "u" } }),
+      env,
+      ctx,
+    );
     // The outcome is recorded when the body has ended: read it, as a client would, before waiting.
     await response.arrayBuffer();
     await waitOnExecutionContext(ctx);
@@ -108,12 +137,19 @@ describe("routing through the real Worker", () => {
     await seedFlag(env.DB, { key: "hygiene" });
     await call("/hygiene/predict", {
       headers: {
-        authorization: "Bearer syk_secret", "x-api-key": "syk_other", "x-model-variant": "green", "x-flag-reason": "OVERRIDE",
-        connection: "keep-alive, x-drop-me", "x-drop-me": "1", "x-keep": "1", cookie: "sy_admin=abc; theme=dark",
+        authorization: "Bearer syk_secret",
+        "x-api-key": "syk_other",
+        "x-model-variant": "green",
+        "x-flag-reason": "OVERRIDE",
+        connection: "keep-alive, x-drop-me",
+        "x-drop-me": "1",
+        "x-keep": "1",
+        cookie: "sy_admin=abc; theme=dark",
       },
     });
     const headers = fakes.current.seen[0]!.headers;
-    for (const name of ["authorization", "x-api-key", "x-model-variant", "x-flag-reason", "x-drop-me"]) expect(headers.get(name)).toBeNull();
+    for (const name of ["authorization", "x-api-key", "x-model-variant", "x-flag-reason", "x-drop-me"])
+      expect(headers.get(name)).toBeNull();
     expect(headers.get("x-keep")).toBe("1");
     expect(headers.get("cookie")).toBe("theme=dark");
     expect(headers.get("x-request-id")).toMatch(/.+/);
@@ -136,7 +172,10 @@ describe("origin failures", () => {
     expect(response.headers.get("x-model-variant")).toBe("blue");
     expect(response.headers.get("x-flag-failover")).toBe("green->blue");
     expect(await response.json()).toMatchObject({ model: "blue", echo: "payload" });
-    expect(fakes.current.seen.map((seen) => [seen.host, seen.body])).toEqual([["green.test", "payload"], ["blue.test", "payload"]]);
+    expect(fakes.current.seen.map((seen) => [seen.host, seen.body])).toEqual([
+      ["green.test", "payload"],
+      ["blue.test", "payload"],
+    ]);
     const [row] = await outcomeRows(env.DB, "fo");
     expect(row).toMatchObject({ variant: "green", status: 503, error: 1 });
   });
@@ -156,7 +195,9 @@ describe("origin failures", () => {
     fakes.current.set("blue.test", { kind: "throw" });
     const response = await call("/down/predict", { headers: { "x-request-id": "req-123" } });
     expect(response.status).toBe(502);
-    expect(await response.json()).toEqual({ error: { code: "origin_unavailable", message: expect.any(String), details: { requestId: "req-123" } } });
+    expect(await response.json()).toEqual({
+      error: { code: "origin_unavailable", message: expect.any(String), details: { requestId: "req-123" } },
+    });
     expect((await outcomeRows(env.DB, "down"))[0]).toMatchObject({ error: 1, status: 0, requestId: "req-123" });
   });
 
@@ -195,7 +236,9 @@ describe("flag state failures", () => {
   it("keeps serving the last good snapshot when a newer version cannot be read", async () => {
     await seedFlag(env.DB, { key: "lastgood" });
     await seedOverride(env.DB, "lastgood", "u", "green");
-    expect((await call("/lastgood/predict", { headers: { "x-user-id": "u" } })).headers.get("x-flag-reason")).toBe("OVERRIDE");
+    expect((await call("/lastgood/predict", { headers: { "x-user-id": "u" } })).headers.get("x-flag-reason")).toBe(
+      "OVERRIDE",
+    );
     // A newer version whose snapshot fails validation must not replace the good one.
     await bumpVersion(env.DB, "lastgood", { blueOrigin: JSON.stringify({ url: "nope" }) });
     await env.SNAPSHOTS.put(snapshotKvKey("lastgood"), "{garbage");
@@ -207,7 +250,9 @@ describe("flag state failures", () => {
   it("honours a kill switch from the index even before a new snapshot is readable", async () => {
     await seedFlag(env.DB, { key: "killme" });
     await seedOverride(env.DB, "killme", "u", "green");
-    expect((await call("/killme/predict", { headers: { "x-user-id": "u" } })).headers.get("x-model-variant")).toBe("green");
+    expect((await call("/killme/predict", { headers: { "x-user-id": "u" } })).headers.get("x-model-variant")).toBe(
+      "green",
+    );
     await bumpVersion(env.DB, "killme", { killSwitch: true, blueOrigin: JSON.stringify({ url: "nope" }) });
     const response = await call("/killme/predict", { headers: { "x-user-id": "u" } });
     expect(response.headers.get("x-flag-reason")).toBe("KILL_SWITCH");
@@ -229,11 +274,15 @@ describe("outcome recording", () => {
   });
 
   it("still answers and counts the drop when the Analytics Engine write throws", async () => {
-    vi.spyOn(env.OUTCOMES, "writeDataPoint").mockImplementation(() => { throw new Error("AE down"); });
+    vi.spyOn(env.OUTCOMES, "writeDataPoint").mockImplementation(() => {
+      throw new Error("AE down");
+    });
     await seedFlag(env.DB, { key: "aefail" });
     const response = await call("/aefail/predict");
     expect(response.status).toBe(200);
-    const health = await (await worker.fetch(new Request("https://router.example/_switchyard/healthz"), env, createExecutionContext())).json() as { outcomes: { dropped: number } };
+    const health = (await (
+      await worker.fetch(new Request("https://router.example/_switchyard/healthz"), env, createExecutionContext())
+    ).json()) as { outcomes: { dropped: number } };
     expect(health.outcomes.dropped).toBeGreaterThanOrEqual(1);
     expect(await outcomeRows(env.DB, "aefail")).toHaveLength(1);
   });

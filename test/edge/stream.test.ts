@@ -16,22 +16,45 @@ const decoder = new TextDecoder();
 /** An origin body the test drives; every step lands in `events`. */
 function drivenOrigin(events: string[]) {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => { controller = c; },
-    cancel: () => { events.push("origin:cancelled"); },
-  }, { highWaterMark: 0 });
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start: (c) => {
+        controller = c;
+      },
+      cancel: () => {
+        events.push("origin:cancelled");
+      },
+    },
+    { highWaterMark: 0 },
+  );
   return {
-    behaviour: { kind: "respond", respond: () => new Response(body, { headers: { "content-type": "text/event-stream" } }) } as OriginBehaviour,
-    send(text: string) { events.push(`origin:${text}`); controller.enqueue(encoder.encode(text)); },
-    end() { events.push("origin:end"); controller.close(); },
-    fail() { events.push("origin:broken"); controller.error(new Error("connection reset mid-body")); },
+    behaviour: {
+      kind: "respond",
+      respond: () => new Response(body, { headers: { "content-type": "text/event-stream" } }),
+    } as OriginBehaviour,
+    send(text: string) {
+      events.push(`origin:${text}`);
+      controller.enqueue(encoder.encode(text));
+    },
+    end() {
+      events.push("origin:end");
+      controller.close();
+    },
+    fail() {
+      events.push("origin:broken");
+      controller.error(new Error("connection reset mid-body"));
+    },
   };
 }
 
 /** Opens a proxied request; the caller reads the body and then awaits `settled` (background work). */
 async function open(path: string) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example${path}`, { method: "POST", body: "{}", headers: { "x-user-id": "u" } }), env, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example${path}`, { method: "POST", body: "{}", headers: { "x-user-id": "u" } }),
+    env,
+    ctx,
+  );
   return { response, reader: response.body!.getReader(), settled: () => waitOnExecutionContext(ctx) };
 }
 
@@ -42,7 +65,13 @@ async function greenFlag(key: string, settings: object = {}) {
 }
 
 const metricsOf = async (key: string) => {
-  const groups = await readOutcomeWindow(env.DB, { flagKey: key, rolloutId: `${key}-r`, stage: null, fromMs: 0, toMs: Date.now() + 60_000 });
+  const groups = await readOutcomeWindow(env.DB, {
+    flagKey: key,
+    rolloutId: `${key}-r`,
+    stage: null,
+    fromMs: 0,
+    toMs: Date.now() + 60_000,
+  });
   return Object.fromEntries(groups.map((g) => [g.variant, { requests: g.metrics.requests, errors: g.metrics.errors }]));
 };
 
@@ -80,7 +109,14 @@ describe("stream integrity", () => {
     await originDone;
     await settled();
 
-    expect(events).toEqual(["origin:data: 1\n\n", "client:data: 1\n\n", "origin:data: 2\n\n", "origin:end", "client:data: 2\n\n", "client:end"]);
+    expect(events).toEqual([
+      "origin:data: 1\n\n",
+      "client:data: 1\n\n",
+      "origin:data: 2\n\n",
+      "origin:end",
+      "client:data: 2\n\n",
+      "client:end",
+    ]);
     const rows = await outcomeRows(env.DB, "st-order");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ variant: "green", status: 200, error: 0, errorClass: null });
@@ -162,12 +198,22 @@ describe("stream integrity", () => {
     await greenFlag("st-204");
     fakes.current.set("green.test", { kind: "respond", respond: () => new Response(null, { status: 204 }) });
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request("https://router.example/st-204/predict", { method: "POST", body: "{}" }), env, ctx);
+    const response = await worker.fetch(
+      new Request("https://router.example/st-204/predict", { method: "POST", body: "{}" }),
+      env,
+      ctx,
+    );
     expect(response.body).toBeNull();
     await waitOnExecutionContext(ctx); // nothing read: the outcome must not wait for a body
     const rows = await outcomeRows(env.DB, "st-204");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 204, error: 0, errorClass: null, firstByteMs: null, durationMs: rows[0]!.latencyMs });
+    expect(rows[0]).toMatchObject({
+      status: 204,
+      error: 0,
+      errorClass: null,
+      firstByteMs: null,
+      durationMs: rows[0]!.latencyMs,
+    });
   });
 
   const CLASSES: [string, OriginBehaviour, number, string | null][] = [
@@ -186,6 +232,10 @@ describe("stream integrity", () => {
     await settled();
     const rows = await outcomeRows(env.DB, key);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ errorClass, error: errorClass === null ? 0 : 1, timeout: errorClass === "timeout" ? 1 : 0 });
+    expect(rows[0]).toMatchObject({
+      errorClass,
+      error: errorClass === null ? 0 : 1,
+      timeout: errorClass === "timeout" ? 1 : 0,
+    });
   });
 });

@@ -4,6 +4,10 @@ import { env } from "cloudflare:test";
 import seedSql from "../../scripts/demo-seed.sql?raw";
 
 export async function applyDemoSeed(): Promise<void> {
-  const statements = seedSql.replace(/^--.*$/gm, "").split(/;\s*$/m).map((s) => s.trim()).filter(Boolean);
+  const statements = seedSql
+    .replace(/^--.*$/gm, "")
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const statement of statements) await env.DB.prepare(statement).run();
 }

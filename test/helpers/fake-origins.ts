@@ -88,8 +88,11 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
     if (behaviour.delayMs) await sleep(behaviour.delayMs);
     events.push(`${host}:end`);
     if (behaviour.kind === "model") {
-      const failing = (behaviour.errorEvery !== undefined && n % behaviour.errorEvery === 0) || behaviour.failWhen?.(request) === true;
-      if (!failing && behaviour.invalidEvery !== undefined && n % behaviour.invalidEvery === 0) return Response.json({ ...INVALID_ANSWER, model: host });
+      const failing =
+        (behaviour.errorEvery !== undefined && n % behaviour.errorEvery === 0) ||
+        behaviour.failWhen?.(request) === true;
+      if (!failing && behaviour.invalidEvery !== undefined && n % behaviour.invalidEvery === 0)
+        return Response.json({ ...INVALID_ANSWER, model: host });
       return Response.json({ label: "positive", model: host }, { status: failing ? 500 : 200 });
     }
     const payload = behaviour.body ?? { model: host.split(".")[0], echo: body };
@@ -106,16 +109,36 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
       return hook(request);
     }
     const body = request.body ? await request.text() : "";
-    seen.push({ host: url.hostname, method: request.method, path: url.pathname + url.search, headers: request.headers, body });
+    seen.push({
+      host: url.hostname,
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      body,
+    });
     events.push(`${url.hostname}:start`);
     return answer(request, url.hostname, body);
   });
-  return { seen, events, counts, hooks, spy, set: (host: string, behaviour: OriginBehaviour) => { behaviours[host] = behaviour; } };
+  return {
+    seen,
+    events,
+    counts,
+    hooks,
+    spy,
+    set: (host: string, behaviour: OriginBehaviour) => {
+      behaviours[host] = behaviour;
+    },
+  };
 }
 
 /** Health-loop scenarios: every ".test" host is a model (unnamed ones never fail); webhooks land at hooks.test. */
 export function installModels(models: Record<string, ModelBehaviour>, hook?: HookHandler) {
-  const behaviours = Object.fromEntries(Object.entries(models).map(([host, model]) => [host, { kind: "model" as const, ...model }]));
+  const behaviours = Object.fromEntries(
+    Object.entries(models).map(([host, model]) => [host, { kind: "model" as const, ...model }]),
+  );
   const installed = installFakeOrigins(behaviours, { fallback: { kind: "model" }, ...(hook ? { hook } : {}) });
-  return { ...installed, setModel: (host: string, model: ModelBehaviour) => installed.set(host, { kind: "model", ...model }) };
+  return {
+    ...installed,
+    setModel: (host: string, model: ModelBehaviour) => installed.set(host, { kind: "model", ...model }),
+  };
 }

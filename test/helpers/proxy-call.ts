@@ -9,12 +9,18 @@ import { installFakeOrigins } from "./fake-origins";
 
 export async function callProxy(path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example${path}`, { method: "POST", ...init }), env, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example${path}`, { method: "POST", ...init }),
+    env,
+    ctx,
+  );
   // The outcome is recorded once the body has ended: read it, as a client would, before waiting.
   let body: ArrayBuffer | ReadableStream | null = null;
   if (response.body) {
     // A body that breaks mid-way still breaks for the caller.
-    body = await response.arrayBuffer().catch((error: unknown) => new ReadableStream({ start: (controller) => controller.error(error) }));
+    body = await response
+      .arrayBuffer()
+      .catch((error: unknown) => new ReadableStream({ start: (controller) => controller.error(error) }));
   }
   await waitOnExecutionContext(ctx);
   return new Response(body, response);

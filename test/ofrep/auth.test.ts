@@ -13,9 +13,14 @@ describe("OFREP auth matrix", () => {
   it("401 without a token, with an unknown token and with a revoked token; WWW-Authenticate is set", async () => {
     await seedFlag(env.DB, { key: "of-auth" });
     const read = await mintToken("read", "ofrep-revoked");
-    const tokens = await (await call("GET", "/tokens")).json() as { items: { id: string; name: string }[] };
+    const tokens = (await (await call("GET", "/tokens")).json()) as { items: { id: string; name: string }[] };
     await call("DELETE", `/tokens/${tokens.items.find((t) => t.name === "ofrep-revoked")!.id}`);
-    for (const options of [{ token: null }, { token: "syk_not_a_real_token" }, { token: read }, { token: null, apiKey: "syk_wrong" }]) {
+    for (const options of [
+      { token: null },
+      { token: "syk_not_a_real_token" },
+      { token: read },
+      { token: null, apiKey: "syk_wrong" },
+    ]) {
       const response = await evaluate("of-auth", { targetingKey: "u" }, { ...options, ip: "203.0.113.1" });
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toContain("Bearer");
@@ -28,7 +33,9 @@ describe("OFREP auth matrix", () => {
     for (const scope of ["read", "operate", "admin"] as const) {
       const token = await mintToken(scope, `ofrep-${scope}`);
       expect((await evaluate("of-auth-ok", { targetingKey: "u" }, { token, ip: "203.0.113.2" })).status).toBe(200);
-      expect((await evaluate("of-auth-ok", { targetingKey: "u" }, { token: null, apiKey: token, ip: "203.0.113.2" })).status).toBe(200);
+      expect(
+        (await evaluate("of-auth-ok", { targetingKey: "u" }, { token: null, apiKey: token, ip: "203.0.113.2" })).status,
+      ).toBe(200);
     }
   });
 
@@ -37,7 +44,11 @@ describe("OFREP auth matrix", () => {
     // the same middleware configured for `admin` shows the mapping.
     const read = await mintToken("read", "ofrep-403");
     const app = new Hono<OfrepEnv>().use("*", requireToken({ scope: "admin" })).post("/x", (c) => c.text("ok"));
-    const response = await app.request("/x", { method: "POST", headers: { authorization: `Bearer ${read}` } }, adminEnv);
+    const response = await app.request(
+      "/x",
+      { method: "POST", headers: { authorization: `Bearer ${read}` } },
+      adminEnv,
+    );
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ errorCode: "GENERAL", errorDetails: 'this API needs the "admin" scope' });
   });
@@ -46,7 +57,10 @@ describe("OFREP auth matrix", () => {
 describe("repeated auth failures", () => {
   it("the real app answers a wrong token 429 with Retry-After after 10 failures from one client; a valid one still evaluates", async () => {
     await seedFlag(env.DB, { key: "of-429" });
-    for (let i = 0; i < 10; i++) expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" })).status).toBe(
+        401,
+      );
     expect((await evaluate("of-429", { targetingKey: "u" }, { ip: "198.51.100.7" })).status).toBe(200); // the valid token is never limited
     const limited = await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.7" });
     expect(limited.status).toBe(429);
@@ -56,14 +70,23 @@ describe("repeated auth failures", () => {
     const waitMs = Date.parse(retryAfter) - Date.now();
     expect(waitMs).toBeGreaterThan(0);
     expect(waitMs).toBeLessThanOrEqual(61_000);
-    expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.8" })).status).toBe(401);
+    expect((await evaluate("of-429", { targetingKey: "u" }, { token: "syk_guess", ip: "198.51.100.8" })).status).toBe(
+      401,
+    );
   });
 
   it("the window ends: Retry-After names the window's end and the client may try again", async () => {
     let now = 1_000_000;
     const limiter = new AuthFailureLimiter({ maxFailures: 2, windowMs: 30_000, maxClients: 10 });
-    const app = new Hono<OfrepEnv>().use("*", requireToken({ limiter, now: () => now })).post("/x", (c) => c.text("ok"));
-    const send = (token: string) => app.request("/x", { method: "POST", headers: { authorization: `Bearer ${token}`, "cf-connecting-ip": "192.0.2.9" } }, adminEnv);
+    const app = new Hono<OfrepEnv>()
+      .use("*", requireToken({ limiter, now: () => now }))
+      .post("/x", (c) => c.text("ok"));
+    const send = (token: string) =>
+      app.request(
+        "/x",
+        { method: "POST", headers: { authorization: `Bearer ${token}`, "cf-connecting-ip": "192.0.2.9" } },
+        adminEnv,
+      );
     expect((await send("syk_a")).status).toBe(401);
     expect((await send("syk_b")).status).toBe(401);
     // Never before the window's end, at most a second after it (whole seconds, rounded up).

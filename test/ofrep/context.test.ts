@@ -10,11 +10,26 @@ const parse = (body: unknown) => parseEvaluationRequest(typeof body === "string"
 
 describe("parseEvaluationRequest", () => {
   it("takes targetingKey as the unit key and flattens the rest into attributes", () => {
-    const result = parse({ context: { targetingKey: "u1", plan: "pro", age: 42, beta: true, gone: null, cf: { country: "DE", geo: { city: "Berlin" } } } });
+    const result = parse({
+      context: {
+        targetingKey: "u1",
+        plan: "pro",
+        age: 42,
+        beta: true,
+        gone: null,
+        cf: { country: "DE", geo: { city: "Berlin" } },
+      },
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.targetingKey).toBe("u1");
-    expect(Object.fromEntries(result.value.attributes)).toEqual({ plan: "pro", age: "42", beta: "true", "cf.country": "DE", "cf.geo.city": "Berlin" });
+    expect(Object.fromEntries(result.value.attributes)).toEqual({
+      plan: "pro",
+      age: "42",
+      beta: "true",
+      "cf.country": "DE",
+      "cf.geo.city": "Berlin",
+    });
   });
 
   it.each([
@@ -26,7 +41,10 @@ describe("parseEvaluationRequest", () => {
     [{ context: [] }, "INVALID_CONTEXT"],
     [{ context: { targetingKey: "u", a: { b: { c: { d: { e: 1 } } } } } }, "INVALID_CONTEXT"],
     [{ context: { targetingKey: "u", long: "v".repeat(1025) } }, "INVALID_CONTEXT"],
-    [{ context: { targetingKey: "u", ...Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`a${i}`, "v"])) } }, "INVALID_CONTEXT"],
+    [
+      { context: { targetingKey: "u", ...Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`a${i}`, "v"])) } },
+      "INVALID_CONTEXT",
+    ],
     [`{"context":{"targetingKey":"u","pad":"${"x".repeat(CONTEXT_LIMITS.bodyChars)}"}}`, "INVALID_CONTEXT"],
     ["{", "PARSE_ERROR"],
     ["null", "PARSE_ERROR"],
@@ -37,7 +55,13 @@ describe("parseEvaluationRequest", () => {
   });
 
   it("looks an attribute up by full name, then by the part after its scope", () => {
-    const lookup = attributeLookup(new Map([["country", "DE"], ["header.x-plan", "pro"], ["x-plan", "free"]]));
+    const lookup = attributeLookup(
+      new Map([
+        ["country", "DE"],
+        ["header.x-plan", "pro"],
+        ["x-plan", "free"],
+      ]),
+    );
     expect(lookup("cf.country")).toBe("DE");
     expect(lookup("header.x-plan")).toBe("pro"); // the exact name wins
     expect(lookup("query.region")).toBeUndefined();
@@ -48,7 +72,14 @@ describe("parseEvaluationRequest", () => {
 describe("toOpenFeatureReason", () => {
   it("maps every switchyard reason into the OFREP vocabulary; only ERROR is left for an error body", () => {
     const mapped = REASONS.map((reason) => [reason, toOpenFeatureReason(reason, false)]);
-    expect(Object.fromEntries(mapped)).toEqual({ KILL_SWITCH: "DISABLED", OVERRIDE: "TARGETING_MATCH", SEGMENT_MATCH: "TARGETING_MATCH", SPLIT: "SPLIT", DEFAULT: "UNKNOWN", ERROR: "ERROR" });
+    expect(Object.fromEntries(mapped)).toEqual({
+      KILL_SWITCH: "DISABLED",
+      OVERRIDE: "TARGETING_MATCH",
+      SEGMENT_MATCH: "TARGETING_MATCH",
+      SPLIT: "SPLIT",
+      DEFAULT: "UNKNOWN",
+      ERROR: "ERROR",
+    });
     for (const [reason, wire] of mapped) if (reason !== "ERROR") expect(OFREP_REASONS).toContain(wire);
     expect(OFREP_REASONS).toEqual(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]);
   });
@@ -62,7 +93,13 @@ describe("toOpenFeatureReason", () => {
 
 describe("matchesIfNoneMatch", () => {
   it.each([
-    [undefined, false], ["", false], ['"ofrep-1"', true], ['W/"ofrep-1"', true], ['"x", "ofrep-1"', true], ["*", true], ['"ofrep-2"', false],
+    [undefined, false],
+    ["", false],
+    ['"ofrep-1"', true],
+    ['W/"ofrep-1"', true],
+    ['"x", "ofrep-1"', true],
+    ["*", true],
+    ['"ofrep-2"', false],
   ])("%j → %s", (header, expected) => {
     expect(matchesIfNoneMatch(header, '"ofrep-1"')).toBe(expected);
   });

@@ -24,7 +24,11 @@ export async function ofrep(path: string, options: OfrepCallOptions = {}): Promi
   headers.set("content-type", "application/json");
   const body = options.raw ?? JSON.stringify(options.body ?? {});
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://router.example/ofrep/v1${path}`, { method: "POST", headers, body }), adminEnv, ctx);
+  const response = await worker.fetch(
+    new Request(`https://router.example/ofrep/v1${path}`, { method: "POST", headers, body }),
+    adminEnv,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -46,9 +46,12 @@ describe("OpenFeature server SDK + OFREP provider", () => {
     expect(["blue", "green"]).toContain(first.value);
     expect(first).toMatchObject({ flagKey: "sdk-demo", variant: first.value, reason: "SPLIT" });
     expect(first.flagMetadata).toMatchObject({ rolloutId: "r-sdk", stage: "serve:50", switchyardReason: "SPLIT" });
-    for (let i = 0; i < 5; i++) expect(await client.getStringValue("sdk-demo", "fallback", { targetingKey: "user-42" })).toBe(first.value);
+    for (let i = 0; i < 5; i++)
+      expect(await client.getStringValue("sdk-demo", "fallback", { targetingKey: "user-42" })).toBe(first.value);
     // And the same answer the admin explain endpoint gives for that unit.
-    const explained = (await (await call("GET", "/flags/sdk-demo/evaluate?unit=user-42")).json()) as { variant: string };
+    const explained = (await (await call("GET", "/flags/sdk-demo/evaluate?unit=user-42")).json()) as {
+      variant: string;
+    };
     expect(first.value).toBe(explained.variant);
   });
 
@@ -88,9 +91,16 @@ describe("OpenFeature server SDK + OFREP provider", () => {
       },
     });
     const started = Date.now();
-    for (let i = 0; i < 10; i++) await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).catch(() => undefined);
-    const limited = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(() => null, (error: Error) => error);
-    const paused = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(() => null, (error: Error) => error);
+    for (let i = 0; i < 10; i++)
+      await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).catch(() => undefined);
+    const limited = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(
+      () => null,
+      (error: Error) => error,
+    );
+    const paused = await guesser.resolveStringEvaluation("sdk-demo", "fallback", { targetingKey: "u" }).then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(limited).not.toBeNull();
     const until = Date.parse(/until (\S+)/.exec(paused?.message ?? "")?.[1] ?? "");
     expect(until - started).toBeGreaterThan(0);

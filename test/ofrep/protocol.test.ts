@@ -14,7 +14,10 @@ describe("single flag evaluation", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await json(response)).toEqual({
-      key: "of-static", value: "blue", variant: "blue", reason: "STATIC",
+      key: "of-static",
+      value: "blue",
+      variant: "blue",
+      reason: "STATIC",
       metadata: { switchyardReason: "DEFAULT", stage: "none", flagVersion: 1 },
     });
   });
@@ -23,16 +26,38 @@ describe("single flag evaluation", () => {
     await seedFlag(env.DB, { key: "of-map" });
     await seedRollout(env.DB, "of-map", "r-map", 100);
     await seedOverride(env.DB, "of-map", "pinned-blue", "blue");
-    await seedSegmentRule(env.DB, "of-map", { id: "de", position: 0, segmentKey: "of-de", constraints: [{ attribute: "cf.country", operator: "eq", values: ["DE"] }], variant: "blue" });
+    await seedSegmentRule(env.DB, "of-map", {
+      id: "de",
+      position: 0,
+      segmentKey: "of-de",
+      constraints: [{ attribute: "cf.country", operator: "eq", values: ["DE"] }],
+      variant: "blue",
+    });
     const pinned = await json(await evaluate("of-map", { targetingKey: "pinned-blue" }));
-    expect(pinned).toMatchObject({ value: "blue", reason: "TARGETING_MATCH", metadata: { switchyardReason: "OVERRIDE", rolloutId: "r-map", stage: "serve:100", greenPercent: 100 } });
+    expect(pinned).toMatchObject({
+      value: "blue",
+      reason: "TARGETING_MATCH",
+      metadata: { switchyardReason: "OVERRIDE", rolloutId: "r-map", stage: "serve:100", greenPercent: 100 },
+    });
     // `country` satisfies a constraint on `cf.country` (documented short form), nested `cf.country` too.
-    for (const context of [{ targetingKey: "x", country: "DE" }, { targetingKey: "x", cf: { country: "DE" } }]) {
+    for (const context of [
+      { targetingKey: "x", country: "DE" },
+      { targetingKey: "x", cf: { country: "DE" } },
+    ]) {
       const segment = await json(await evaluate("of-map", context));
-      expect(segment).toMatchObject({ value: "blue", reason: "TARGETING_MATCH", metadata: { switchyardReason: "SEGMENT_MATCH", ruleId: "de", segment: "of-de" } });
+      expect(segment).toMatchObject({
+        value: "blue",
+        reason: "TARGETING_MATCH",
+        metadata: { switchyardReason: "SEGMENT_MATCH", ruleId: "de", segment: "of-de" },
+      });
     }
     const split = await json(await evaluate("of-map", { targetingKey: "x", country: "FR" }));
-    expect(split).toMatchObject({ value: "green", variant: "green", reason: "SPLIT", metadata: { stageIndex: 0, rolloutState: "active" } });
+    expect(split).toMatchObject({
+      value: "green",
+      variant: "green",
+      reason: "SPLIT",
+      metadata: { stageIndex: 0, rolloutState: "active" },
+    });
     await bumpVersion(env.DB, "of-map", { killSwitch: true });
     const killed = await json(await evaluate("of-map", { targetingKey: "pinned-blue" }));
     expect(killed).toMatchObject({ value: "blue", reason: "DISABLED", metadata: { switchyardReason: "KILL_SWITCH" } });
@@ -40,9 +65,20 @@ describe("single flag evaluation", () => {
 
   it("answers UNKNOWN (switchyardReason DEFAULT) when rules exist but none matched: never a reason outside the protocol", async () => {
     await seedFlag(env.DB, { key: "of-unmatched" });
-    await seedSegmentRule(env.DB, "of-unmatched", { id: "de", position: 0, segmentKey: "of-unmatched-de", constraints: [{ attribute: "cf.country", operator: "eq", values: ["DE"] }], variant: "green" });
+    await seedSegmentRule(env.DB, "of-unmatched", {
+      id: "de",
+      position: 0,
+      segmentKey: "of-unmatched-de",
+      constraints: [{ attribute: "cf.country", operator: "eq", values: ["DE"] }],
+      variant: "green",
+    });
     const body = await json(await evaluate("of-unmatched", { targetingKey: "u", country: "FR" }));
-    expect(body).toMatchObject({ value: "blue", variant: "blue", reason: "UNKNOWN", metadata: { switchyardReason: "DEFAULT" } });
+    expect(body).toMatchObject({
+      value: "blue",
+      variant: "blue",
+      reason: "UNKNOWN",
+      metadata: { switchyardReason: "DEFAULT" },
+    });
   });
 
   it("answers a flag that cannot be evaluated with the protocol's error body (GENERAL), and still records the ERROR outcome", async () => {
@@ -50,13 +86,24 @@ describe("single flag evaluation", () => {
     const response = await evaluate("of-broken", { targetingKey: "u" });
     expect(response.status).toBe(500);
     const body = await json(response);
-    expect(body).toMatchObject({ key: "of-broken", errorCode: "GENERAL", errorDetails: expect.stringContaining("use your default value"), metadata: { switchyardReason: "ERROR" } });
+    expect(body).toMatchObject({
+      key: "of-broken",
+      errorCode: "GENERAL",
+      errorDetails: expect.stringContaining("use your default value"),
+      metadata: { switchyardReason: "ERROR" },
+    });
     expect(body).not.toHaveProperty("reason");
     expect(body).not.toHaveProperty("value");
     expect(await outcomeRows(env.DB, "of-broken")).toMatchObject([{ reason: "ERROR", variant: "blue" }]);
-    const bulk = (await json(await ofrep("/evaluate/flags", { body: { context: { targetingKey: "u" } } }))).flags as Record<string, unknown>[];
-    expect(bulk.find((flag) => flag.key === "of-broken")).toMatchObject({ errorCode: "GENERAL", metadata: { switchyardReason: "ERROR" } });
-    for (const flag of bulk) if ("reason" in flag) expect(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]).toContain(flag.reason);
+    const bulk = (await json(await ofrep("/evaluate/flags", { body: { context: { targetingKey: "u" } } })))
+      .flags as Record<string, unknown>[];
+    expect(bulk.find((flag) => flag.key === "of-broken")).toMatchObject({
+      errorCode: "GENERAL",
+      metadata: { switchyardReason: "ERROR" },
+    });
+    for (const flag of bulk)
+      if ("reason" in flag)
+        expect(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]).toContain(flag.reason);
   });
 
   it("keeps each unit on one variant at 50 % and agrees with the admin explain endpoint", async () => {
@@ -82,11 +129,24 @@ describe("single flag evaluation", () => {
   it("records one outcome per evaluation, marked as an OFREP decision without an origin call", async () => {
     await seedFlag(env.DB, { key: "of-log" });
     await seedRollout(env.DB, "of-log", "r-log", 25);
-    const response = await evaluate("of-log", { targetingKey: "u-log" }, { headers: { "x-request-id": "req-ofrep-1" } });
+    const response = await evaluate(
+      "of-log",
+      { targetingKey: "u-log" },
+      { headers: { "x-request-id": "req-ofrep-1" } },
+    );
     expect(response.headers.get("x-request-id")).toBe("req-ofrep-1");
     const rows = await outcomeRows(env.DB, "of-log");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ requestId: "req-ofrep-1", rolloutId: "r-log", stage: "ofrep:serve:25", status: 0, latencyMs: 0, error: 0, timeout: 0, kind: "served" });
+    expect(rows[0]).toMatchObject({
+      requestId: "req-ofrep-1",
+      rolloutId: "r-log",
+      stage: "ofrep:serve:25",
+      status: 0,
+      latencyMs: 0,
+      error: 0,
+      timeout: 0,
+      kind: "served",
+    });
   });
 });
 
@@ -94,7 +154,11 @@ describe("errors exactly as the protocol", () => {
   it("FLAG_NOT_FOUND → 404 with the key", async () => {
     const response = await evaluate("of-nope", { targetingKey: "u" });
     expect(response.status).toBe(404);
-    expect(await json(response)).toEqual({ key: "of-nope", errorCode: "FLAG_NOT_FOUND", errorDetails: 'flag "of-nope" not found' });
+    expect(await json(response)).toEqual({
+      key: "of-nope",
+      errorCode: "FLAG_NOT_FOUND",
+      errorDetails: 'flag "of-nope" not found',
+    });
   });
 
   it("TARGETING_KEY_MISSING, INVALID_CONTEXT and PARSE_ERROR → 400", async () => {
@@ -151,7 +215,10 @@ describe("bulk evaluation", () => {
     const changed = await ofrep("/evaluate/flags", { body: context, headers: { "if-none-match": etag! } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
-    expect(((await json(changed)).flags as { key: string; reason: string }[]).find((flag) => flag.key === "of-bulk-b")?.reason).toBe("DISABLED");
+    expect(
+      ((await json(changed)).flags as { key: string; reason: string }[]).find((flag) => flag.key === "of-bulk-b")
+        ?.reason,
+    ).toBe("DISABLED");
   });
 
   it("requires a targeting key in bulk too", async () => {

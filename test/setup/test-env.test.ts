@@ -5,14 +5,26 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 
-const FROM_WRANGLER_TOML = ["DB", "SNAPSHOTS", "OUTCOMES", "SNAPSHOT_STORE", "VERSION_PROBE_SECONDS", "OUTCOMES_EMBEDDED", "DEV_MODE"];
+const FROM_WRANGLER_TOML = [
+  "DB",
+  "SNAPSHOTS",
+  "OUTCOMES",
+  "SNAPSHOT_STORE",
+  "VERSION_PROBE_SECONDS",
+  "OUTCOMES_EMBEDDED",
+  "DEV_MODE",
+];
 const TEST_OVERRIDES = ["TEST_MIGRATIONS"];
 /** The pool's own plumbing (self service, runner object, loopback), not configuration. */
 const POOL_INTERNAL = /^__VITEST_POOL_WORKERS_/;
 
 describe("the test Worker's env", () => {
   it("holds only wrangler.toml's bindings and the test overrides", () => {
-    expect(Object.keys(env).filter((key) => !POOL_INTERNAL.test(key)).sort()).toEqual([...FROM_WRANGLER_TOML, ...TEST_OVERRIDES].sort());
+    expect(
+      Object.keys(env)
+        .filter((key) => !POOL_INTERNAL.test(key))
+        .sort(),
+    ).toEqual([...FROM_WRANGLER_TOML, ...TEST_OVERRIDES].sort());
   });
 
   it("has no secret a developer's local files could supply", () => {
@@ -21,6 +33,10 @@ describe("the test Worker's env", () => {
   });
 
   it("applies the test overrides over wrangler.toml's values", () => {
-    expect({ embedded: env.OUTCOMES_EMBEDDED, dev: env.DEV_MODE, probe: env.VERSION_PROBE_SECONDS }).toEqual({ embedded: "1", dev: "1", probe: "0" });
+    expect({ embedded: env.OUTCOMES_EMBEDDED, dev: env.DEV_MODE, probe: env.VERSION_PROBE_SECONDS }).toEqual({
+      embedded: "1",
+      dev: "1",
+      probe: "0",
+    });
   });
 });

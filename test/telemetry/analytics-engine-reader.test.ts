@@ -10,7 +10,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const WINDOW = { flagKey: "demo-model", rolloutId: "r1", stage: "serve:25", fromMs: 1_700_000_000_000, toMs: 1_700_000_060_000 };
+const WINDOW = {
+  flagKey: "demo-model",
+  rolloutId: "r1",
+  stage: "serve:25",
+  fromMs: 1_700_000_000_000,
+  toMs: 1_700_000_060_000,
+};
 
 function aeAnswer(data: Record<string, unknown>[]) {
   const meta = Object.keys(data[0] ?? {}).map((name) => ({ name, type: name.startsWith("p") ? "Float64" : "UInt64" }));
@@ -28,20 +34,69 @@ function fakeSqlApi(answer: (sql: string, attempt: number) => Response | Promise
   return seen;
 }
 
-const reader = (extra = {}) => createAnalyticsEngineReader({ accountId: "acc123", apiToken: "tok", dataset: "switchyard_outcomes", sleep: async () => undefined, ...extra });
+const reader = (extra = {}) =>
+  createAnalyticsEngineReader({
+    accountId: "acc123",
+    apiToken: "tok",
+    dataset: "switchyard_outcomes",
+    sleep: async () => undefined,
+    ...extra,
+  });
 
 describe("Analytics Engine SQL reader", () => {
   it("sends weighted window queries and parses AE's JSON (strings for 64-bit integers)", async () => {
-    const seen = fakeSqlApi((sql) => sql.includes("quantileExactWeighted")
-      ? aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", p50: 80, p95: 150.5, p99: 240 }])
-      : aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", requests: "1000", raw_rows: "100", errors: "30", timeouts: "0", latency_sum: 90000, shadow_pairs: "0", shadow_agreements: 0, feedback_total: "20", feedback_successes: 15, inspected: "400", invalid: "12" }]));
+    const seen = fakeSqlApi((sql) =>
+      sql.includes("quantileExactWeighted")
+        ? aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", p50: 80, p95: 150.5, p99: 240 }])
+        : aeAnswer([
+            {
+              variant: "green",
+              reason: "SPLIT",
+              rule: "",
+              kind: "served",
+              requests: "1000",
+              raw_rows: "100",
+              errors: "30",
+              timeouts: "0",
+              latency_sum: 90000,
+              shadow_pairs: "0",
+              shadow_agreements: 0,
+              feedback_total: "20",
+              feedback_successes: 15,
+              inspected: "400",
+              invalid: "12",
+            },
+          ]),
+    );
     const groups = await reader().readWindow(WINDOW);
-    expect(groups).toEqual([{ variant: "green", reason: "SPLIT", ruleId: null, kind: "served", metrics: {
-      requests: 1000, rows: 100, errors: 30, timeouts: 0, latencySumMs: 90000, p50Ms: 80, p95Ms: 150.5, p99Ms: 240,
-      shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 20, feedbackSuccesses: 15, inspected: 400, invalid: 12,
-    } }]);
+    expect(groups).toEqual([
+      {
+        variant: "green",
+        reason: "SPLIT",
+        ruleId: null,
+        kind: "served",
+        metrics: {
+          requests: 1000,
+          rows: 100,
+          errors: 30,
+          timeouts: 0,
+          latencySumMs: 90000,
+          p50Ms: 80,
+          p95Ms: 150.5,
+          p99Ms: 240,
+          shadowPairs: 0,
+          shadowAgreements: 0,
+          feedbackTotal: 20,
+          feedbackSuccesses: 15,
+          inspected: 400,
+          invalid: 12,
+        },
+      },
+    ]);
     const sql = seen.find((s) => !s.sql.includes("quantile"))!.sql;
-    expect(sql).toContain("sum(if(double6 = -1, if(blob13 IN ('valid', 'invalid'), _sample_interval, 0), 0)) AS inspected");
+    expect(sql).toContain(
+      "sum(if(double6 = -1, if(blob13 IN ('valid', 'invalid'), _sample_interval, 0), 0)) AS inspected",
+    );
     expect(sql).toContain("sum(if(double6 = -1, if(blob13 = 'invalid', _sample_interval, 0), 0)) AS invalid");
     expect(seen).toHaveLength(2);
     expect(seen[0]!.url).toBe("https://api.cloudflare.com/client/v4/accounts/acc123/analytics_engine/sql");
@@ -50,21 +105,27 @@ describe("Analytics Engine SQL reader", () => {
     expect(aggregates).toContain("sum(if(double6 = -1, _sample_interval, 0)) AS requests");
     expect(aggregates).toContain("sum(if(double6 = -1, 1, 0)) AS raw_rows");
     expect(aggregates).toContain("index1 = 'demo-model' AND blob5 = 'r1'");
-    expect(aggregates).toContain("timestamp >= toDateTime(1700000000) AND timestamp < toDateTime(1700000060) AND blob4 = 'serve:25'");
+    expect(aggregates).toContain(
+      "timestamp >= toDateTime(1700000000) AND timestamp < toDateTime(1700000060) AND blob4 = 'serve:25'",
+    );
     expect(aggregates).toContain("NOT startsWith(blob4, 'ofrep:')");
     expect(aggregates).toContain("NOT (blob10 = 'shadow' AND blob11 IN ('skipped_too_large', 'request_unreadable'))");
     expect(aggregates).toContain("GROUP BY variant, reason, rule, kind FORMAT JSON");
     // Client-aborted requests are no variant's requests: left out of counts and latency alike.
     for (const { sql } of seen) expect(sql).toContain("blob12 != 'client_aborted'");
-    expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain("quantileExactWeighted(0.95)(double1, _sample_interval) AS p95");
+    expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain(
+      "quantileExactWeighted(0.95)(double1, _sample_interval) AS p95",
+    );
   });
 
-  it("filters by rollout like the embedded reader: one id, none (\"\"), or any rollout or none (no rollout condition)", async () => {
+  it('filters by rollout like the embedded reader: one id, none (""), or any rollout or none (no rollout condition)', async () => {
     const seen = fakeSqlApi(() => aeAnswer([]));
     await reader().readWindow({ ...WINDOW, rolloutId: null, stage: null });
     await reader().readExceedances({ ...WINDOW, rolloutId: { any: true }, stage: null }, [1]);
     await reader().readWindow({ ...WINDOW, rolloutId: { any: true }, stage: null });
-    expect(seen.slice(0, 2).every((s) => s.sql.includes("index1 = 'demo-model' AND blob5 = '' AND timestamp"))).toBe(true);
+    expect(seen.slice(0, 2).every((s) => s.sql.includes("index1 = 'demo-model' AND blob5 = '' AND timestamp"))).toBe(
+      true,
+    );
     for (const { sql } of seen.slice(2)) {
       expect(sql).toContain("index1 = 'demo-model' AND timestamp >= toDateTime(1700000000)");
       expect(sql).not.toContain("blob5");
@@ -72,7 +133,9 @@ describe("Analytics Engine SQL reader", () => {
   });
 
   it("counts weighted exceedances per threshold and skips infinite ones", async () => {
-    const seen = fakeSqlApi(() => aeAnswer([{ variant: "blue", reason: "SPLIT", rule: "", kind: "", above_0: "12", above_1: "0" }]));
+    const seen = fakeSqlApi(() =>
+      aeAnswer([{ variant: "blue", reason: "SPLIT", rule: "", kind: "", above_0: "12", above_1: "0" }]),
+    );
     const groups = await reader().readExceedances(WINDOW, [225, Number.POSITIVE_INFINITY]);
     expect(groups).toEqual([{ variant: "blue", reason: "SPLIT", ruleId: null, kind: "served", above: [12, 0] }]);
     expect(seen[0]!.sql).toContain("sum(if(double1 > 225, _sample_interval, 0)) AS above_0, 0 AS above_1");
@@ -81,27 +144,44 @@ describe("Analytics Engine SQL reader", () => {
   it("retries 429/5xx with backoff, fails fast on 4xx, and explains failures", async () => {
     const sleeps: number[] = [];
     const flaky = fakeSqlApi((_, attempt) => (attempt < 3 ? new Response("busy", { status: 503 }) : aeAnswer([])));
-    expect(await reader({ sleep: async (ms: number) => void sleeps.push(ms), attempts: 3, backoffMs: 100 }).readExceedances(WINDOW, [1])).toEqual([]);
+    expect(
+      await reader({ sleep: async (ms: number) => void sleeps.push(ms), attempts: 3, backoffMs: 100 }).readExceedances(
+        WINDOW,
+        [1],
+      ),
+    ).toEqual([]);
     expect(flaky).toHaveLength(3);
     expect(sleeps).toEqual([100, 200]);
     vi.restoreAllMocks();
     const bad = fakeSqlApi(() => new Response("unknown column blob99", { status: 422 }));
-    await expect(reader().readExceedances(WINDOW, [1])).rejects.toMatchObject({ code: "http_error", message: expect.stringContaining("422: unknown column") });
+    await expect(reader().readExceedances(WINDOW, [1])).rejects.toMatchObject({
+      code: "http_error",
+      message: expect.stringContaining("422: unknown column"),
+    });
     expect(bad).toHaveLength(1);
     vi.restoreAllMocks();
     fakeSqlApi(() => new Response("<html>", { status: 200 }));
     await expect(reader().readExceedances(WINDOW, [1])).rejects.toMatchObject({ code: "bad_response" });
     vi.restoreAllMocks();
-    fakeSqlApi(() => { throw new TypeError("connection refused"); });
+    fakeSqlApi(() => {
+      throw new TypeError("connection refused");
+    });
     await expect(reader().readExceedances(WINDOW, [1])).rejects.toMatchObject({ code: "network" });
-    await expect(createAnalyticsEngineReader({ accountId: undefined, apiToken: "t", dataset: "d" }).readWindow(WINDOW)).rejects.toBeInstanceOf(MetricsReadError);
+    await expect(
+      createAnalyticsEngineReader({ accountId: undefined, apiToken: "t", dataset: "d" }).readWindow(WINDOW),
+    ).rejects.toBeInstanceOf(MetricsReadError);
   });
 
   it("times out a hanging API", async () => {
-    vi.spyOn(globalThis, "fetch").mockImplementation((_input, init) => new Promise((_, reject) => {
-      init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
-    }));
-    await expect(reader({ timeoutMs: 20, attempts: 2 }).readExceedances(WINDOW, [1])).rejects.toMatchObject({ code: "timeout" });
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      (_input, init) =>
+        new Promise((_, reject) => {
+          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+        }),
+    );
+    await expect(reader({ timeoutMs: 20, attempts: 2 }).readExceedances(WINDOW, [1])).rejects.toMatchObject({
+      code: "timeout",
+    });
   });
 
   it("escapes string literals", () => {

@@ -8,9 +8,23 @@ import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import type { Outcome } from "../../src/core/outcome";
 
 const base: Outcome = {
-  timestampMs: 1_000, requestId: "r", flagKey: "emb", rolloutId: "emb-r", variant: "green", reason: "SPLIT", ruleId: null,
-  stage: "serve:25", status: 200, latencyMs: 100, error: false, timeout: false, shadowAgreement: null, feedbackValue: null,
-  colo: "local", unitKeyGenerated: false, failedOver: false,
+  timestampMs: 1_000,
+  requestId: "r",
+  flagKey: "emb",
+  rolloutId: "emb-r",
+  variant: "green",
+  reason: "SPLIT",
+  ruleId: null,
+  stage: "serve:25",
+  status: 200,
+  latencyMs: 100,
+  error: false,
+  timeout: false,
+  shadowAgreement: null,
+  feedbackValue: null,
+  colo: "local",
+  unitKeyGenerated: false,
+  failedOver: false,
 };
 
 describe("embedded metrics reader", () => {
@@ -37,18 +51,47 @@ describe("embedded reader rollout filter", () => {
   it("reads one rollout's rows, rows without a rollout (null), or rows of any rollout or none ({ any: true }), in one coalesced read", async () => {
     // Blue of a previous rollout, blue outside any rollout, and this rollout's blue, all before `toMs`.
     await createEmbeddedOutcomeStore(env.DB).insertBatch([
-      ...["p1", "p2", "p3"].map((requestId) => ({ ...base, requestId, flagKey: "anyr", rolloutId: "old", variant: "blue" as const })),
-      ...["n1", "n2"].map((requestId) => ({ ...base, requestId, flagKey: "anyr", rolloutId: null, variant: "blue" as const, reason: "DEFAULT" as const, stage: "none" })),
+      ...["p1", "p2", "p3"].map((requestId) => ({
+        ...base,
+        requestId,
+        flagKey: "anyr",
+        rolloutId: "old",
+        variant: "blue" as const,
+      })),
+      ...["n1", "n2"].map((requestId) => ({
+        ...base,
+        requestId,
+        flagKey: "anyr",
+        rolloutId: null,
+        variant: "blue" as const,
+        reason: "DEFAULT" as const,
+        stage: "none",
+      })),
       { ...base, requestId: "c1", flagKey: "anyr", rolloutId: "new", variant: "blue" },
       { ...base, requestId: "late", flagKey: "anyr", rolloutId: "old", variant: "blue", timestampMs: 20_000 },
     ]);
     const reader = createEmbeddedReader(env.DB);
     const cases: { rolloutId: string | null | { any: true }; requests: number }[] = [
-      { rolloutId: "old", requests: 3 }, { rolloutId: null, requests: 2 }, { rolloutId: "new", requests: 1 }, { rolloutId: { any: true }, requests: 6 },
+      { rolloutId: "old", requests: 3 },
+      { rolloutId: null, requests: 2 },
+      { rolloutId: "new", requests: 1 },
+      { rolloutId: { any: true }, requests: 6 },
     ];
-    const reads = await Promise.all(cases.map(({ rolloutId }) => reader.readWindow({ flagKey: "anyr", rolloutId, stage: null, fromMs: 0, toMs: 10_000 })));
-    reads.forEach((groups, i) => expect(groups.reduce((sum, g) => sum + g.metrics.requests, 0), JSON.stringify(cases[i]!.rolloutId)).toBe(cases[i]!.requests));
-    const above = await reader.readExceedances({ flagKey: "anyr", rolloutId: { any: true }, stage: null, fromMs: 0, toMs: 10_000 }, [50]);
+    const reads = await Promise.all(
+      cases.map(({ rolloutId }) =>
+        reader.readWindow({ flagKey: "anyr", rolloutId, stage: null, fromMs: 0, toMs: 10_000 }),
+      ),
+    );
+    reads.forEach((groups, i) =>
+      expect(
+        groups.reduce((sum, g) => sum + g.metrics.requests, 0),
+        JSON.stringify(cases[i]!.rolloutId),
+      ).toBe(cases[i]!.requests),
+    );
+    const above = await reader.readExceedances(
+      { flagKey: "anyr", rolloutId: { any: true }, stage: null, fromMs: 0, toMs: 10_000 },
+      [50],
+    );
     expect(above.reduce((sum, g) => sum + g.above[0]!, 0)).toBe(6);
   });
 });
@@ -72,17 +115,27 @@ describe("embedded reader quantiles", () => {
       { flagKey: "q4", variant: "green", latencies: Array.from({ length: 101 }, (_, i) => (i % 10) * 1.5) },
     ];
     let n = 0;
-    await createEmbeddedOutcomeStore(env.DB).insertBatch(cases.flatMap(({ flagKey, variant, latencies }) =>
-      latencies.map((latencyMs) => ({ ...base, requestId: `q${n++}`, flagKey, variant, latencyMs }))));
+    await createEmbeddedOutcomeStore(env.DB).insertBatch(
+      cases.flatMap(({ flagKey, variant, latencies }) =>
+        latencies.map((latencyMs) => ({ ...base, requestId: `q${n++}`, flagKey, variant, latencyMs })),
+      ),
+    );
     const reader = createEmbeddedReader(env.DB);
     // Concurrent reads are coalesced into one statement over several windows.
     const flagKeys = ["q1", "q2", "q3", "q4"];
-    const windows = await Promise.all(flagKeys.map((flagKey) => reader.readWindow({ flagKey, rolloutId: "emb-r", stage: "serve:25", fromMs: 0, toMs: 10_000 })));
+    const windows = await Promise.all(
+      flagKeys.map((flagKey) =>
+        reader.readWindow({ flagKey, rolloutId: "emb-r", stage: "serve:25", fromMs: 0, toMs: 10_000 }),
+      ),
+    );
     for (const { flagKey, variant, latencies } of cases) {
       const group = windows[flagKeys.indexOf(flagKey)]!.find((g) => g.variant === variant)!;
       expect(group.metrics.requests).toBe(latencies.length);
-      expect([group.metrics.p50Ms, group.metrics.p95Ms, group.metrics.p99Ms], `${flagKey}/${variant}`)
-        .toEqual([nearestRank(latencies, 0.5), nearestRank(latencies, 0.95), nearestRank(latencies, 0.99)]);
+      expect([group.metrics.p50Ms, group.metrics.p95Ms, group.metrics.p99Ms], `${flagKey}/${variant}`).toEqual([
+        nearestRank(latencies, 0.5),
+        nearestRank(latencies, 0.95),
+        nearestRank(latencies, 0.99),
+      ]);
     }
   });
 });

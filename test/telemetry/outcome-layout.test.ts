@@ -82,26 +82,68 @@ describe("toDataPoint layout", () => {
 
   it("writes absent optional values as empty blobs and NO_VALUE doubles", () => {
     const served = toDataPoint({
-      ...SHADOW_PAIR, ruleId: null, rolloutId: null, kind: undefined, comparatorReason: undefined, unitKeyGenerated: false,
-      shadowAgreement: null, feedbackValue: null, similarity: undefined, pairedLatencyMs: null, pairedStatus: undefined,
-      errorClass: null, firstByteMs: null, durationMs: undefined,
+      ...SHADOW_PAIR,
+      ruleId: null,
+      rolloutId: null,
+      kind: undefined,
+      comparatorReason: undefined,
+      unitKeyGenerated: false,
+      shadowAgreement: null,
+      feedbackValue: null,
+      similarity: undefined,
+      pairedLatencyMs: null,
+      pairedStatus: undefined,
+      errorClass: null,
+      firstByteMs: null,
+      durationMs: undefined,
     });
     expect(served.blobs?.[BLOB.errorClass - 1]).toBe("");
     expect(served.blobs?.[BLOB.rule - 1]).toBe("");
     expect(served.blobs?.[BLOB.rolloutId - 1]).toBe("");
     expect(served.blobs?.[BLOB.kind - 1]).toBe("served");
     expect(served.blobs?.[BLOB.unitKeyOrigin - 1]).toBe("provided");
-    for (const field of ["shadowAgreement", "feedbackValue", "similarity", "pairedLatencyMs", "pairedStatus", "firstByteMs", "durationMs"] as const) {
+    for (const field of [
+      "shadowAgreement",
+      "feedbackValue",
+      "similarity",
+      "pairedLatencyMs",
+      "pairedStatus",
+      "firstByteMs",
+      "durationMs",
+    ] as const) {
       expect(served.doubles?.[DOUBLE[field] - 1]).toBe(NO_VALUE);
     }
   });
 
   // Stored points are read by position: a field may be appended, never moved.
   it("keeps every position that stored data already uses", () => {
-    expect(BLOB).toMatchObject({ variant: 1, reason: 2, rule: 3, stage: 4, rolloutId: 5, statusClass: 6, colo: 7, requestId: 8, unitKeyOrigin: 9, kind: 10, comparatorReason: 11, errorClass: 12 });
+    expect(BLOB).toMatchObject({
+      variant: 1,
+      reason: 2,
+      rule: 3,
+      stage: 4,
+      rolloutId: 5,
+      statusClass: 6,
+      colo: 7,
+      requestId: 8,
+      unitKeyOrigin: 9,
+      kind: 10,
+      comparatorReason: 11,
+      errorClass: 12,
+    });
     expect(DOUBLE).toMatchObject({
-      latencyMs: 1, status: 2, error: 3, timeout: 4, shadowAgreement: 5, feedbackValue: 6, failedOver: 7, similarity: 8, pairedLatencyMs: 9, pairedStatus: 10,
-      firstByteMs: 11, durationMs: 12,
+      latencyMs: 1,
+      status: 2,
+      error: 3,
+      timeout: 4,
+      shadowAgreement: 5,
+      feedbackValue: 6,
+      failedOver: 7,
+      similarity: 8,
+      pairedLatencyMs: 9,
+      pairedStatus: 10,
+      firstByteMs: 11,
+      durationMs: 12,
     });
   });
 });

@@ -7,9 +7,23 @@ import type { EmbeddedSink } from "../../src/ports";
 import { OutcomeWriter, type OutcomeCounters } from "../../src/telemetry/outcome-writer";
 
 const outcome = (requestId: string): Outcome => ({
-  timestampMs: 1_000, requestId, flagKey: "w", rolloutId: null, variant: "blue", reason: "DEFAULT", ruleId: null,
-  stage: "none", status: 200, latencyMs: 5, error: false, timeout: false, shadowAgreement: null, feedbackValue: null,
-  colo: "local", unitKeyGenerated: false, failedOver: false,
+  timestampMs: 1_000,
+  requestId,
+  flagKey: "w",
+  rolloutId: null,
+  variant: "blue",
+  reason: "DEFAULT",
+  ruleId: null,
+  stage: "none",
+  status: 200,
+  latencyMs: 5,
+  error: false,
+  timeout: false,
+  shadowAgreement: null,
+  feedbackValue: null,
+  colo: "local",
+  unitKeyGenerated: false,
+  failedOver: false,
 });
 
 function recordingSink(fail = false): EmbeddedSink & { batches: string[][] } {
@@ -26,7 +40,10 @@ function recordingSink(fail = false): EmbeddedSink & { batches: string[][] } {
 describe("OutcomeWriter", () => {
   it("with only Analytics Engine writes one point per outcome and has nothing to flush", () => {
     const points: AnalyticsEngineDataPoint[] = [];
-    const writer = new OutcomeWriter({ analytics: { writeDataPoint: (point) => points.push(point!) } as AnalyticsEngineDataset, embedded: null });
+    const writer = new OutcomeWriter({
+      analytics: { writeDataPoint: (point) => points.push(point!) } as AnalyticsEngineDataset,
+      embedded: null,
+    });
     writer.record(outcome("a"));
     expect(points).toHaveLength(1);
     expect(points[0]!.blobs).toContain("a");
@@ -58,7 +75,12 @@ describe("OutcomeWriter", () => {
   });
 
   it("counts outcomes, not sink writes: written once every sink took one, dropped once any lost it, nothing without a sink", async () => {
-    const ae = (fail: boolean) => ({ writeDataPoint: () => { if (fail) throw new Error("AE down"); } }) as unknown as AnalyticsEngineDataset;
+    const ae = (fail: boolean) =>
+      ({
+        writeDataPoint: () => {
+          if (fail) throw new Error("AE down");
+        },
+      }) as unknown as AnalyticsEngineDataset;
     const quiet = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const cases: [string, AnalyticsEngineDataset | undefined, EmbeddedSink | null, OutcomeCounters][] = [
       ["no sink at all", undefined, null, { written: 0, dropped: 0 }],

@@ -12,19 +12,47 @@ import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import { outcomeRows } from "../helpers/seed";
 
 const base: Outcome = {
-  timestampMs: 1_000, requestId: "r", flagKey: "sf", rolloutId: "sf-r", variant: "green", reason: "SPLIT", ruleId: null,
-  stage: "serve:25", status: 200, latencyMs: 100, error: false, timeout: false, shadowAgreement: null, feedbackValue: null,
-  colo: "local", unitKeyGenerated: false, failedOver: false,
+  timestampMs: 1_000,
+  requestId: "r",
+  flagKey: "sf",
+  rolloutId: "sf-r",
+  variant: "green",
+  reason: "SPLIT",
+  ruleId: null,
+  stage: "serve:25",
+  status: 200,
+  latencyMs: 100,
+  error: false,
+  timeout: false,
+  shadowAgreement: null,
+  feedbackValue: null,
+  colo: "local",
+  unitKeyGenerated: false,
+  failedOver: false,
 };
 
 describe("stream-integrity fields in the embedded store", () => {
   it("round-trip error class, time to first byte and duration (absent values as null)", async () => {
     await createEmbeddedOutcomeStore(env.DB).insertBatch([
-      { ...base, flagKey: "sf-rt", requestId: "full", errorClass: "stream_broken", error: true, firstByteMs: 120.5, durationMs: 4_000.25 },
+      {
+        ...base,
+        flagKey: "sf-rt",
+        requestId: "full",
+        errorClass: "stream_broken",
+        error: true,
+        firstByteMs: 120.5,
+        durationMs: 4_000.25,
+      },
       { ...base, flagKey: "sf-rt", requestId: "legacy" },
     ]);
     const rows = Object.fromEntries((await outcomeRows(env.DB, "sf-rt")).map((row) => [row.requestId, row]));
-    expect(rows.full).toMatchObject({ errorClass: "stream_broken", error: 1, latencyMs: 100, firstByteMs: 120.5, durationMs: 4_000.25 });
+    expect(rows.full).toMatchObject({
+      errorClass: "stream_broken",
+      error: 1,
+      latencyMs: 100,
+      firstByteMs: 120.5,
+      durationMs: 4_000.25,
+    });
     expect(rows.legacy).toMatchObject({ errorClass: null, firstByteMs: null, durationMs: null });
   });
 
@@ -47,7 +75,10 @@ describe("stream-integrity fields in the embedded store", () => {
     expect(above.map((g) => g.above[0])).toEqual([0, 0]);
 
     const series = await readFlagSeries(env.DB, { flagKey: "sf", fromMs: 0, toMs: 10_000, bucketMs: 10_000 });
-    expect(series.map((p) => [p.variant, p.requests, p.errors])).toEqual([["blue", 1, 0], ["green", 2, 1]]);
+    expect(series.map((p) => [p.variant, p.requests, p.errors])).toEqual([
+      ["blue", 1, 0],
+      ["green", 2, 1],
+    ]);
 
     const experiment = await readExperimentData(env.DB, "sf", "sf-r", "serve:25");
     expect(experiment.arms.blue).toMatchObject({ requests: 1, errors: 0, latencyP95Ms: 100 });

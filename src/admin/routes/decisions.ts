@@ -18,13 +18,33 @@ export const decisionRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validatio
 
 function decisionView(row: DecisionRow) {
   return {
-    id: row.id, at: row.at, flagKey: row.flagKey, rolloutId: row.rolloutId, scope: row.scope, action: row.action, reason: row.reason,
-    stageIndex: row.stageIndex, rolloutVersion: row.rolloutVersion, applied: row.applied, blueReady: row.blueReady, figures: parseJson<DecisionView["figures"]>(row.figures),
+    id: row.id,
+    at: row.at,
+    flagKey: row.flagKey,
+    rolloutId: row.rolloutId,
+    scope: row.scope,
+    action: row.action,
+    reason: row.reason,
+    stageIndex: row.stageIndex,
+    rolloutVersion: row.rolloutVersion,
+    applied: row.applied,
+    blueReady: row.blueReady,
+    figures: parseJson<DecisionView["figures"]>(row.figures),
   };
 }
 
 decisionRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}/decisions", scope: "read", tags: ["health"], summary: "Health-loop decisions (holds included), newest first", request: { params: FlagParams, query: DecisionsQuery }, responses: { 200: { description: "a page of decisions", content: { "application/json": { schema: DecisionPage } } } } }),
+  adminRoute({
+    method: "get",
+    path: "/flags/{key}/decisions",
+    scope: "read",
+    tags: ["health"],
+    summary: "Health-loop decisions (holds included), newest first",
+    request: { params: FlagParams, query: DecisionsQuery },
+    responses: {
+      200: { description: "a page of decisions", content: { "application/json": { schema: DecisionPage } } },
+    },
+  }),
   async (c) => {
     const { key } = c.req.valid("param");
     const query = c.req.valid("query");
@@ -33,7 +53,10 @@ decisionRoutes.openapi(
     const cursor = decodeCursor(query.cursor);
     const beforeId = cursor === null ? null : Number(cursor);
     if (beforeId !== null && !Number.isInteger(beforeId)) throw new ApiError("invalid_request", "invalid cursor");
-    const rows = await listDecisions(c.get("db"), key, limit, beforeId, { rolloutId: query.rolloutId, scope: query.scope });
+    const rows = await listDecisions(c.get("db"), key, limit, beforeId, {
+      rolloutId: query.rolloutId,
+      scope: query.scope,
+    });
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return c.json({ items: rows.map(decisionView), nextCursor: last ? encodeCursor(String(last.id)) : null }, 200);
   },

@@ -21,8 +21,13 @@ const EvaluateQuery = z.object({ unit: UnitKey }).catchall(z.string().max(1024))
 
 evaluateRoutes.openapi(
   adminRoute({
-    method: "get", path: "/flags/{key}/evaluate", scope: "read", tags: ["flags"], summary: "Explain the decision for one unit (reason, rule, bucket)",
-    request: { params: FlagParams, query: EvaluateQuery }, responses: { 200: { description: "the decision", content: { "application/json": { schema: Evaluation } } } },
+    method: "get",
+    path: "/flags/{key}/evaluate",
+    scope: "read",
+    tags: ["flags"],
+    summary: "Explain the decision for one unit (reason, rule, bucket)",
+    request: { params: FlagParams, query: EvaluateQuery },
+    responses: { 200: { description: "the decision", content: { "application/json": { schema: Evaluation } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");
@@ -34,25 +39,29 @@ evaluateRoutes.openapi(
     const snapshot = await readFlagSnapshot(c.get("db"), key);
     if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
     const compiled = compileSnapshot(snapshot);
-    if (!compiled.ok) throw new ApiError("invalid_ruleset", `stored flag does not compile: ${compiled.error.message}`, compiled.error);
+    if (!compiled.ok)
+      throw new ApiError("invalid_ruleset", `stored flag does not compile: ${compiled.error.message}`, compiled.error);
     const lookup = (name: string) => attributes.get(name) ?? attributes.get(name.slice(name.indexOf(".") + 1));
     const evaluation = evaluateFlag(compiled.value, { unitKey: unit, attribute: lookup });
     const rule = compiled.value.rules.find((r) => r.id === evaluation.ruleId);
     c.header("ETag", etagOf("flag", snapshot.version));
-    return c.json({
-      flag: key,
-      version: snapshot.version,
-      unit,
-      variant: evaluation.variant,
-      reason: evaluation.reason,
-      ruleId: evaluation.ruleId,
-      segment: evaluation.segmentKey,
-      // The bucket is explained even when the decision did not need it.
-      bucket: bucketOf(compiled.value.salt, unit),
-      greenBelow: rule ? (rule.variant === null ? rule.greenBuckets : null) : compiled.value.splitGreenBuckets,
-      salt: compiled.value.salt,
-      rollout: snapshot.rollout,
-      killSwitch: snapshot.killSwitch,
-    }, 200);
+    return c.json(
+      {
+        flag: key,
+        version: snapshot.version,
+        unit,
+        variant: evaluation.variant,
+        reason: evaluation.reason,
+        ruleId: evaluation.ruleId,
+        segment: evaluation.segmentKey,
+        // The bucket is explained even when the decision did not need it.
+        bucket: bucketOf(compiled.value.salt, unit),
+        greenBelow: rule ? (rule.variant === null ? rule.greenBuckets : null) : compiled.value.splitGreenBuckets,
+        salt: compiled.value.salt,
+        rollout: snapshot.rollout,
+        killSwitch: snapshot.killSwitch,
+      },
+      200,
+    );
   },
 );

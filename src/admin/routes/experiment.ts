@@ -16,12 +16,19 @@ import { ExperimentReport } from "../report-schemas";
 
 export const experimentRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
-const ExperimentQuery = z.strictObject({ stage: z.string().regex(SERVE_STAGE_PATTERN, "must look like serve:25").optional() });
+const ExperimentQuery = z.strictObject({
+  stage: z.string().regex(SERVE_STAGE_PATTERN, "must look like serve:25").optional(),
+});
 
 experimentRoutes.openapi(
   adminRoute({
-    method: "get", path: "/flags/{key}/experiment", scope: "read", tags: ["flags"], summary: "A/B report of green against blue for a serving stage",
-    request: { params: FlagParams, query: ExperimentQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: ExperimentReport } } } },
+    method: "get",
+    path: "/flags/{key}/experiment",
+    scope: "read",
+    tags: ["flags"],
+    summary: "A/B report of green against blue for a serving stage",
+    request: { params: FlagParams, query: ExperimentQuery },
+    responses: { 200: { description: "the report", content: { "application/json": { schema: ExperimentReport } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");
@@ -30,11 +37,19 @@ experimentRoutes.openapi(
     const rollout = toRolloutRecord(row);
     const current = rollout.stages[rollout.stageIndex];
     const stage = c.req.valid("query").stage ?? (current?.mode === "serve" ? stageLabelOf(current) : null);
-    if (stage === null) throw new ApiError("conflict", "the rollout is in its shadow stage: nobody is served green yet (see /shadow)", { reason: "no_split_traffic" });
+    if (stage === null)
+      throw new ApiError("conflict", "the rollout is in its shadow stage: nobody is served green yet (see /shadow)", {
+        reason: "no_split_traffic",
+      });
     const percent = servedPercentOf(stage) ?? 0;
-    if (!(percent > 0 && percent < 100)) throw new ApiError("conflict", `stage ${stage} has no control arm to compare with`, { reason: "no_control_arm" });
+    if (!(percent > 0 && percent < 100))
+      throw new ApiError("conflict", `stage ${stage} has no control arm to compare with`, { reason: "no_control_arm" });
     const data = await readExperimentData(c.env.DB, key, rollout.id, stage);
-    const report = analyzeExperiment({ arms: data.arms, segments: data.segments, expectedWeights: { blue: 100 - percent, green: percent } });
+    const report = analyzeExperiment({
+      arms: data.arms,
+      segments: data.segments,
+      expectedWeights: { blue: 100 - percent, green: percent },
+    });
     return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report }, 200);
   },
 );

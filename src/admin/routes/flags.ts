@@ -4,10 +4,26 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { commitChange, flagAtVersion } from "../../store/admin-tx";
 import {
-  countFlags, deleteFlagRows, findRouteOwner, getFlag, insertFlag, listFlags, updateFlag, type FlagRow,
+  countFlags,
+  deleteFlagRows,
+  findRouteOwner,
+  getFlag,
+  insertFlag,
+  listFlags,
+  updateFlag,
+  type FlagRow,
 } from "../../store/flag-repo";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
-import { afterCommit, auditBase, checkIfMatch, decodeCursor, encodeCursor, etagOf, type AdminContext, type AdminEnv } from "../context";
+import {
+  afterCommit,
+  auditBase,
+  checkIfMatch,
+  decodeCursor,
+  encodeCursor,
+  etagOf,
+  type AdminContext,
+  type AdminEnv,
+} from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { applyRowToSnapshot, assertPublishable, flagChangesFrom, flagInsertFrom, flagView } from "../flag-model";
 import { LIMITS } from "../limits";
@@ -24,7 +40,13 @@ export async function loadFlag(c: AdminContext, key: string): Promise<FlagRow> {
   return row;
 }
 
-async function assertRouteFree(c: AdminContext, method: string, path: string, host: string | null, exceptKey: string | null) {
+async function assertRouteFree(
+  c: AdminContext,
+  method: string,
+  path: string,
+  host: string | null,
+  exceptKey: string | null,
+) {
   const owner = await findRouteOwner(c.get("db"), method, path, host, exceptKey);
   if (owner !== null) throw new ApiError("conflict", `route ${method} ${path} is already used by flag "${owner}"`);
 }
@@ -32,7 +54,15 @@ async function assertRouteFree(c: AdminContext, method: string, path: string, ho
 export const flagRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 flagRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags", scope: "read", tags: ["flags"], summary: "List flags", request: { query: PageQuery }, responses: { 200: json(FlagPage, "a page of flags") } }),
+  adminRoute({
+    method: "get",
+    path: "/flags",
+    scope: "read",
+    tags: ["flags"],
+    summary: "List flags",
+    request: { query: PageQuery },
+    responses: { 200: json(FlagPage, "a page of flags") },
+  }),
   async (c) => {
     const { limit = LIMITS.pageDefault, cursor } = c.req.valid("query");
     const rows = await listFlags(c.get("db"), limit, decodeCursor(cursor));
@@ -42,7 +72,15 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "post", path: "/flags", scope: "admin", tags: ["flags"], summary: "Create a flag", request: { body: body(FlagCreate) }, responses: { 201: json(Flag, "created") } }),
+  adminRoute({
+    method: "post",
+    path: "/flags",
+    scope: "admin",
+    tags: ["flags"],
+    summary: "Create a flag",
+    request: { body: body(FlagCreate) },
+    responses: { 201: json(Flag, "created") },
+  }),
   async (c) => {
     const input = c.req.valid("json");
     const db = c.get("db");
@@ -51,11 +89,23 @@ flagRoutes.openapi(
     if (await getFlag(db, input.key)) throw new ApiError("already_exists", `flag "${input.key}" already exists`);
     await assertRouteFree(c, row.routeMethod, row.routePath, row.routeHost ?? null, null);
     assertPublishable(applyRowToSnapshot(null, row, 1));
-    const committed = await commitChange(db, {
-      guards: [],
-      statements: [insertFlag(db, row)],
-      audit: { ...auditBase(c), action: "flag.create", resourceType: "flag", resourceId: input.key, flagKey: input.key, before: null, after: input },
-    }, c.get("now"));
+    const committed = await commitChange(
+      db,
+      {
+        guards: [],
+        statements: [insertFlag(db, row)],
+        audit: {
+          ...auditBase(c),
+          action: "flag.create",
+          resourceType: "flag",
+          resourceId: input.key,
+          flagKey: input.key,
+          before: null,
+          after: input,
+        },
+      },
+      c.get("now"),
+    );
     if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${input.key}"`);
     await afterCommit(c, [input.key]);
     const created = await loadFlag(c, input.key);
@@ -66,7 +116,15 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "get", path: "/flags/{key}", scope: "read", tags: ["flags"], summary: "Read a flag", request: { params: FlagParams }, responses: { 200: json(Flag, "the flag") } }),
+  adminRoute({
+    method: "get",
+    path: "/flags/{key}",
+    scope: "read",
+    tags: ["flags"],
+    summary: "Read a flag",
+    request: { params: FlagParams },
+    responses: { 200: json(Flag, "the flag") },
+  }),
   async (c) => {
     const row = await loadFlag(c, c.req.valid("param").key);
     c.header("ETag", etagOf("flag", row.version));
@@ -75,7 +133,15 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "patch", path: "/flags/{key}", scope: "admin", tags: ["flags"], summary: "Change a flag (If-Match)", request: { params: FlagParams, body: body(FlagPatch) }, responses: { 200: json(Flag, "the changed flag") } }),
+  adminRoute({
+    method: "patch",
+    path: "/flags/{key}",
+    scope: "admin",
+    tags: ["flags"],
+    summary: "Change a flag (If-Match)",
+    request: { params: FlagParams, body: body(FlagPatch) },
+    responses: { 200: json(Flag, "the changed flag") },
+  }),
   async (c) => {
     const { key } = c.req.valid("param");
     const input = c.req.valid("json");
@@ -87,11 +153,23 @@ flagRoutes.openapi(
     const merged = { ...row, ...changes } as FlagRow;
     if (input.route) await assertRouteFree(c, merged.routeMethod, merged.routePath, merged.routeHost, key);
     assertPublishable(applyRowToSnapshot(await readFlagSnapshot(db, key), merged, row.version + 1));
-    const committed = await commitChange(db, {
-      guards: [flagAtVersion(key, row.version)],
-      statements: [updateFlag(db, key, changes, c.get("now"))],
-      audit: { ...auditBase(c), action: "flag.update", resourceType: "flag", resourceId: key, flagKey: key, before: flagView(row), after: flagView({ ...merged, version: row.version + 1 }) },
-    }, c.get("now"));
+    const committed = await commitChange(
+      db,
+      {
+        guards: [flagAtVersion(key, row.version)],
+        statements: [updateFlag(db, key, changes, c.get("now"))],
+        audit: {
+          ...auditBase(c),
+          action: "flag.update",
+          resourceType: "flag",
+          resourceId: key,
+          flagKey: key,
+          before: flagView(row),
+          after: flagView({ ...merged, version: row.version + 1 }),
+        },
+      },
+      c.get("now"),
+    );
     if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
     await afterCommit(c, [key]);
     const updated = await loadFlag(c, key);
@@ -101,17 +179,37 @@ flagRoutes.openapi(
 );
 
 flagRoutes.openapi(
-  adminRoute({ method: "delete", path: "/flags/{key}", scope: "admin", tags: ["flags"], summary: "Delete a flag, its rules, overrides and rollouts (If-Match)", request: { params: FlagParams }, responses: { 204: { description: "deleted" } } }),
+  adminRoute({
+    method: "delete",
+    path: "/flags/{key}",
+    scope: "admin",
+    tags: ["flags"],
+    summary: "Delete a flag, its rules, overrides and rollouts (If-Match)",
+    request: { params: FlagParams },
+    responses: { 204: { description: "deleted" } },
+  }),
   async (c) => {
     const { key } = c.req.valid("param");
     const db = c.get("db");
     const row = await loadFlag(c, key);
     checkIfMatch(c, etagOf("flag", row.version));
-    const committed = await commitChange(db, {
-      guards: [flagAtVersion(key, row.version)],
-      statements: deleteFlagRows(db, key),
-      audit: { ...auditBase(c), action: "flag.delete", resourceType: "flag", resourceId: key, flagKey: key, before: flagView(row), after: null },
-    }, c.get("now"));
+    const committed = await commitChange(
+      db,
+      {
+        guards: [flagAtVersion(key, row.version)],
+        statements: deleteFlagRows(db, key),
+        audit: {
+          ...auditBase(c),
+          action: "flag.delete",
+          resourceType: "flag",
+          resourceId: key,
+          flagKey: key,
+          before: flagView(row),
+          after: null,
+        },
+      },
+      c.get("now"),
+    );
     if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
     await afterCommit(c, [], key);
     return c.body(null, 204);

@@ -25,8 +25,13 @@ const ShadowQuery = z.strictObject({ examples: z.coerce.number().int().min(0).ma
 
 shadowRoutes.openapi(
   adminRoute({
-    method: "get", path: "/flags/{key}/shadow", scope: "read", tags: ["flags"], summary: "Shadow-mode report and recommendation for the latest rollout",
-    request: { params: FlagParams, query: ShadowQuery }, responses: { 200: { description: "the report", content: { "application/json": { schema: ShadowReport } } } },
+    method: "get",
+    path: "/flags/{key}/shadow",
+    scope: "read",
+    tags: ["flags"],
+    summary: "Shadow-mode report and recommendation for the latest rollout",
+    request: { params: FlagParams, query: ShadowQuery },
+    responses: { 200: { description: "the report", content: { "application/json": { schema: ShadowReport } } } },
   }),
   async (c) => {
     const { key } = c.req.valid("param");
@@ -42,6 +47,17 @@ shadowRoutes.openapi(
     const pairs = await readShadowPairs(c.env.DB, key, rollout.id, SHADOW_REPORT_MAX_PAIRS);
     const report = buildShadowReport(pairs, shadowThresholdsFor(health.guards, shadow.thresholds));
     const worst = examples > 0 ? await listShadowExamples(c.env.DB, key, rollout.id, examples) : [];
-    return c.json({ flag: key, rolloutId: rollout.id, rolloutState: rollout.state, stageIndex: rollout.stageIndex, comparator: shadow.comparator ?? null, ...report, topDisagreements: worst }, 200);
+    return c.json(
+      {
+        flag: key,
+        rolloutId: rollout.id,
+        rolloutState: rollout.state,
+        stageIndex: rollout.stageIndex,
+        comparator: shadow.comparator ?? null,
+        ...report,
+        topDisagreements: worst,
+      },
+      200,
+    );
   },
 );

@@ -11,6 +11,13 @@ import { Whoami } from "../response-schemas";
 export const whoamiRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 whoamiRoutes.openapi(
-  adminRoute({ method: "get", path: "/whoami", scope: "read", tags: ["tokens"], summary: "The calling token's actor id and scope", responses: { 200: { description: "actor and scope", content: { "application/json": { schema: Whoami } } } } }),
+  adminRoute({
+    method: "get",
+    path: "/whoami",
+    scope: "read",
+    tags: ["tokens"],
+    summary: "The calling token's actor id and scope",
+    responses: { 200: { description: "actor and scope", content: { "application/json": { schema: Whoami } } } },
+  }),
   async (c) => c.json({ actor: c.get("actor").id, scope: c.get("actor").scope }, 200),
 );

@@ -9,8 +9,16 @@
 // src/cron applies the result through the rollout machine.
 import { currentStage, holdElapsed, stageMinimumsElapsed, type RolloutRecord } from "../rollout-machine";
 import {
-  errorCapGuard, feedbackGuard, latencyGuard, latencyThreshold, p99CapGuard, rateGuard, shadowGuard, testedGuardCount,
-  type GuardFigure, type GuardName,
+  errorCapGuard,
+  feedbackGuard,
+  latencyGuard,
+  latencyThreshold,
+  p99CapGuard,
+  rateGuard,
+  shadowGuard,
+  testedGuardCount,
+  type GuardFigure,
+  type GuardName,
 } from "./guards";
 import { invalidRateGuard } from "./answer-guards";
 import type { ArmWindow, HealthScope } from "./metrics";
@@ -22,8 +30,14 @@ export type HealthAction = (typeof HEALTH_ACTIONS)[number];
 /** Fixed vocabulary of reasons: a breached guard's name, or one of these. */
 export type HealthReason =
   | GuardName
-  | "insufficient_samples" | "no_control" | "guard_inconclusive" | "blue_not_ready" | "min_duration" | "hold_time"
-  | "healthy" | "not_active";
+  | "insufficient_samples"
+  | "no_control"
+  | "guard_inconclusive"
+  | "blue_not_ready"
+  | "min_duration"
+  | "hold_time"
+  | "healthy"
+  | "not_active";
 
 /** Where the control came from, in the order they are tried; "none" = no candidate had the minimum. */
 export const CONTROL_KINDS = ["concurrent", "earlier_stages", "baseline", "none"] as const;
@@ -67,7 +81,8 @@ export interface Assessment {
 
 /** The first candidate with the stage's minimum rows, most recent first: concurrent, earlier stages, baseline; else none. */
 export function chooseControl(
-  candidates: { blue: ArmWindow; earlier: ArmWindow | null; baseline: ArmWindow | null }, required: number,
+  candidates: { blue: ArmWindow; earlier: ArmWindow | null; baseline: ArmWindow | null },
+  required: number,
 ): { kind: ControlKind; arm: ArmWindow | null } {
   const { blue, earlier, baseline } = candidates;
   if (blue.rows >= required) return { kind: "concurrent", arm: blue };
@@ -84,7 +99,10 @@ export function requiredSamples(rollout: RolloutRecord): number {
 export function exceedanceThresholds(settings: HealthSettings, control: ArmWindow | null): number[] {
   const p95 = control?.p95Ms ?? null;
   const { latencyP95Ratio, latencyMinMarginMs, maxP99Ms } = settings.guards;
-  return [p95 === null ? Number.POSITIVE_INFINITY : latencyThreshold(latencyP95Ratio, latencyMinMarginMs, p95), maxP99Ms ?? Number.POSITIVE_INFINITY];
+  return [
+    p95 === null ? Number.POSITIVE_INFINITY : latencyThreshold(latencyP95Ratio, latencyMinMarginMs, p95),
+    maxP99Ms ?? Number.POSITIVE_INFINITY,
+  ];
 }
 
 function runGuards(input: AssessInput, control: ArmWindow, alpha: number): GuardFigure[] {
@@ -93,7 +111,8 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
   const required = requiredSamples(input.rollout);
   const { pairs, agreements } = input.shadow;
   // `?? 0`: a baseline captured before answers were inspected has neither count.
-  const answers = (arm: ArmWindow) => (input.checksAnswers ? { inspected: arm.inspected ?? 0, invalid: arm.invalid ?? 0 } : null);
+  const answers = (arm: ArmWindow) =>
+    input.checksAnswers ? { inspected: arm.inspected ?? 0, invalid: arm.invalid ?? 0 } : null;
   const figures = [
     errorCapGuard(guards.maxErrorRate, input.green, knobs),
     p99CapGuard(guards.maxP99Ms, input.green, input.above?.green[1] ?? null, knobs),
@@ -102,10 +121,28 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
     invalidRateGuard(guards, answers(control), answers(input.green), knobs),
   ];
   if (input.green.rows >= required) {
-    figures.splice(2, 0,
+    figures.splice(
+      2,
+      0,
       rateGuard("error_rate", "errors", guards.errorRateRatio, guards.errorRateMinMargin, control, input.green, knobs),
-      rateGuard("timeout_rate", "timeouts", guards.timeoutRateRatio, guards.timeoutRateMinMargin, control, input.green, knobs),
-      latencyGuard(control.p95Ms === null ? null : latencyThreshold(guards.latencyP95Ratio, guards.latencyMinMarginMs, control.p95Ms), control, input.green, input.above ? { control: input.above.control[0] ?? 0, green: input.above.green[0] ?? 0 } : null, knobs),
+      rateGuard(
+        "timeout_rate",
+        "timeouts",
+        guards.timeoutRateRatio,
+        guards.timeoutRateMinMargin,
+        control,
+        input.green,
+        knobs,
+      ),
+      latencyGuard(
+        control.p95Ms === null
+          ? null
+          : latencyThreshold(guards.latencyP95Ratio, guards.latencyMinMarginMs, control.p95Ms),
+        control,
+        input.green,
+        input.above ? { control: input.above.control[0] ?? 0, green: input.above.green[0] ?? 0 } : null,
+        knobs,
+      ),
     );
   }
   return figures;
@@ -118,11 +155,20 @@ export function assessHealth(input: AssessInput): Assessment {
   const green = input.green.rows;
   const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
   const base = {
-    scope: input.scope, stageIndex: rollout.stageIndex, control: chosen.kind, blueReady: input.blueReady, alphaPerGuard: alpha,
+    scope: input.scope,
+    stageIndex: rollout.stageIndex,
+    control: chosen.kind,
+    blueReady: input.blueReady,
+    alphaPerGuard: alpha,
     samples: { green, control: chosen.arm?.rows ?? 0, required },
     elapsedSeconds: Math.max(0, Math.floor((now - rollout.stageStartedAt) / 1000)),
   };
-  const result = (action: HealthAction, reason: HealthReason, guards: GuardFigure[] = []): Assessment => ({ ...base, action, reason, guards });
+  const result = (action: HealthAction, reason: HealthReason, guards: GuardFigure[] = []): Assessment => ({
+    ...base,
+    action,
+    reason,
+    guards,
+  });
 
   if (rollout.state !== "active") return result("hold", "not_active");
   // Not one unlucky request: nothing is judged before both arms have the stage's minimum.
@@ -132,11 +178,15 @@ export function assessHealth(input: AssessInput): Assessment {
   const guards = runGuards(input, chosen.arm, alpha);
   const breached = guards.find((guard) => guard.status === "breach");
   if (breached) return result("rollback", breached.guard, guards);
-  if (input.scope.kind === "rule") return result("hold", guards.some((g) => g.status === "suspect") ? "guard_inconclusive" : "healthy", guards);
+  if (input.scope.kind === "rule")
+    return result("hold", guards.some((g) => g.status === "suspect") ? "guard_inconclusive" : "healthy", guards);
   if (guards.some((guard) => guard.status === "suspect")) return result("hold", "guard_inconclusive", guards);
   if (input.blueReady === false) return result("hold", "blue_not_ready", guards);
 
   const last = rollout.stageIndex >= rollout.stages.length - 1;
-  if (last) return holdElapsed(rollout, now) ? result("promote", "healthy", guards) : result("hold", "hold_time", guards);
-  return stageMinimumsElapsed(rollout, now) ? result("advance", "healthy", guards) : result("hold", "min_duration", guards);
+  if (last)
+    return holdElapsed(rollout, now) ? result("promote", "healthy", guards) : result("hold", "hold_time", guards);
+  return stageMinimumsElapsed(rollout, now)
+    ? result("advance", "healthy", guards)
+    : result("hold", "min_duration", guards);
 }

@@ -1,5 +1,12 @@
 // Public surface of the health judge (pure; see assess.ts for the contract).
-export { assessHealth, chooseControl, exceedanceThresholds, requiredSamples, CONTROL_KINDS, HEALTH_ACTIONS } from "./assess";
+export {
+  assessHealth,
+  chooseControl,
+  exceedanceThresholds,
+  requiredSamples,
+  CONTROL_KINDS,
+  HEALTH_ACTIONS,
+} from "./assess";
 export type { Assessment, AssessInput, ControlKind, HealthAction, HealthReason } from "./assess";
 export { GUARD_NAMES, P95_TAIL, P99_TAIL, type GuardFigure, type GuardName, type GuardStatus } from "./guards";
 export { aboveOf, armOf, EMPTY_ARM, inScope, scopeLabel } from "./metrics";

@@ -52,8 +52,20 @@ export type HealthScope = { kind: "rollout" } | { kind: "rule"; ruleId: string }
 export const scopeLabel = (scope: HealthScope): string => (scope.kind === "rule" ? `rule:${scope.ruleId}` : "rollout");
 
 export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
-  requests: 0, rows: 0, errors: 0, timeouts: 0, latencySumMs: 0, p50Ms: null, p95Ms: null, p99Ms: null,
-  shadowPairs: 0, shadowAgreements: 0, feedbackTotal: 0, feedbackSuccesses: 0, inspected: 0, invalid: 0,
+  requests: 0,
+  rows: 0,
+  errors: 0,
+  timeouts: 0,
+  latencySumMs: 0,
+  p50Ms: null,
+  p95Ms: null,
+  p99Ms: null,
+  shadowPairs: 0,
+  shadowAgreements: 0,
+  feedbackTotal: 0,
+  feedbackSuccesses: 0,
+  inspected: 0,
+  invalid: 0,
 });
 
 /** The rollout's own traffic is SPLIT (serving stages) or DEFAULT (shadow: 0 % split). */
@@ -68,26 +80,48 @@ export function inScope(key: SliceKey, scope: HealthScope): boolean {
  * practice a scope has one group per variant: SPLIT in serving stages,
  * DEFAULT in shadow).
  */
-export function armOf(groups: readonly WindowGroup[], variant: Variant, scope: HealthScope, kind: OutcomeKind = "served"): ArmWindow {
+export function armOf(
+  groups: readonly WindowGroup[],
+  variant: Variant,
+  scope: HealthScope,
+  kind: OutcomeKind = "served",
+): ArmWindow {
   const matching = groups.filter((group) => group.variant === variant && group.kind === kind && inScope(group, scope));
   if (matching.length === 0) return { ...EMPTY_ARM };
   const largest = matching.reduce((a, b) => (b.metrics.requests > a.metrics.requests ? b : a));
   const sum = (field: keyof ArmWindow) => matching.reduce((total, group) => total + (group.metrics[field] ?? 0), 0);
   return {
-    requests: sum("requests"), rows: sum("rows"), errors: sum("errors"), timeouts: sum("timeouts"), latencySumMs: sum("latencySumMs"),
-    p50Ms: largest.metrics.p50Ms, p95Ms: largest.metrics.p95Ms, p99Ms: largest.metrics.p99Ms,
-    shadowPairs: sum("shadowPairs"), shadowAgreements: sum("shadowAgreements"),
-    feedbackTotal: sum("feedbackTotal"), feedbackSuccesses: sum("feedbackSuccesses"),
-    inspected: sum("inspected"), invalid: sum("invalid"),
+    requests: sum("requests"),
+    rows: sum("rows"),
+    errors: sum("errors"),
+    timeouts: sum("timeouts"),
+    latencySumMs: sum("latencySumMs"),
+    p50Ms: largest.metrics.p50Ms,
+    p95Ms: largest.metrics.p95Ms,
+    p99Ms: largest.metrics.p99Ms,
+    shadowPairs: sum("shadowPairs"),
+    shadowAgreements: sum("shadowAgreements"),
+    feedbackTotal: sum("feedbackTotal"),
+    feedbackSuccesses: sum("feedbackSuccesses"),
+    inspected: sum("inspected"),
+    invalid: sum("invalid"),
   };
 }
 
 /** Exceedance counts of one variant in scope, summed per threshold. */
-export function aboveOf(groups: readonly ExceedanceGroup[], variant: Variant, scope: HealthScope, thresholds: number, kind: OutcomeKind = "served"): number[] {
+export function aboveOf(
+  groups: readonly ExceedanceGroup[],
+  variant: Variant,
+  scope: HealthScope,
+  thresholds: number,
+  kind: OutcomeKind = "served",
+): number[] {
   const totals = new Array<number>(thresholds).fill(0);
   for (const group of groups) {
     if (group.variant !== variant || group.kind !== kind || !inScope(group, scope)) continue;
-    group.above.forEach((count, i) => { if (i < thresholds) totals[i]! += count; });
+    group.above.forEach((count, i) => {
+      if (i < thresholds) totals[i]! += count;
+    });
   }
   return totals;
 }

@@ -94,7 +94,10 @@ type Check = (value: unknown) => boolean;
 const positive: Check = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
 const fraction: Check = (v) => typeof v === "number" && v >= 0 && v <= 1;
 const atLeastOne: Check = (v) => typeof v === "number" && Number.isFinite(v) && v >= 1;
-const nullable = (check: Check): Check => (v) => v === null || check(v);
+const nullable =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
 const httpUrl: Check = (v) => typeof v === "string" && /^https?:\/\/[^\s]+$/.test(v);
 
 const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
@@ -115,7 +118,13 @@ const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
   minInspectedSamples: atLeastOne,
 };
 
-function pick<T extends object>(defaults: T, given: unknown, checks: Record<string, Check>, path: string, problems: string[]): T {
+function pick<T extends object>(
+  defaults: T,
+  given: unknown,
+  checks: Record<string, Check>,
+  path: string,
+  problems: string[],
+): T {
   const result = { ...defaults } as Record<string, unknown>;
   if (given === undefined) return result as T;
   if (typeof given !== "object" || given === null) {
@@ -148,10 +157,22 @@ export function parseHealthSettings(flagSettings: unknown): ParsedSettings {
   const problems: string[] = [];
   const health = (flagSettings as { health?: unknown } | null)?.health;
   const top = pick({ ...DEFAULT_HEALTH_SETTINGS }, health, TOP_CHECKS, "health", problems);
-  const guards = pick({ ...DEFAULT_GUARDS }, (health as { guards?: unknown } | undefined)?.guards, GUARD_CHECKS, "health.guards", problems);
-  const webhook = top.webhook === null ? null : {
-    url: top.webhook.url,
-    secretName: typeof top.webhook.secretName === "string" && top.webhook.secretName !== "" ? top.webhook.secretName : DEFAULT_WEBHOOK_SECRET_NAME,
-  };
+  const guards = pick(
+    { ...DEFAULT_GUARDS },
+    (health as { guards?: unknown } | undefined)?.guards,
+    GUARD_CHECKS,
+    "health.guards",
+    problems,
+  );
+  const webhook =
+    top.webhook === null
+      ? null
+      : {
+          url: top.webhook.url,
+          secretName:
+            typeof top.webhook.secretName === "string" && top.webhook.secretName !== ""
+              ? top.webhook.secretName
+              : DEFAULT_WEBHOOK_SECRET_NAME,
+        };
   return { settings: { ...top, guards, webhook }, problems };
 }

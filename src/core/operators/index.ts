@@ -31,7 +31,9 @@ function requireOne<T>(values: string[], parse: (text: string) => T | null, what
   const text = single(values);
   if (text === null) return `expects exactly one ${what}`;
   const parsed = parse(text);
-  return parsed === null || (typeof parsed === "number" && Number.isNaN(parsed)) ? `"${text}" is not a ${what}` : parsed;
+  return parsed === null || (typeof parsed === "number" && Number.isNaN(parsed))
+    ? `"${text}" is not a ${what}`
+    : parsed;
 }
 
 function numeric(test: (a: number, b: number) => boolean): OperatorCompiler {

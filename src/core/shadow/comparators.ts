@@ -29,7 +29,12 @@ export type Comparator = (blue: string, green: string) => Comparison;
  * (e.g. `["$.model_version", "$.items[*].ts"]`), or compare only the prediction
  * with `{ kind: "label", path: "$.label" }` or `numeric`.
  */
-export const DEFAULT_COMPARATOR: ComparatorSpec = { kind: "json", absTolerance: 1e-6, relTolerance: 1e-3, ignorePaths: [] };
+export const DEFAULT_COMPARATOR: ComparatorSpec = {
+  kind: "json",
+  absTolerance: 1e-6,
+  relTolerance: 1e-3,
+  ignorePaths: [],
+};
 
 const verdict = (agree: boolean, similarity: number, reason: string): Comparison => ({ agree, similarity, reason });
 
@@ -53,7 +58,9 @@ const ROUNDING_SLACK = 1e-12;
 function withinTolerance(a: number, b: number, absTolerance: number, relTolerance: number): boolean {
   const diff = Math.abs(a - b);
   const scale = Math.max(Math.abs(a), Math.abs(b));
-  return diff <= absTolerance + ROUNDING_SLACK * Math.max(scale, 1) || diff <= relTolerance * scale * (1 + ROUNDING_SLACK);
+  return (
+    diff <= absTolerance + ROUNDING_SLACK * Math.max(scale, 1) || diff <= relTolerance * scale * (1 + ROUNDING_SLACK)
+  );
 }
 
 interface LeafCount {
@@ -62,7 +69,14 @@ interface LeafCount {
 }
 
 /** Walks both trees, counting leaves and equal leaves; ignored locations count as neither. */
-function compareTrees(a: unknown, b: unknown, location: (string | number)[], ignore: PathStep[][], tol: [number, number], count: LeafCount): void {
+function compareTrees(
+  a: unknown,
+  b: unknown,
+  location: (string | number)[],
+  ignore: PathStep[][],
+  tol: [number, number],
+  count: LeafCount,
+): void {
   if (ignore.some((pattern) => pathMatches(pattern, location))) return;
   if (typeof a === "number" && typeof b === "number") {
     count.total++;
@@ -78,7 +92,8 @@ function compareTrees(a: unknown, b: unknown, location: (string | number)[], ign
     for (let i = 0; i < length; i++) compareTrees(a[i], b[i], [...location, i], ignore, tol, count);
     return;
   }
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     if (keys.size === 0) {
@@ -124,8 +139,13 @@ function compileAtPath(path: string, judge: (blue: unknown, green: unknown) => C
 }
 
 function topkIds(list: unknown[], k: number, idField: string | undefined): string[] {
-  return list.slice(0, k).map((item) =>
-    JSON.stringify(idField && typeof item === "object" && item !== null ? (item as Record<string, unknown>)[idField] : item));
+  return list
+    .slice(0, k)
+    .map((item) =>
+      JSON.stringify(
+        idField && typeof item === "object" && item !== null ? (item as Record<string, unknown>)[idField] : item,
+      ),
+    );
 }
 
 /** Compiles a comparator, or returns a message saying why the spec is invalid. */
@@ -137,14 +157,16 @@ export function compileComparator(spec: ComparatorSpec): Comparator | string {
       return compileJson(spec);
     case "label":
       return compileAtPath(spec.path, (a, b) =>
-        JSON.stringify(a) === JSON.stringify(b) ? verdict(true, 1, "equal") : verdict(false, 0, "label_mismatch"));
+        JSON.stringify(a) === JSON.stringify(b) ? verdict(true, 1, "equal") : verdict(false, 0, "label_mismatch"),
+      );
     case "numeric":
       return compileAtPath(spec.path, (a, b) => {
         if (typeof a !== "number" || typeof b !== "number") return verdict(false, 0, "not_a_number");
         const scale = Math.max(Math.abs(a), Math.abs(b), Number.EPSILON);
         const similarity = Math.max(0, 1 - Math.abs(a - b) / scale);
         return withinTolerance(a, b, spec.absTolerance ?? 0, spec.relTolerance ?? 0)
-          ? verdict(true, similarity, "within_tolerance") : verdict(false, similarity, "numeric_mismatch");
+          ? verdict(true, similarity, "within_tolerance")
+          : verdict(false, similarity, "numeric_mismatch");
       });
     case "topk": {
       if (!Number.isInteger(spec.k) || spec.k < 1) return "k must be a positive integer";
@@ -153,7 +175,9 @@ export function compileComparator(spec: ComparatorSpec): Comparator | string {
         if (!Array.isArray(a) || !Array.isArray(b)) return verdict(false, 0, "not_a_list");
         const blueIds = new Set(topkIds(a, spec.k, spec.idField));
         const overlap = topkIds(b, spec.k, spec.idField).filter((id) => blueIds.has(id)).length / spec.k;
-        return overlap >= spec.minOverlap ? verdict(true, overlap, "overlap_ok") : verdict(false, overlap, "overlap_low");
+        return overlap >= spec.minOverlap
+          ? verdict(true, overlap, "overlap_ok")
+          : verdict(false, overlap, "overlap_low");
       });
     }
     default:

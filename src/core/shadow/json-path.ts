@@ -27,7 +27,13 @@ export function readPath(value: unknown, steps: PathStep[]): unknown {
   let current = value;
   for (const step of steps) {
     if (step.kind === "key") {
-      if (typeof current !== "object" || current === null || Array.isArray(current) || !Object.hasOwn(current, step.name)) return undefined;
+      if (
+        typeof current !== "object" ||
+        current === null ||
+        Array.isArray(current) ||
+        !Object.hasOwn(current, step.name)
+      )
+        return undefined;
       current = (current as Record<string, unknown>)[step.name];
     } else if (step.kind === "index") {
       if (!Array.isArray(current)) return undefined;

@@ -10,7 +10,8 @@ function redactAt(value: unknown, steps: PathStep[], depth: number): void {
   if (depth >= steps.length - 1) {
     const last = steps[steps.length - 1];
     if (!last || typeof value !== "object" || value === null) return;
-    if (last.kind === "key" && !Array.isArray(value) && Object.hasOwn(value, last.name)) (value as Record<string, unknown>)[last.name] = REDACTED;
+    if (last.kind === "key" && !Array.isArray(value) && Object.hasOwn(value, last.name))
+      (value as Record<string, unknown>)[last.name] = REDACTED;
     if (last.kind === "index" && Array.isArray(value) && last.index < value.length) value[last.index] = REDACTED;
     if (last.kind === "each" && Array.isArray(value)) value.fill(REDACTED);
     return;
@@ -19,7 +20,8 @@ function redactAt(value: unknown, steps: PathStep[], depth: number): void {
   if (typeof value !== "object" || value === null) return;
   if (step.kind === "each" && Array.isArray(value)) for (const item of value) redactAt(item, steps, depth + 1);
   else if (step.kind === "index" && Array.isArray(value)) redactAt(value[step.index], steps, depth + 1);
-  else if (step.kind === "key" && !Array.isArray(value)) redactAt((value as Record<string, unknown>)[step.name], steps, depth + 1);
+  else if (step.kind === "key" && !Array.isArray(value))
+    redactAt((value as Record<string, unknown>)[step.name], steps, depth + 1);
 }
 
 export function redactForExample(body: string, redact: PathStep[][], maxChars = EXAMPLE_BODY_MAX_CHARS): string {

@@ -5,7 +5,13 @@
 import { wilsonInterval } from "../stats/index";
 import { DEFAULT_SHADOW_THRESHOLDS, type ShadowThresholds } from "./settings";
 
-export const SHADOW_RECOMMENDATIONS = ["PROMOTE_TO_CANARY", "INVESTIGATE_DISAGREEMENT", "OPTIMIZE_LATENCY", "FIX_ERRORS", "INSUFFICIENT_DATA"] as const;
+export const SHADOW_RECOMMENDATIONS = [
+  "PROMOTE_TO_CANARY",
+  "INVESTIGATE_DISAGREEMENT",
+  "OPTIMIZE_LATENCY",
+  "FIX_ERRORS",
+  "INSUFFICIENT_DATA",
+] as const;
 export type ShadowRecommendation = (typeof SHADOW_RECOMMENDATIONS)[number];
 
 /** Shadow pairs where green was never called: they carry no latency or error figures. */
@@ -38,7 +44,11 @@ export interface ShadowReport {
   skipped: Record<string, number>;
   agreement: RateWithInterval;
   bySegment: ({ segment: string } & RateWithInterval)[];
-  latency: { blue: { p50: number | null; p95: number | null }; green: { p50: number | null; p95: number | null }; p95Ratio: number | null };
+  latency: {
+    blue: { p50: number | null; p95: number | null };
+    green: { p50: number | null; p95: number | null };
+    p95Ratio: number | null;
+  };
   errors: { blueRate: number | null; greenRate: number | null; ratio: number | null };
   latencyOutliers: { requestId: string; blueLatencyMs: number; greenLatencyMs: number; ratio: number }[];
   recommendation: ShadowRecommendation;
@@ -58,11 +68,16 @@ function rateOf(agreeing: number, n: number): RateWithInterval {
   return { rate: agreeing / n, low, high, n };
 }
 
-export function buildShadowReport(pairs: ShadowPair[], overrides: Partial<ShadowThresholds> = {}, outlierCount = 5): ShadowReport {
+export function buildShadowReport(
+  pairs: ShadowPair[],
+  overrides: Partial<ShadowThresholds> = {},
+  outlierCount = 5,
+): ShadowReport {
   const thresholds = { ...DEFAULT_SHADOW_THRESHOLDS, ...overrides };
   const compared = pairs.filter((pair) => pair.agreement !== null);
   const skipped: Record<string, number> = {};
-  for (const pair of pairs) if (pair.agreement === null) skipped[pair.comparatorReason] = (skipped[pair.comparatorReason] ?? 0) + 1;
+  for (const pair of pairs)
+    if (pair.agreement === null) skipped[pair.comparatorReason] = (skipped[pair.comparatorReason] ?? 0) + 1;
   const agreeing = compared.filter((pair) => pair.agreement === 1).length;
   const segments = new Map<string, { agree: number; n: number }>();
   for (const pair of compared) {
@@ -77,7 +92,8 @@ export function buildShadowReport(pairs: ShadowPair[], overrides: Partial<Shadow
   const [blueP95, greenP95] = [percentile(blueLatencies, 0.95), percentile(greenLatencies, 0.95)];
   const blueRate = answered.length ? answered.filter((p) => p.blueError).length / answered.length : null;
   const greenRate = answered.length ? answered.filter((p) => p.greenError).length / answered.length : null;
-  const errorRatio = greenRate === null || blueRate === null ? null : greenRate / Math.max(blueRate, BLUE_ERROR_RATE_FLOOR);
+  const errorRatio =
+    greenRate === null || blueRate === null ? null : greenRate / Math.max(blueRate, BLUE_ERROR_RATE_FLOOR);
   const p95Ratio = blueP95 && greenP95 !== null ? greenP95 / blueP95 : null;
   const agreement = rateOf(agreeing, compared.length);
 
@@ -87,9 +103,12 @@ export function buildShadowReport(pairs: ShadowPair[], overrides: Partial<Shadow
     recommendation = "INSUFFICIENT_DATA";
     reasons.push(`${compared.length} compared pairs < ${thresholds.minSamples} required`);
   } else {
-    if (errorRatio !== null && errorRatio > thresholds.maxErrorRatio) reasons.push(`green error rate ${(greenRate! * 100).toFixed(2)} % > ${thresholds.maxErrorRatio}× blue`);
-    if (agreement.rate! < thresholds.minAgreement) reasons.push(`agreement ${(agreement.rate! * 100).toFixed(1)} % < ${thresholds.minAgreement * 100} %`);
-    if (p95Ratio !== null && p95Ratio > thresholds.maxP95Ratio) reasons.push(`green p95 ${p95Ratio.toFixed(2)}× blue > ${thresholds.maxP95Ratio}×`);
+    if (errorRatio !== null && errorRatio > thresholds.maxErrorRatio)
+      reasons.push(`green error rate ${(greenRate! * 100).toFixed(2)} % > ${thresholds.maxErrorRatio}× blue`);
+    if (agreement.rate! < thresholds.minAgreement)
+      reasons.push(`agreement ${(agreement.rate! * 100).toFixed(1)} % < ${thresholds.minAgreement * 100} %`);
+    if (p95Ratio !== null && p95Ratio > thresholds.maxP95Ratio)
+      reasons.push(`green p95 ${p95Ratio.toFixed(2)}× blue > ${thresholds.maxP95Ratio}×`);
     // Errors first (nothing else is meaningful while green fails), then correctness, then speed.
     if (errorRatio !== null && errorRatio > thresholds.maxErrorRatio) recommendation = "FIX_ERRORS";
     else if (agreement.rate! < thresholds.minAgreement) recommendation = "INVESTIGATE_DISAGREEMENT";
@@ -98,15 +117,26 @@ export function buildShadowReport(pairs: ShadowPair[], overrides: Partial<Shadow
   }
   const latencyOutliers = answered
     .filter((p) => p.blueLatencyMs > 0)
-    .map((p) => ({ requestId: p.requestId, blueLatencyMs: p.blueLatencyMs, greenLatencyMs: p.greenLatencyMs, ratio: p.greenLatencyMs / p.blueLatencyMs }))
+    .map((p) => ({
+      requestId: p.requestId,
+      blueLatencyMs: p.blueLatencyMs,
+      greenLatencyMs: p.greenLatencyMs,
+      ratio: p.greenLatencyMs / p.blueLatencyMs,
+    }))
     .sort((a, b) => b.ratio - a.ratio)
     .slice(0, outlierCount);
   return {
     samples: compared.length,
     skipped,
     agreement,
-    bySegment: [...segments].map(([segment, { agree, n }]) => ({ segment, ...rateOf(agree, n) })).sort((a, b) => b.n - a.n),
-    latency: { blue: { p50: percentile(blueLatencies, 0.5), p95: blueP95 }, green: { p50: percentile(greenLatencies, 0.5), p95: greenP95 }, p95Ratio },
+    bySegment: [...segments]
+      .map(([segment, { agree, n }]) => ({ segment, ...rateOf(agree, n) }))
+      .sort((a, b) => b.n - a.n),
+    latency: {
+      blue: { p50: percentile(blueLatencies, 0.5), p95: blueP95 },
+      green: { p50: percentile(greenLatencies, 0.5), p95: greenP95 },
+      p95Ratio,
+    },
     errors: { blueRate, greenRate, ratio: errorRatio },
     latencyOutliers,
     recommendation,

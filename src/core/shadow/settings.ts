@@ -49,7 +49,10 @@ export const DEFAULT_SHADOW_THRESHOLDS: ShadowThresholds = {
 };
 
 /** A flag's own health guards become its shadow thresholds, unless shadow.thresholds overrides them. */
-export function shadowThresholdsFor(guards: GuardSettings, overrides: Partial<ShadowThresholds> = {}): ShadowThresholds {
+export function shadowThresholdsFor(
+  guards: GuardSettings,
+  overrides: Partial<ShadowThresholds> = {},
+): ShadowThresholds {
   return {
     minAgreement: guards.shadowAgreementMin,
     maxP95Ratio: guards.latencyP95Ratio,
@@ -81,9 +84,11 @@ export function compileShadow(raw: unknown): CompiledShadow | { path: string; me
   if (!Number.isInteger(spec.maxBodyBytes) || spec.maxBodyBytes < 1 || spec.maxBodyBytes > MAX_SHADOW_BODY_BYTES) {
     return { path: "shadow.maxBodyBytes", message: `must be an integer 1–${MAX_SHADOW_BODY_BYTES}` };
   }
-  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < 1) return { path: "shadow.timeoutMs", message: "must be a positive integer" };
+  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < 1)
+    return { path: "shadow.timeoutMs", message: "must be a positive integer" };
   if (!(spec.exampleRate >= 0 && spec.exampleRate <= 1)) return { path: "shadow.exampleRate", message: "must be 0–1" };
-  if (typeof spec.comparator !== "object" || spec.comparator === null) return { path: "shadow.comparator", message: "must be an object" };
+  if (typeof spec.comparator !== "object" || spec.comparator === null)
+    return { path: "shadow.comparator", message: "must be an object" };
   const compare = compileComparator(spec.comparator);
   if (typeof compare === "string") return { path: "shadow.comparator", message: compare };
   const redact: PathStep[][] = [];
@@ -93,7 +98,9 @@ export function compileShadow(raw: unknown): CompiledShadow | { path: string; me
     redact.push(steps);
   }
   return {
-    spec, compare, redact,
+    spec,
+    compare,
+    redact,
     sampleBuckets: Math.round(spec.sampleRate * 1000),
     alwaysSampleBuckets: Math.round(spec.alwaysSampleRate * 1000),
   };

@@ -32,7 +32,8 @@ export interface CategoryCounts {
 
 function validated(counts: CategoryCounts): { control: number[]; green: number[]; nControl: number; nGreen: number } {
   const { control, green } = counts;
-  if (control.length !== green.length) throw new RangeError(`control and green need the same categories (got ${control.length} and ${green.length})`);
+  if (control.length !== green.length)
+    throw new RangeError(`control and green need the same categories (got ${control.length} and ${green.length})`);
   control.forEach((c, i) => assertCount(`control[${i}]`, c));
   green.forEach((g, i) => assertCount(`green[${i}]`, g));
   const nControl = control.reduce((a, b) => a + b, 0);
@@ -156,8 +157,12 @@ export function sequentialHomogeneity(counts: CategoryCounts, options: Sequentia
   let category: number | null = null;
   for (const i of tested) {
     const result = sequentialProportionDiff({
-      successesA: control[i]!, totalA: nControl, successesB: green[i]!, totalB: nGreen,
-      alpha: alpha / tested.length, tuningN: options.tuningN,
+      successesA: control[i]!,
+      totalA: nControl,
+      successesB: green[i]!,
+      totalB: nGreen,
+      alpha: alpha / tested.length,
+      tuningN: options.tuningN,
     });
     if (result.pValue < smallest) {
       smallest = result.pValue;

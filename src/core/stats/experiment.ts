@@ -113,23 +113,33 @@ const latencyArm = (arm: ArmMetrics) => ({
   variance: arm.latencyVarMs2,
 });
 
-function metricsOf(pair: ArmPair<ArmMetrics>, mde: MinDetectableEffects, s: AnalysisSettings): ExperimentReport["metrics"] {
+function metricsOf(
+  pair: ArmPair<ArmMetrics>,
+  mde: MinDetectableEffects,
+  s: AnalysisSettings,
+): ExperimentReport["metrics"] {
   const { blue, green } = pair;
   return {
     errorRate: compareProportions(
       { events: blue.errors, total: blue.requests },
       { events: green.errors, total: green.requests },
-      DIRECTIONS.errorRate, mde.errorRate, s,
+      DIRECTIONS.errorRate,
+      mde.errorRate,
+      s,
     ),
     timeoutRate: compareProportions(
       { events: blue.timeouts, total: blue.requests },
       { events: green.timeouts, total: green.requests },
-      DIRECTIONS.timeoutRate, mde.timeoutRate, s,
+      DIRECTIONS.timeoutRate,
+      mde.timeoutRate,
+      s,
     ),
     feedbackSuccessRate: compareProportions(
       { events: blue.feedbackSuccesses, total: blue.feedbackTotal },
       { events: green.feedbackSuccesses, total: green.feedbackTotal },
-      DIRECTIONS.feedbackSuccessRate, mde.feedbackSuccessRate, s,
+      DIRECTIONS.feedbackSuccessRate,
+      mde.feedbackSuccessRate,
+      s,
     ),
     latencyMean: compareMeans(latencyArm(blue), latencyArm(green), DIRECTIONS.latencyMean, mde.latencyMeanMs, s),
     latencyP95: compareQuantiles(blue.latencyP95Ms, green.latencyP95Ms, DIRECTIONS.latencyP95),

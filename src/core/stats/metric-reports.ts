@@ -102,7 +102,12 @@ function plannedProportionN(baseline: number, mde: number, direction: Direction,
   for (const effect of [harmful, -harmful]) {
     const p2 = baseline + effect;
     if (p2 >= 0 && p2 <= 1) {
-      return requiredSampleSize({ baselineRate: baseline, minDetectableEffect: effect, alpha: s.alpha, power: s.power });
+      return requiredSampleSize({
+        baselineRate: baseline,
+        minDetectableEffect: effect,
+        alpha: s.alpha,
+        power: s.power,
+      });
     }
   }
   return null;
@@ -147,14 +152,23 @@ export function compareMeans(
 ): MeanMetricReport | null {
   if (blue.n < 2 || green.n < 2) return null;
   const summary = {
-    meanA: blue.mean, varA: blue.variance, nA: blue.n,
-    meanB: green.mean, varB: green.variance, nB: green.n,
+    meanA: blue.mean,
+    varA: blue.variance,
+    nA: blue.n,
+    meanB: green.mean,
+    varB: green.variance,
+    nB: green.n,
   };
   const sequential = sequentialMeanDiff({ ...summary, alpha: settings.alpha, tuningN: settings.tuningN });
   const pooledVariance = (blue.variance + green.variance) / 2;
   const planned =
     pooledVariance > 0 && minDetectableEffect > 0
-      ? requiredSampleSizeForMeans({ variance: pooledVariance, minDetectableEffect, alpha: settings.alpha, power: settings.power })
+      ? requiredSampleSizeForMeans({
+          variance: pooledVariance,
+          minDetectableEffect,
+          alpha: settings.alpha,
+          power: settings.power,
+        })
       : null;
   return {
     kind: "mean",

@@ -15,10 +15,24 @@ export function AuditTable({ audit, limit }: { audit: Section<AuditView[]>; limi
   return (
     <div class="scroll" tabindex={0} role="region" aria-label="Audit log">
       <table id="audit-table">
-        <thead><tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Reason</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Action</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
         <tbody>
           {audit.value.slice(0, limit).map((row) => (
-            <tr><td>{formatTime(row.at)}</td><td><code>{row.actor}</code></td><td>{row.action}</td><td>{reasonOf(row) ?? <span class="muted">–</span>}</td></tr>
+            <tr>
+              <td>{formatTime(row.at)}</td>
+              <td>
+                <code>{row.actor}</code>
+              </td>
+              <td>{row.action}</td>
+              <td>{reasonOf(row) ?? <span class="muted">–</span>}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -42,9 +42,13 @@ export const VARIANT_LABEL = { blue: "blue (stable)", green: "green (new)" } as 
 function Markers({ points, variant }: { points: ReturnType<typeof project>; variant: "blue" | "green" }) {
   return (
     <g class={`marks marks-${variant}`} aria-hidden="true">
-      {points.map((p) => p === null ? null : variant === "blue"
-        ? <circle cx={p[0].toFixed(1)} cy={p[1].toFixed(1)} r="2.5" />
-        : <rect x={(p[0] - 2.5).toFixed(1)} y={(p[1] - 2.5).toFixed(1)} width="5" height="5" />)}
+      {points.map((p) =>
+        p === null ? null : variant === "blue" ? (
+          <circle cx={p[0].toFixed(1)} cy={p[1].toFixed(1)} r="2.5" />
+        ) : (
+          <rect x={(p[0] - 2.5).toFixed(1)} y={(p[1] - 2.5).toFixed(1)} width="5" height="5" />
+        ),
+      )}
     </g>
   );
 }
@@ -53,7 +57,11 @@ export function LegendSwatch({ variant }: { variant: "blue" | "green" }) {
   return (
     <svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true">
       <line class={`line line-${variant}`} x1="1" y1="5" x2="27" y2="5" />
-      {variant === "blue" ? <circle class="marks-blue" cx="14" cy="5" r="2.5" /> : <rect class="marks-green" x="11.5" y="2.5" width="5" height="5" />}
+      {variant === "blue" ? (
+        <circle class="marks-blue" cx="14" cy="5" r="2.5" />
+      ) : (
+        <rect class="marks-green" x="11.5" y="2.5" width="5" height="5" />
+      )}
     </svg>
   );
 }
@@ -73,13 +81,20 @@ export function LineChart(props: LineChartProps) {
   return (
     <figure class="chart" id={id}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+        preserveAspectRatio="xMidYMid meet"
+      >
         <desc id={`${id}-desc`}>{summary}</desc>
         <g class="axis axis-y">
           {ticks.map((t) => (
             <g>
               <line class="grid" x1={M.left} x2={W - M.right} y1={y(t).toFixed(1)} y2={y(t).toFixed(1)} />
-              <text x={M.left - 6} y={(y(t) + 4).toFixed(1)} text-anchor="end">{tickLabel(unit, t)}</text>
+              <text x={M.left - 6} y={(y(t) + 4).toFixed(1)} text-anchor="end">
+                {tickLabel(unit, t)}
+              </text>
             </g>
           ))}
         </g>
@@ -88,10 +103,14 @@ export function LineChart(props: LineChartProps) {
           {timeTicks(fromMs, toMs, 5).map((t) => (
             <g>
               <line class="tick" x1={x(t).toFixed(1)} x2={x(t).toFixed(1)} y1={H - M.bottom} y2={H - M.bottom + 5} />
-              <text x={x(t).toFixed(1)} y={H - M.bottom + 22} text-anchor="middle">{formatClock(t)}</text>
+              <text x={x(t).toFixed(1)} y={H - M.bottom + 22} text-anchor="middle">
+                {formatClock(t)}
+              </text>
             </g>
           ))}
-          <text class="axis-note" x={W - M.right} y={H - 2} text-anchor="end">UTC</text>
+          <text class="axis-note" x={W - M.right} y={H - 2} text-anchor="end">
+            UTC
+          </text>
         </g>
         <path class="line line-blue" d={linePath(blue)} />
         <path class="line line-green" d={linePath(green)} />
@@ -99,17 +118,31 @@ export function LineChart(props: LineChartProps) {
         <Markers points={green} variant="green" />
       </svg>
       <ul class="legend">
-        <li><LegendSwatch variant="blue" /> {VARIANT_LABEL.blue} — latest {formatValue(unit, lastValue(props.blue))}</li>
-        <li><LegendSwatch variant="green" /> {VARIANT_LABEL.green} — latest {formatValue(unit, lastValue(props.green))}</li>
+        <li>
+          <LegendSwatch variant="blue" /> {VARIANT_LABEL.blue} — latest {formatValue(unit, lastValue(props.blue))}
+        </li>
+        <li>
+          <LegendSwatch variant="green" /> {VARIANT_LABEL.green} — latest {formatValue(unit, lastValue(props.green))}
+        </li>
       </ul>
       <details class="chart-data">
         <summary>Data table: {title}</summary>
         <div class="scroll" tabindex={0} role="region" aria-label={`${title} data`}>
           <table>
-            <thead><tr><th scope="col">Bucket start (UTC)</th><th scope="col">{VARIANT_LABEL.blue}</th><th scope="col">{VARIANT_LABEL.green}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Bucket start (UTC)</th>
+                <th scope="col">{VARIANT_LABEL.blue}</th>
+                <th scope="col">{VARIANT_LABEL.green}</th>
+              </tr>
+            </thead>
             <tbody>
               {buckets.map((t, i) => (
-                <tr><th scope="row">{formatClock(t)}</th><td>{formatValue(unit, props.blue[i] ?? null)}</td><td>{formatValue(unit, props.green[i] ?? null)}</td></tr>
+                <tr>
+                  <th scope="row">{formatClock(t)}</th>
+                  <td>{formatValue(unit, props.blue[i] ?? null)}</td>
+                  <td>{formatValue(unit, props.green[i] ?? null)}</td>
+                </tr>
               ))}
             </tbody>
           </table>

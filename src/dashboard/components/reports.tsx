@@ -13,19 +13,46 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   return (
     <dl class="facts">
       <dt>Agreement</dt>
-      <dd>{formatPercent(s.agreement.rate)} of {formatNumber(s.agreement.n)} compared pairs{s.agreement.low !== null ? <> (95 % CI {formatPercent(s.agreement.low)} – {formatPercent(s.agreement.high)})</> : null}</dd>
+      <dd>
+        {formatPercent(s.agreement.rate)} of {formatNumber(s.agreement.n)} compared pairs
+        {s.agreement.low !== null ? (
+          <>
+            {" "}
+            (95 % CI {formatPercent(s.agreement.low)} – {formatPercent(s.agreement.high)})
+          </>
+        ) : null}
+      </dd>
       <dt>p95 latency</dt>
-      <dd>blue {formatMs(s.latency.blue.p95)} · green {formatMs(s.latency.green.p95)}</dd>
+      <dd>
+        blue {formatMs(s.latency.blue.p95)} · green {formatMs(s.latency.green.p95)}
+      </dd>
       <dt>Error rate</dt>
-      <dd>blue {formatPercent(s.errors.blueRate)} · green {formatPercent(s.errors.greenRate)}</dd>
+      <dd>
+        blue {formatPercent(s.errors.blueRate)} · green {formatPercent(s.errors.greenRate)}
+      </dd>
       <dt>Recommendation</dt>
-      <dd><strong>{s.recommendation.replace(/_/g, " ").toLowerCase()}</strong>{s.reasons.length > 0 ? <> — {s.reasons.join("; ")}</> : null}</dd>
-      {s.bySegment.length > 1 ? <><dt>By segment</dt><dd>{s.bySegment.map((g) => `${g.segment}: ${formatPercent(g.rate)} (n=${g.n})`).join(" · ")}</dd></> : null}
+      <dd>
+        <strong>{s.recommendation.replace(/_/g, " ").toLowerCase()}</strong>
+        {s.reasons.length > 0 ? <> — {s.reasons.join("; ")}</> : null}
+      </dd>
+      {s.bySegment.length > 1 ? (
+        <>
+          <dt>By segment</dt>
+          <dd>{s.bySegment.map((g) => `${g.segment}: ${formatPercent(g.rate)} (n=${g.n})`).join(" · ")}</dd>
+        </>
+      ) : null}
     </dl>
   );
 }
 
-interface Effect { name: string; estimate: number; low: number; high: number; unit: "percent" | "ms"; decision?: string }
+interface Effect {
+  name: string;
+  estimate: number;
+  low: number;
+  high: number;
+  unit: "percent" | "ms";
+  decision?: string;
+}
 
 /** Effects with an always-valid interval from the experiment report (the p95 has none). */
 export function effectsOf(report: ExperimentView): Effect[] {
@@ -33,7 +60,16 @@ export function effectsOf(report: ExperimentView): Effect[] {
     if (m === null || m.kind === "quantile") return [];
     const s = m.sequential;
     if (![s.estimate, s.low, s.high].every(Number.isFinite)) return [];
-    return [{ name, estimate: s.estimate, low: s.low, high: s.high, unit: name.startsWith("latency") ? "ms" as const : "percent" as const, decision: m.decision }];
+    return [
+      {
+        name,
+        estimate: s.estimate,
+        low: s.low,
+        high: s.high,
+        unit: name.startsWith("latency") ? ("ms" as const) : ("percent" as const),
+        decision: m.decision,
+      },
+    ];
   });
 }
 
@@ -52,7 +88,10 @@ function IntervalRow({ effect }: { effect: Effect }) {
         <line class="ci" x1={x(effect.high)} x2={x(effect.high)} y1={7} y2={17} />
         <circle cx={x(effect.estimate)} cy={12} r={4} />
       </svg>{" "}
-      <span>{text}{effect.decision ? ` — ${effect.decision.replace(/_/g, " ")}` : ""}</span>
+      <span>
+        {text}
+        {effect.decision ? ` — ${effect.decision.replace(/_/g, " ")}` : ""}
+      </span>
     </li>
   );
 }
@@ -61,5 +100,11 @@ export function ExperimentPanel({ experiment }: { experiment: Section<Experiment
   if (!experiment.ok) return <p class="muted">{experiment.why}</p>;
   const effects = effectsOf(experiment.value);
   if (effects.length === 0) return <p class="muted">The experiment report has no effects with intervals yet.</p>;
-  return <ul class="effects">{effects.map((e) => <IntervalRow effect={e} />)}</ul>;
+  return (
+    <ul class="effects">
+      {effects.map((e) => (
+        <IntervalRow effect={e} />
+      ))}
+    </ul>
+  );
 }

@@ -30,8 +30,8 @@ export function Sparkline({ label, blue, green, blueOverall, greenOverall }: Spa
         <path class="line line-green" d={linePath(project(green, x, y))} />
       </svg>
       <span class="spark-text" aria-hidden="true">
-        <span class="tag tag-blue">blue</span> {formatPercent(blueOverall)}{" "}
-        <span class="tag tag-green">green</span> {formatPercent(greenOverall)}
+        <span class="tag tag-blue">blue</span> {formatPercent(blueOverall)} <span class="tag tag-green">green</span>{" "}
+        {formatPercent(greenOverall)}
       </span>
     </span>
   );

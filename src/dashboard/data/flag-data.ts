@@ -9,7 +9,16 @@ import { searchOverrides } from "../../store/override-search";
 import { getSegments } from "../../store/segment-repo";
 import { openDb, parseJson } from "../../store/db";
 import { api, routeMissing, type ApiResult, type DashContext } from "../context";
-import type { AuditView, DecisionView, ExperimentView, FlagView, Page, RolloutView, SeriesView, ShadowView } from "../types";
+import type {
+  AuditView,
+  DecisionView,
+  ExperimentView,
+  FlagView,
+  Page,
+  RolloutView,
+  SeriesView,
+  ShadowView,
+} from "../types";
 
 /** How much history the page fetches (one place). */
 export const FLAG_PAGE = { decisions: 200, audit: 200, auditShown: 25, overrideMatches: 20 } as const;
@@ -73,9 +82,17 @@ function section<T>(result: ApiResult<T>, absent: string): Section<T> {
 const items = <T>(s: Section<Page<T>>): Section<T[]> => (s.ok ? { ok: true, value: s.value.items } : s);
 
 /** null when the flag does not exist. */
-export async function loadFlagPage(c: DashContext, key: string, overrideQuery: string, chartWindow: ChartWindow = DEFAULT_CHART_WINDOW): Promise<FlagPageData | null> {
+export async function loadFlagPage(
+  c: DashContext,
+  key: string,
+  overrideQuery: string,
+  chartWindow: ChartWindow = DEFAULT_CHART_WINDOW,
+): Promise<FlagPageData | null> {
   const k = encodeURIComponent(key);
-  const [flag, rollout] = await Promise.all([api<FlagView>(c, "GET", `/flags/${k}`), api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`)]);
+  const [flag, rollout] = await Promise.all([
+    api<FlagView>(c, "GET", `/flags/${k}`),
+    api<RolloutView>(c, "GET", `/flags/${k}/rollouts/current`),
+  ]);
   if (flag.status === 404) return null;
   if (!flag.data) throw new Error(`flag read failed: ${flag.status} ${flag.error?.message ?? ""}`);
   // Only this rollout's decisions: the timeline is about it.
@@ -91,9 +108,15 @@ export async function loadFlagPage(c: DashContext, key: string, overrideQuery: s
   ]);
   const db = openDb(c.env.DB);
   const ruleRows = await listRules(db, key);
-  const segments = new Map((await getSegments(db, [...new Set(ruleRows.map((r) => r.segmentKey))])).map((s) => [s.key, s]));
+  const segments = new Map(
+    (await getSegments(db, [...new Set(ruleRows.map((r) => r.segmentKey))])).map((s) => [s.key, s]),
+  );
   const rules = ruleRows.map((r) => ({
-    id: r.id, position: r.position, segmentKey: r.segmentKey, variant: r.variant, percent: r.percent,
+    id: r.id,
+    position: r.position,
+    segmentKey: r.segmentKey,
+    variant: r.variant,
+    percent: r.percent,
     constraints: parseJson<RuleWithSegment["constraints"]>(segments.get(r.segmentKey)?.constraints ?? null) ?? [],
     negate: segments.get(r.segmentKey)?.negate ?? false,
   }));

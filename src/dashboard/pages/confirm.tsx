@@ -20,9 +20,16 @@ export function ConfirmPage({ session, question, action, fields, button, backHre
       <form method="post" action={action} class="stack panel">
         <p>{question}</p>
         {fields.reason !== undefined ? <p>Reason: “{fields.reason}”</p> : null}
-        {Object.entries(fields).map(([name, value]) => <input type="hidden" name={name} value={value} />)}
+        {Object.entries(fields).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <input type="hidden" name="confirmed" value="1" />
-        <p><button type="submit" class="danger">{button}</button> <a href={backHref}>Cancel</a></p>
+        <p>
+          <button type="submit" class="danger">
+            {button}
+          </button>{" "}
+          <a href={backHref}>Cancel</a>
+        </p>
       </form>
     </Layout>
   );

@@ -19,18 +19,43 @@ import { KillBadge } from "./flags-list";
 function Charts({ series }: { series: SeriesView }) {
   const { buckets, bucketMs } = series;
   const perMin = bucketMs / 60_000;
-  const pick = (variant: "blue" | "green", f: (b: SeriesView["series"]["blue"][number]) => number | null) => series.series[variant].map(f);
+  const pick = (variant: "blue" | "green", f: (b: SeriesView["series"]["blue"][number]) => number | null) =>
+    series.series[variant].map(f);
   const common = { buckets, bucketMs };
   return (
     <div class="grid2">
-      <LineChart id="chart-requests" title="Request rate (requests/min)" unit="perMin" {...common}
-        blue={pick("blue", (b) => b.requests / perMin)} green={pick("green", (b) => b.requests / perMin)} />
-      <LineChart id="chart-errors" title="Error rate" unit="percent" {...common}
-        blue={pick("blue", (b) => b.errorRate)} green={pick("green", (b) => b.errorRate)} />
-      <LineChart id="chart-timeouts" title="Timeout rate" unit="percent" {...common}
-        blue={pick("blue", (b) => b.timeoutRate)} green={pick("green", (b) => b.timeoutRate)} />
-      <LineChart id="chart-p95" title="p95 latency" unit="ms" {...common}
-        blue={pick("blue", (b) => b.p95Ms)} green={pick("green", (b) => b.p95Ms)} />
+      <LineChart
+        id="chart-requests"
+        title="Request rate (requests/min)"
+        unit="perMin"
+        {...common}
+        blue={pick("blue", (b) => b.requests / perMin)}
+        green={pick("green", (b) => b.requests / perMin)}
+      />
+      <LineChart
+        id="chart-errors"
+        title="Error rate"
+        unit="percent"
+        {...common}
+        blue={pick("blue", (b) => b.errorRate)}
+        green={pick("green", (b) => b.errorRate)}
+      />
+      <LineChart
+        id="chart-timeouts"
+        title="Timeout rate"
+        unit="percent"
+        {...common}
+        blue={pick("blue", (b) => b.timeoutRate)}
+        green={pick("green", (b) => b.timeoutRate)}
+      />
+      <LineChart
+        id="chart-p95"
+        title="p95 latency"
+        unit="ms"
+        {...common}
+        blue={pick("blue", (b) => b.p95Ms)}
+        green={pick("green", (b) => b.p95Ms)}
+      />
     </div>
   );
 }
@@ -41,7 +66,15 @@ function WindowPicker({ flagKey, current }: { flagKey: string; current: ChartWin
     <nav class="window-picker" aria-label="Chart window">
       Window:{" "}
       {(Object.keys(CHART_WINDOWS) as ChartWindow[]).map((id) => (
-        <>{" "}<a href={`/admin/flags/${encodeURIComponent(flagKey)}?window=${id}#charts`} aria-current={id === current ? "true" : undefined}>{CHART_WINDOWS[id].label}</a></>
+        <>
+          {" "}
+          <a
+            href={`/admin/flags/${encodeURIComponent(flagKey)}?window=${id}#charts`}
+            aria-current={id === current ? "true" : undefined}
+          >
+            {CHART_WINDOWS[id].label}
+          </a>
+        </>
       ))}
     </nav>
   );
@@ -57,32 +90,83 @@ export function shadowApplies(rollout: RolloutView | null, shadow: FlagPageData[
   return shadow.ok && (shadow.value as ShadowView).samples > 0;
 }
 
-export function FlagPage({ session, data, notice, now }: { session: Session; data: FlagPageData; notice?: Notice | null; now: number }) {
+export function FlagPage({
+  session,
+  data,
+  notice,
+  now,
+}: {
+  session: Session;
+  data: FlagPageData;
+  notice?: Notice | null;
+  now: number;
+}) {
   const { flag, rollout } = data;
   return (
     <Layout title={flag.key} session={session} notice={notice ?? null}>
-      <p><a href="/admin">← All flags</a></p>
-      <h1>{flag.key} <KillBadge on={flag.killSwitch} reason={flag.killReason} /></h1>
+      <p>
+        <a href="/admin">← All flags</a>
+      </p>
+      <h1>
+        {flag.key} <KillBadge on={flag.killSwitch} reason={flag.killReason} />
+      </h1>
       {flag.description ? <p>{flag.description}</p> : null}
       <dl class="facts">
-        <dt>Route</dt><dd><code>{flag.route.method} {flag.route.path}</code>{flag.route.host ? <> on {flag.route.host}</> : null}</dd>
-        <dt>Stage</dt><dd>{rollout && (rollout.state === "active" || rollout.state === "paused") ? <>{stageLabel(rollout.stage)} — stage {rollout.stageIndex + 1} of {rollout.stages.length}, {rollout.state}</> : <span class="muted">no live rollout</span>}</dd>
-        <dt>Version</dt><dd>{flag.version} <span class="muted">(loaded {formatTime(now)})</span></dd>
+        <dt>Route</dt>
+        <dd>
+          <code>
+            {flag.route.method} {flag.route.path}
+          </code>
+          {flag.route.host ? <> on {flag.route.host}</> : null}
+        </dd>
+        <dt>Stage</dt>
+        <dd>
+          {rollout && (rollout.state === "active" || rollout.state === "paused") ? (
+            <>
+              {stageLabel(rollout.stage)} — stage {rollout.stageIndex + 1} of {rollout.stages.length}, {rollout.state}
+            </>
+          ) : (
+            <span class="muted">no live rollout</span>
+          )}
+        </dd>
+        <dt>Version</dt>
+        <dd>
+          {flag.version} <span class="muted">(loaded {formatTime(now)})</span>
+        </dd>
       </dl>
 
       <h2 id="controls">Controls</h2>
       <div class="grid2">
         <KillSwitchControl session={session} flag={flag} />
-        <RolloutControls session={session} flag={flag} flagEtag={data.flagEtag} rollout={rollout} etag={data.rolloutEtag} />
+        <RolloutControls
+          session={session}
+          flag={flag}
+          flagEtag={data.flagEtag}
+          rollout={rollout}
+          etag={data.rolloutEtag}
+        />
       </div>
 
       <h2 id="charts">Blue vs green, last {CHART_WINDOWS[data.chartWindow].label}</h2>
       <WindowPicker flagKey={flag.key} current={data.chartWindow} />
-      <p class="muted">Served requests in {CHART_WINDOWS[data.chartWindow].bucketMinutes}-minute buckets. Blue (stable) is solid with circles, green (new) dashed with squares; gaps mean no requests.</p>
+      <p class="muted">
+        Served requests in {CHART_WINDOWS[data.chartWindow].bucketMinutes}-minute buckets. Blue (stable) is solid with
+        circles, green (new) dashed with squares; gaps mean no requests.
+      </p>
       {data.series.ok ? <Charts series={data.series.value} /> : <p class="muted">{data.series.why}</p>}
 
       <h2 id="timeline">Rollout timeline</h2>
-      {rollout ? <RolloutTimeline rollout={rollout} decisions={data.decisions} audit={data.audit} auditComplete={data.auditComplete} now={now} /> : <p class="muted">No rollout yet.</p>}
+      {rollout ? (
+        <RolloutTimeline
+          rollout={rollout}
+          decisions={data.decisions}
+          audit={data.audit}
+          auditComplete={data.auditComplete}
+          now={now}
+        />
+      ) : (
+        <p class="muted">No rollout yet.</p>
+      )}
 
       <h2 id="evaluation">Evaluation order</h2>
       <EvaluationOrder data={data} />

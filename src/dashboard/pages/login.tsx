@@ -10,9 +10,24 @@ export function LoginPage({ notice }: { notice?: Notice | null }) {
         <h1 id="login-title">Sign in to switchyard</h1>
         <form class="stack" method="post" action="/admin/login">
           <label for="token">Admin API token</label>
-          <input id="token" name="token" type="password" autocomplete="current-password" required spellcheck={false} aria-describedby="token-hint" />
-          <p class="hint" id="token-hint">A token starting with <code>syk_</code> (read, operate or admin scope). It is kept in an HttpOnly cookie for this browser session and never shown again.</p>
-          <p><button class="primary" type="submit">Sign in</button></p>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autocomplete="current-password"
+            required
+            spellcheck={false}
+            aria-describedby="token-hint"
+          />
+          <p class="hint" id="token-hint">
+            A token starting with <code>syk_</code> (read, operate or admin scope). It is kept in an HttpOnly cookie for
+            this browser session and never shown again.
+          </p>
+          <p>
+            <button class="primary" type="submit">
+              Sign in
+            </button>
+          </p>
         </form>
       </section>
     </Layout>

@@ -8,7 +8,9 @@ export function MessagePage({ title, text, session }: { title: string; text: str
     <Layout title={title} session={session ?? null}>
       <h1>{title}</h1>
       <p>{text}</p>
-      <p><a href="/admin">Back to flags</a></p>
+      <p>
+        <a href="/admin">Back to flags</a>
+      </p>
     </Layout>
   );
 }

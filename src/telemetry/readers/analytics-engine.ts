@@ -28,7 +28,12 @@ export interface AnalyticsEngineReaderOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const AE_DEFAULTS = { apiBase: "https://api.cloudflare.com/client/v4", timeoutMs: 10_000, attempts: 3, backoffMs: 250 } as const;
+export const AE_DEFAULTS = {
+  apiBase: "https://api.cloudflare.com/client/v4",
+  timeoutMs: 10_000,
+  attempts: 3,
+  backoffMs: 250,
+} as const;
 
 const b = (name: keyof typeof BLOB) => column("blob", BLOB[name]);
 const d = (name: keyof typeof DOUBLE) => column("double", DOUBLE[name]);
@@ -39,7 +44,8 @@ const W = "_sample_interval";
 /** AE SQL string literal: quotes and backslashes escaped; control characters refused. */
 export function sqlString(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (/[\u0000-\u001f]/.test(value)) throw new MetricsReadError("bad_response", "refusing a control character in a query literal");
+  if (/[\u0000-\u001f]/.test(value))
+    throw new MetricsReadError("bad_response", "refusing a control character in a query literal");
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
@@ -48,7 +54,9 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
   const anyRollout = typeof window.rolloutId === "object" && window.rolloutId !== null;
   const conditions = [
     `index1 = ${sqlString(window.flagKey)}`,
-    ...(anyRollout ? [] : [`${b("rolloutId")} = ${sqlString(typeof window.rolloutId === "string" ? window.rolloutId : "")}`]),
+    ...(anyRollout
+      ? []
+      : [`${b("rolloutId")} = ${sqlString(typeof window.rolloutId === "string" ? window.rolloutId : "")}`]),
     `timestamp >= toDateTime(${Math.floor(window.fromMs / 1000)})`,
     `timestamp < toDateTime(${Math.ceil(window.toMs / 1000)})`,
   ];
@@ -56,7 +64,9 @@ function whereOf(window: MetricsWindow, dataset: string, extra: string | null): 
   // Decision-only points (OFREP) had no origin call and never count toward health.
   conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
   // Skipped shadow pairs (green never called) carry no latency or error figures.
-  conditions.push(`NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`);
+  conditions.push(
+    `NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`,
+  );
   // A client that went away before the body ended says nothing about either variant: not a request.
   conditions.push(`${b("errorClass")} != ${sqlString(CLIENT_ABORTED)}`);
   if (extra) conditions.push(extra);
@@ -68,12 +78,14 @@ const GROUP_COLUMNS = `${b("variant")} AS variant, ${b("reason")} AS reason, ${b
 export function aggregatesQuery(window: MetricsWindow, dataset: string): string {
   const req = (expr: string) => `sum(if(${IS_REQUEST}, ${expr}, 0))`;
   const pair = `${IS_REQUEST} AND ${d("shadowAgreement")} >= 0`;
-  return `SELECT ${GROUP_COLUMNS}, ${req(W)} AS requests, ${req("1")} AS raw_rows, ${req(`${W} * ${d("error")}`)} AS errors, `
-    + `${req(`${W} * ${d("timeout")}`)} AS timeouts, ${req(`${W} * ${d("latencyMs")}`)} AS latency_sum, `
-    + `sum(if(${pair}, ${W}, 0)) AS shadow_pairs, sum(if(${pair}, ${W} * ${d("shadowAgreement")}, 0)) AS shadow_agreements, `
-    + `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes, `
-    + `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid `
-    + whereOf(window, dataset, null);
+  return (
+    `SELECT ${GROUP_COLUMNS}, ${req(W)} AS requests, ${req("1")} AS raw_rows, ${req(`${W} * ${d("error")}`)} AS errors, ` +
+    `${req(`${W} * ${d("timeout")}`)} AS timeouts, ${req(`${W} * ${d("latencyMs")}`)} AS latency_sum, ` +
+    `sum(if(${pair}, ${W}, 0)) AS shadow_pairs, sum(if(${pair}, ${W} * ${d("shadowAgreement")}, 0)) AS shadow_agreements, ` +
+    `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes, ` +
+    `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid ` +
+    whereOf(window, dataset, null)
+  );
 }
 
 export function quantilesQuery(window: MetricsWindow, dataset: string): string {
@@ -82,7 +94,9 @@ export function quantilesQuery(window: MetricsWindow, dataset: string): string {
 }
 
 export function exceedanceQuery(window: MetricsWindow, dataset: string, thresholdsMs: number[]): string {
-  const columns = thresholdsMs.map((t, i) => Number.isFinite(t) ? `sum(if(${d("latencyMs")} > ${t}, ${W}, 0)) AS above_${i}` : `0 AS above_${i}`);
+  const columns = thresholdsMs.map((t, i) =>
+    Number.isFinite(t) ? `sum(if(${d("latencyMs")} > ${t}, ${W}, 0)) AS above_${i}` : `0 AS above_${i}`,
+  );
   return `SELECT ${GROUP_COLUMNS}, ${columns.join(", ")} ${whereOf(window, dataset, IS_REQUEST)}`;
 }
 
@@ -91,10 +105,16 @@ const num = (value: unknown): number => {
   const n = typeof value === "number" ? value : Number(value);
   return Number.isFinite(n) ? n : 0;
 };
-const numOrNull = (value: unknown): number | null => (value === null || value === undefined || value === "" ? null : Number.isFinite(Number(value)) ? Number(value) : null);
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined || value === "" ? null : Number.isFinite(Number(value)) ? Number(value) : null;
 const keyOf = (row: Row) => `${row.variant}|${row.reason}|${row.rule}|${row.kind}`;
 // Points written before the kind blob existed read as "": they were served requests.
-const sliceOf = (row: Row) => ({ variant: String(row.variant) as Variant, reason: String(row.reason), ruleId: row.rule ? String(row.rule) : null, kind: (row.kind === "shadow" ? "shadow" : "served") as OutcomeKind });
+const sliceOf = (row: Row) => ({
+  variant: String(row.variant) as Variant,
+  reason: String(row.reason),
+  ruleId: row.rule ? String(row.rule) : null,
+  kind: (row.kind === "shadow" ? "shadow" : "served") as OutcomeKind,
+});
 
 export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOptions): MetricsReader {
   const apiBase = options.apiBase ?? AE_DEFAULTS.apiBase;
@@ -103,22 +123,35 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
   const sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   async function query(sql: string): Promise<Row[]> {
-    if (!options.accountId || !options.apiToken) throw new MetricsReadError("config_missing", "Analytics Engine reader needs CF_ACCOUNT_ID and CF_API_TOKEN");
+    if (!options.accountId || !options.apiToken)
+      throw new MetricsReadError("config_missing", "Analytics Engine reader needs CF_ACCOUNT_ID and CF_API_TOKEN");
     const url = `${apiBase}/accounts/${encodeURIComponent(options.accountId)}/analytics_engine/sql`;
     let last: MetricsReadError = new MetricsReadError("network", "no attempt made");
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep((options.backoffMs ?? AE_DEFAULTS.backoffMs) * 2 ** (attempt - 1));
       let response: Response;
       try {
-        response = await doFetch(url, { method: "POST", headers: { authorization: `Bearer ${options.apiToken}` }, body: sql, signal: AbortSignal.timeout(options.timeoutMs ?? AE_DEFAULTS.timeoutMs) });
+        response = await doFetch(url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${options.apiToken}` },
+          body: sql,
+          signal: AbortSignal.timeout(options.timeoutMs ?? AE_DEFAULTS.timeoutMs),
+        });
       } catch (error) {
-        const timedOut = (error as { name?: string }).name === "TimeoutError" || (error as { name?: string }).name === "AbortError";
-        last = new MetricsReadError(timedOut ? "timeout" : "network", `Analytics Engine SQL API ${timedOut ? "timed out" : "unreachable"}: ${String((error as Error).message ?? error)}`);
+        const timedOut =
+          (error as { name?: string }).name === "TimeoutError" || (error as { name?: string }).name === "AbortError";
+        last = new MetricsReadError(
+          timedOut ? "timeout" : "network",
+          `Analytics Engine SQL API ${timedOut ? "timed out" : "unreachable"}: ${String((error as Error).message ?? error)}`,
+        );
         continue;
       }
       const text = await response.text();
       if (!response.ok) {
-        last = new MetricsReadError("http_error", `Analytics Engine SQL API answered ${response.status}: ${text.slice(0, 300)}`);
+        last = new MetricsReadError(
+          "http_error",
+          `Analytics Engine SQL API answered ${response.status}: ${text.slice(0, 300)}`,
+        );
         if (response.status === 429 || response.status >= 500) continue;
         throw last;
       }
@@ -127,7 +160,10 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
         if (!Array.isArray(body.data)) throw new Error("no data array");
         return body.data as Row[];
       } catch (error) {
-        throw new MetricsReadError("bad_response", `Analytics Engine SQL API returned an unexpected body: ${String((error as Error).message)}`);
+        throw new MetricsReadError(
+          "bad_response",
+          `Analytics Engine SQL API returned an unexpected body: ${String((error as Error).message)}`,
+        );
       }
     }
     throw last;
@@ -136,18 +172,30 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
   return {
     kind: "analytics_engine",
     async readWindow(window) {
-      const [aggregates, quantiles] = await Promise.all([query(aggregatesQuery(window, options.dataset)), query(quantilesQuery(window, options.dataset))]);
+      const [aggregates, quantiles] = await Promise.all([
+        query(aggregatesQuery(window, options.dataset)),
+        query(quantilesQuery(window, options.dataset)),
+      ]);
       const byKey = new Map(quantiles.map((row) => [keyOf(row), row]));
       return aggregates.map((row): WindowGroup => {
         const q = byKey.get(keyOf(row));
         return {
           ...sliceOf(row),
           metrics: {
-            requests: num(row.requests), rows: num(row.raw_rows), errors: num(row.errors), timeouts: num(row.timeouts), latencySumMs: num(row.latency_sum),
-            p50Ms: numOrNull(q?.p50), p95Ms: numOrNull(q?.p95), p99Ms: numOrNull(q?.p99),
-            shadowPairs: num(row.shadow_pairs), shadowAgreements: num(row.shadow_agreements),
-            feedbackTotal: num(row.feedback_total), feedbackSuccesses: num(row.feedback_successes),
-            inspected: num(row.inspected), invalid: num(row.invalid),
+            requests: num(row.requests),
+            rows: num(row.raw_rows),
+            errors: num(row.errors),
+            timeouts: num(row.timeouts),
+            latencySumMs: num(row.latency_sum),
+            p50Ms: numOrNull(q?.p50),
+            p95Ms: numOrNull(q?.p95),
+            p99Ms: numOrNull(q?.p99),
+            shadowPairs: num(row.shadow_pairs),
+            shadowAgreements: num(row.shadow_agreements),
+            feedbackTotal: num(row.feedback_total),
+            feedbackSuccesses: num(row.feedback_successes),
+            inspected: num(row.inspected),
+            invalid: num(row.invalid),
           },
         };
       });

@@ -2,7 +2,10 @@
 // in a decision). The reader interface itself is a port (src/ports.ts).
 
 export class MetricsReadError extends Error {
-  constructor(readonly code: "config_missing" | "timeout" | "http_error" | "bad_response" | "network", message: string) {
+  constructor(
+    readonly code: "config_missing" | "timeout" | "http_error" | "bad_response" | "network",
+    message: string,
+  ) {
     super(message);
     this.name = "MetricsReadError";
   }

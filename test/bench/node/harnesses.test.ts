@@ -17,7 +17,10 @@ const MINUTE = 60_000;
 let work = "";
 let bundle = "";
 
-interface Finished { code: number | null; output: string }
+interface Finished {
+  code: number | null;
+  output: string;
+}
 
 /** Runs one harness with a hard time bound; never leaves the child running. */
 function run(args: string[], timeoutMs: number): Promise<Finished> {
@@ -48,35 +51,59 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("benchmark harnesses (smoke)", () => {
-  it("bench:eval answers for every engine at every size", async () => {
-    const result = await run(["--expose-gc", "--import", "tsx", "bench/eval.bench.ts", "--smoke"], 2 * MINUTE);
-    expectSuccess(result);
-    for (const engine of ["switchyard", "flagd-core", "growthbook"]) expect(result.output).toMatch(new RegExp(`${engine}\\s+overrides=\\s*2000\\s+[\\d.]+ ns/eval`));
-  }, 2 * MINUTE);
+  it(
+    "bench:eval answers for every engine at every size",
+    async () => {
+      const result = await run(["--expose-gc", "--import", "tsx", "bench/eval.bench.ts", "--smoke"], 2 * MINUTE);
+      expectSuccess(result);
+      for (const engine of ["switchyard", "flagd-core", "growthbook"])
+        expect(result.output).toMatch(new RegExp(`${engine}\\s+overrides=\\s*2000\\s+[\\d.]+ ns/eval`));
+    },
+    2 * MINUTE,
+  );
 
-  it("bench:router routes the split and the bare and floor Workers pass through", async () => {
-    const result = await run(["bench/router.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
-    expectSuccess(result);
-    expect(result.output).toMatch(/^router: 200 requests ok/m);
-    expect(result.output).toMatch(/^bare: 200 requests ok/m);
-    expect(result.output).toMatch(/^floor: 200 requests ok/m);
-  }, 2 * MINUTE);
+  it(
+    "bench:router routes the split and the bare and floor Workers pass through",
+    async () => {
+      const result = await run(["bench/router.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+      expectSuccess(result);
+      expect(result.output).toMatch(/^router: 200 requests ok/m);
+      expect(result.output).toMatch(/^bare: 200 requests ok/m);
+      expect(result.output).toMatch(/^floor: 200 requests ok/m);
+    },
+    2 * MINUTE,
+  );
 
-  it("bench:shadow mirrors only the flag in shadow mode", async () => {
-    const result = await run(["bench/shadow.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
-    expectSuccess(result);
-    expect(result.output).toMatch(/^smoke: 200 served by blue, \d+ mirrored to green/m);
-  }, 2 * MINUTE);
+  it(
+    "bench:shadow mirrors only the flag in shadow mode",
+    async () => {
+      const result = await run(["bench/shadow.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+      expectSuccess(result);
+      expect(result.output).toMatch(/^smoke: 200 served by blue, \d+ mirrored to green/m);
+    },
+    2 * MINUTE,
+  );
 
-  it("bench:killswitch sees instance B serve blue after a flip through A", async () => {
-    const result = await run(["bench/killswitch.bench.mjs", "--smoke", "--probe-seconds", "2", "--bundle", bundle], 2 * MINUTE);
-    expectSuccess(result);
-    expect(result.output).toMatch(/honoured by instance B within \d+ ms/);
-  }, 2 * MINUTE);
+  it(
+    "bench:killswitch sees instance B serve blue after a flip through A",
+    async () => {
+      const result = await run(
+        ["bench/killswitch.bench.mjs", "--smoke", "--probe-seconds", "2", "--bundle", bundle],
+        2 * MINUTE,
+      );
+      expectSuccess(result);
+      expect(result.output).toMatch(/honoured by instance B within \d+ ms/);
+    },
+    2 * MINUTE,
+  );
 
-  it("bench:tick decides every seeded rollout", async () => {
-    const result = await run(["bench/tick.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
-    expectSuccess(result);
-    expect(result.output).toMatch(/decisions 3\b/);
-  }, 2 * MINUTE);
+  it(
+    "bench:tick decides every seeded rollout",
+    async () => {
+      const result = await run(["bench/tick.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+      expectSuccess(result);
+      expect(result.output).toMatch(/decisions 3\b/);
+    },
+    2 * MINUTE,
+  );
 });

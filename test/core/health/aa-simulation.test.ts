@@ -21,16 +21,27 @@ const TIMEOUT_RATE = 0.005;
 const P95_MS = 120 * Math.exp(1.6449 * 0.35);
 const TAIL_ABOVE_T = 0.0026;
 
-function runOnce(seed: number, percent: number, perTick: number, greenErrorRate = ERROR_RATE): { rolledBackAt: number | null } {
+function runOnce(
+  seed: number,
+  percent: number,
+  perTick: number,
+  greenErrorRate = ERROR_RATE,
+): { rolledBackAt: number | null } {
   const rng = mulberry32(seed);
-  const stages: Stage[] = [{ mode: "serve", percent, minDurationSeconds: 10 * TICKS * 60, minSamples: 500 }, { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 500 }];
+  const stages: Stage[] = [
+    { mode: "serve", percent, minDurationSeconds: 10 * TICKS * 60, minSamples: 500 },
+    { mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 500 },
+  ];
   const rollout = startRollout("aa", stages, 600, 0);
   const blue: ArmWindow = { ...EMPTY_ARM };
   const green: ArmWindow = { ...EMPTY_ARM };
   const above = { blue: 0, green: 0 };
   for (let t = 1; t <= TICKS; t++) {
     const toGreen = binomial(rng, perTick, percent / 100);
-    for (const [armState, n, side] of [[blue, perTick - toGreen, "blue"], [green, toGreen, "green"]] as const) {
+    for (const [armState, n, side] of [
+      [blue, perTick - toGreen, "blue"],
+      [green, toGreen, "green"],
+    ] as const) {
       armState.requests += n;
       armState.rows += n;
       armState.errors += binomial(rng, n, side === "green" ? greenErrorRate : ERROR_RATE);
@@ -40,8 +51,17 @@ function runOnce(seed: number, percent: number, perTick: number, greenErrorRate 
       armState.p95Ms = P95_MS * (1 + (0.1 * gaussian(rng)) / Math.sqrt(Math.max(armState.requests, 1) / 100));
     }
     const result = assessHealth({
-      now: t * 60_000, rollout, scope: { kind: "rollout" }, settings: DEFAULT_HEALTH_SETTINGS,
-      green, blue, earlier: null, baseline: null, above: { green: [above.green, 0], control: [above.blue, 0] }, shadow: { pairs: 0, agreements: 0 }, blueReady: null,
+      now: t * 60_000,
+      rollout,
+      scope: { kind: "rollout" },
+      settings: DEFAULT_HEALTH_SETTINGS,
+      green,
+      blue,
+      earlier: null,
+      baseline: null,
+      above: { green: [above.green, 0], control: [above.blue, 0] },
+      shadow: { pairs: 0, agreements: 0 },
+      blueReady: null,
     });
     if (result.action === "rollback") return { rolledBackAt: t };
   }
@@ -49,17 +69,24 @@ function runOnce(seed: number, percent: number, perTick: number, greenErrorRate 
 }
 
 describe("A/A over 1 000 ticks (scenario 5)", () => {
-  it.each([[50, 200], [5, 1000]])("green at %i percent, %i requests per tick: false rollbacks stay under α", (percent, perTick) => {
+  it.each([
+    [50, 200],
+    [5, 1000],
+  ])("green at %i percent, %i requests per tick: false rollbacks stay under α", (percent, perTick) => {
     let falseRollbacks = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) if (runOnce(20261124 + seed, percent, perTick).rolledBackAt !== null) falseRollbacks++;
+    for (let seed = 1; seed <= SEEDS; seed++)
+      if (runOnce(20261124 + seed, percent, perTick).rolledBackAt !== null) falseRollbacks++;
     const rate = falseRollbacks / SEEDS;
-    console.log(`A/A ${percent} %: ${falseRollbacks}/${SEEDS} runs rolled back within ${TICKS} ticks (${(rate * 100).toFixed(1)} %)`);
+    console.log(
+      `A/A ${percent} %: ${falseRollbacks}/${SEEDS} runs rolled back within ${TICKS} ticks (${(rate * 100).toFixed(1)} %)`,
+    );
     expect(rate).toBeLessThanOrEqual(DEFAULT_HEALTH_SETTINGS.alpha);
   });
 
   it("is not vacuous: the same simulation catches green at 3× blue's error rate", () => {
     let caught = 0;
-    for (let seed = 1; seed <= 20; seed++) if (runOnce(777 + seed, 50, 200, 3 * ERROR_RATE).rolledBackAt !== null) caught++;
+    for (let seed = 1; seed <= 20; seed++)
+      if (runOnce(777 + seed, 50, 200, 3 * ERROR_RATE).rolledBackAt !== null) caught++;
     expect(caught).toBe(20);
   });
 });

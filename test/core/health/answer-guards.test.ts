@@ -12,12 +12,40 @@ describe("invalidRateGuard", () => {
   it.each([
     // name, control, green, cap, status, threshold
     ["no contract declared", null, null, null, "off", null],
-    ["too few inspected answers", { inspected: 150, invalid: 0 }, { inspected: 150, invalid: 60 }, null, "insufficient", 0.005],
-    ["green 20 % vs blue 0 % at the minimum", { inspected: 200, invalid: 0 }, { inspected: 200, invalid: 40 }, null, "breach", 0.005],
+    [
+      "too few inspected answers",
+      { inspected: 150, invalid: 0 },
+      { inspected: 150, invalid: 60 },
+      null,
+      "insufficient",
+      0.005,
+    ],
+    [
+      "green 20 % vs blue 0 % at the minimum",
+      { inspected: 200, invalid: 0 },
+      { inspected: 200, invalid: 40 },
+      null,
+      "breach",
+      0.005,
+    ],
     // threshold = max(2 × 0.005, 0.005 + 0.005) = 0.01; green 1.5 % is above it on 400 answers, unproven.
-    ["green 1.5 % vs blue 0.5 %: above threshold, no evidence", { inspected: 400, invalid: 2 }, { inspected: 400, invalid: 6 }, null, "suspect", 0.01],
+    [
+      "green 1.5 % vs blue 0.5 %: above threshold, no evidence",
+      { inspected: 400, invalid: 2 },
+      { inspected: 400, invalid: 6 },
+      null,
+      "suspect",
+      0.01,
+    ],
     ["same share", { inspected: 1000, invalid: 30 }, { inspected: 1000, invalid: 30 }, null, "ok", 0.06],
-    ["absolute cap exceeded by the wide margin", { inspected: 1000, invalid: 300 }, { inspected: 1000, invalid: 350 }, 0.1, "breach", 0.1],
+    [
+      "absolute cap exceeded by the wide margin",
+      { inspected: 1000, invalid: 300 },
+      { inspected: 1000, invalid: 350 },
+      0.1,
+      "breach",
+      0.1,
+    ],
   ] as const)("%s → %s", (_, control, green, cap, status, threshold) => {
     const result = invalidRateGuard({ ...DEFAULT_GUARDS, maxInvalidRate: cap }, control, green, KNOBS);
     expect(result.guard).toBe("invalid_rate");
@@ -27,7 +55,12 @@ describe("invalidRateGuard", () => {
   });
 
   it("records the figures it used", () => {
-    const result = invalidRateGuard(DEFAULT_GUARDS, { inspected: 200, invalid: 0 }, { inspected: 200, invalid: 40 }, KNOBS);
+    const result = invalidRateGuard(
+      DEFAULT_GUARDS,
+      { inspected: 200, invalid: 0 },
+      { inspected: 200, invalid: 40 },
+      KNOBS,
+    );
     expect(result).toMatchObject({ green: 0.2, control: 0, evidence: "sequential" });
     expect(result.pValue).toBeLessThan(KNOBS.alpha);
     expect(result.interval![0]).toBeGreaterThan(0.005);
@@ -45,7 +78,11 @@ describe("predictionDriftGuard", () => {
     ["big PSI on thin bins", { control: [40, 40, 40, 40, 40], green: [70, 10, 70, 10, 40] }, "suspect"],
     ["significant but small shift (PSI 0.01)", { control: [5000, 3000, 2000], green: [4500, 3300, 2200] }, "ok"],
   ] as const)("%s → %s", (_, counts, status) => {
-    const result = predictionDriftGuard(settings, counts === null ? null : { control: [...counts.control], green: [...counts.green] }, KNOBS);
+    const result = predictionDriftGuard(
+      settings,
+      counts === null ? null : { control: [...counts.control], green: [...counts.green] },
+      KNOBS,
+    );
     expect(result.guard).toBe("prediction_drift");
     expect(result.status).toBe(status);
   });
@@ -78,19 +115,29 @@ describe("A/A, judged every tick (1 000 runs × 60 ticks)", () => {
       let invalidHit = false;
       let driftHit = false;
       for (let tick = 0; tick < TICKS; tick++) {
-        for (const [arm, side] of [[control, "control"], [green, "green"]] as const) {
+        for (const [arm, side] of [
+          [control, "control"],
+          [green, "green"],
+        ] as const) {
           arm.inspected += PER_TICK;
           arm.invalid += binomial(rng, PER_TICK, INVALID);
           for (let i = 0; i < PER_TICK; i++) labels[side][label()]!++;
         }
-        if (!invalidHit && invalidRateGuard(DEFAULT_GUARDS, control, green, KNOBS).status === "breach") invalidHit = true;
+        if (!invalidHit && invalidRateGuard(DEFAULT_GUARDS, control, green, KNOBS).status === "breach")
+          invalidHit = true;
         // A threshold of 0 leaves only the sequential test between A/A noise and a breach: the worst case.
-        if (!driftHit && predictionDriftGuard({ predictionDriftPsi: 0, minInspectedSamples: 200 }, labels, KNOBS).status === "breach") driftHit = true;
+        if (
+          !driftHit &&
+          predictionDriftGuard({ predictionDriftPsi: 0, minInspectedSamples: 200 }, labels, KNOBS).status === "breach"
+        )
+          driftHit = true;
       }
       if (invalidHit) invalidAlarms++;
       if (driftHit) driftAlarms++;
     }
-    console.log(`answer guards A/A at α = ${KNOBS.alpha.toFixed(4)}: invalid_rate ${invalidAlarms}/${RUNS}, prediction_drift ${driftAlarms}/${RUNS}`);
+    console.log(
+      `answer guards A/A at α = ${KNOBS.alpha.toFixed(4)}: invalid_rate ${invalidAlarms}/${RUNS}, prediction_drift ${driftAlarms}/${RUNS}`,
+    );
     expect(invalidAlarms / RUNS).toBeLessThanOrEqual(KNOBS.alpha);
     expect(driftAlarms / RUNS).toBeLessThanOrEqual(KNOBS.alpha);
   });

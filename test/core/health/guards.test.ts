@@ -11,7 +11,12 @@ const arm = (requests: number, errors: number): ArmWindow => ({ ...EMPTY_ARM, re
 describe("guard intervals stay in range", () => {
   it.each([
     ["error_rate 0/10 vs 9/10", () => rateGuard("error_rate", "errors", 2, 0.01, arm(10, 0), arm(10, 9), knobs), -1, 1],
-    ["error_rate 10/10 vs 0/10", () => rateGuard("error_rate", "errors", 2, 0.01, arm(10, 10), arm(10, 0), knobs), -1, 1],
+    [
+      "error_rate 10/10 vs 0/10",
+      () => rateGuard("error_rate", "errors", 2, 0.01, arm(10, 10), arm(10, 0), knobs),
+      -1,
+      1,
+    ],
     ["shadow agreement 29/30", () => shadowGuard(0.85, 30, 29, 30, knobs), 0, 1],
     ["shadow agreement 1/30", () => shadowGuard(0.85, 30, 1, 30, knobs), 0, 1],
     ["error cap 1/20", () => errorCapGuard(0.5, arm(20, 1), knobs), 0, 1],

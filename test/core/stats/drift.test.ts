@@ -89,13 +89,16 @@ describe("sequentialHomogeneity", () => {
       for (let tick = 0; tick < TICKS && !(sequential && naive); tick++) {
         draw(control);
         draw(green);
-        if (!sequential && sequentialHomogeneity({ control, green }, { alpha: ALPHA }).pValue < ALPHA) sequential = true;
+        if (!sequential && sequentialHomogeneity({ control, green }, { alpha: ALPHA }).pValue < ALPHA)
+          sequential = true;
         if (!naive && chiSquareHomogeneity({ control, green }).pValue < ALPHA) naive = true;
       }
       if (sequential) sequentialAlarms++;
       if (naive) naiveAlarms++;
     }
-    console.log(`drift A/A: sequential ${sequentialAlarms / EXPERIMENTS}, naive chi-square ${naiveAlarms / EXPERIMENTS}`);
+    console.log(
+      `drift A/A: sequential ${sequentialAlarms / EXPERIMENTS}, naive chi-square ${naiveAlarms / EXPERIMENTS}`,
+    );
     expect(sequentialAlarms / EXPERIMENTS).toBeLessThanOrEqual(ALPHA);
     expect(naiveAlarms / EXPERIMENTS).toBeGreaterThan(2 * ALPHA);
   });

@@ -27,7 +27,14 @@ function arm(overrides: Partial<ArmMetrics> = {}): ArmMetrics {
 
 describe("analyzeExperiment", () => {
   const blue = arm();
-  const green = arm({ errors: 300, timeouts: 45, latencyMeanMs: 260, latencyVarMs2: 12000, latencyP95Ms: 504, feedbackSuccesses: 820 });
+  const green = arm({
+    errors: 300,
+    timeouts: 45,
+    latencyMeanMs: 260,
+    latencyVarMs2: 12000,
+    latencyP95Ms: 504,
+    feedbackSuccesses: 820,
+  });
   const report = analyzeExperiment({ arms: { blue, green }, expectedWeights: { blue: 50, green: 50 } });
 
   it("reports error rate with Wilson CIs, effects, fixed and sequential tests, power and progress", () => {
@@ -57,7 +64,13 @@ describe("analyzeExperiment", () => {
     expect(m.decision).toBe("green_worse");
     expect(m.absoluteEffect).toBe(10);
     expect(m.relativeEffect).toBeCloseTo(0.04, 15);
-    expect(report.metrics.latencyP95).toEqual({ kind: "quantile", direction: "lower_is_better", blue: 420, green: 504, ratio: 1.2 });
+    expect(report.metrics.latencyP95).toEqual({
+      kind: "quantile",
+      direction: "lower_is_better",
+      blue: 420,
+      green: 504,
+      ratio: 1.2,
+    });
   });
 
   it("uses higher_is_better for feedback and stays inconclusive on a small lift", () => {
@@ -80,7 +93,10 @@ describe("analyzeExperiment", () => {
   it("keeps every rate interval in [0, 1] and every difference interval in [−1, 1] on small arms", () => {
     // 0/40 vs 19/40 errors printed a difference of "−13.3 % to 108.3 %" before.
     const small = analyzeExperiment({
-      arms: { blue: arm({ requests: 40, errors: 0, timeouts: 1, feedbackTotal: 3, feedbackSuccesses: 3 }), green: arm({ requests: 40, errors: 19, timeouts: 0, feedbackTotal: 2, feedbackSuccesses: 0 }) },
+      arms: {
+        blue: arm({ requests: 40, errors: 0, timeouts: 1, feedbackTotal: 3, feedbackSuccesses: 3 }),
+        green: arm({ requests: 40, errors: 19, timeouts: 0, feedbackTotal: 2, feedbackSuccesses: 0 }),
+      },
       expectedWeights: { blue: 50, green: 50 },
     });
     for (const name of ["errorRate", "timeoutRate", "feedbackSuccessRate"] as const) {

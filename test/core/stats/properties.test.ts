@@ -13,7 +13,9 @@ import {
 const SETTINGS = { seed: 4242, numRuns: 300 };
 
 /** n ≥ 1 and 0 ≤ x ≤ n. */
-const countPair = fc.integer({ min: 1, max: 1_000_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+const countPair = fc
+  .integer({ min: 1, max: 1_000_000 })
+  .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
 
 describe("invariants", () => {
   it("Wilson intervals lie in [0, 1], contain p̂ and narrow as α grows", () => {

@@ -75,7 +75,13 @@ describe("wilsonInterval", () => {
 
   it("defaults to α = 0.05 and always contains the point estimate", () => {
     expect(wilsonInterval(43, 50)).toEqual(wilsonInterval(43, 50, 0.05));
-    for (const [x, n] of [[0, 3], [1, 3], [3, 3], [7, 1000], [999, 1000]] as const) {
+    for (const [x, n] of [
+      [0, 3],
+      [1, 3],
+      [3, 3],
+      [7, 1000],
+      [999, 1000],
+    ] as const) {
       const { low, high } = wilsonInterval(x, n);
       expect(low).toBeLessThanOrEqual(x / n);
       expect(high).toBeGreaterThanOrEqual(x / n);

@@ -17,7 +17,10 @@ import {
 const PROPORTION_CASES: ReadonlyArray<readonly number[]> = [
   [100, 10000, 130, 10000, 0.05, 5000, 0.003, -0.0017344394888936564, 0.0077344394888936564, 0.85310868175512074],
   [0, 50, 3, 50, 0.05, 5000, 0.06, -0.22380870435647994, 0.34380870435647994, 0.93845097217393887],
-  [1396, 3000, 2422, 3461, 0.05, 5000, 0.23446441298276028, 0.19804704097069431, 0.27088178499482625, 6.4069591517704209e-76],
+  [
+    1396, 3000, 2422, 3461, 0.05, 5000, 0.23446441298276028, 0.19804704097069431, 0.27088178499482625,
+    6.4069591517704209e-76,
+  ],
   [200, 10000, 300, 10000, 0.01, 20000, 0.01, 0.0021035093259320268, 0.017896490674067973, 0.00028911007081920032],
   [5, 1000, 60, 1000, 0.05, 2000, 0.055, 0.030885030485017552, 0.079114969514982448, 1.7142178654524857e-9],
 ];
@@ -33,7 +36,12 @@ const near = (actual: number, expected: number, tolerance: number) =>
 describe("sequentialProportionDiff", () => {
   it.each(PROPORTION_CASES)("%d/%d vs %d/%d (α %d, N* %d)", (xA, nA, xB, nB, alpha, tuningN, est, low, high, p) => {
     const r = sequentialProportionDiff({
-      successesA: xA as number, totalA: nA as number, successesB: xB as number, totalB: nB as number, alpha, tuningN,
+      successesA: xA as number,
+      totalA: nA as number,
+      successesB: xB as number,
+      totalB: nB as number,
+      alpha,
+      tuningN,
     });
     near(r.estimate, est as number, 1e-12);
     near(r.low, low as number, 1e-12);
@@ -68,10 +76,22 @@ describe("sequentialProportionDiff", () => {
 
   // Small samples whose unbounded sequence left [−1, 1]: 0/40 vs 19/40 read "−13.3 % to 108.3 %".
   it.each([
-    [0, 40, 19, 40], [2, 50, 30, 50], [0, 20, 10, 20], [0, 5, 5, 5], [5, 5, 0, 5], [0, 1, 1, 1], [40, 40, 21, 40],
+    [0, 40, 19, 40],
+    [2, 50, 30, 50],
+    [0, 20, 10, 20],
+    [0, 5, 5, 5],
+    [5, 5, 0, 5],
+    [0, 1, 1, 1],
+    [40, 40, 21, 40],
   ])("%d/%d vs %d/%d stays within [−1, 1], cut only where the unbounded sequence left it", (xA, nA, xB, nB) => {
     const r = sequentialProportionDiff({ successesA: xA!, totalA: nA!, successesB: xB!, totalB: nB! });
-    const unbounded = asymptoticConfidenceSequence({ estimate: r.estimate, variance: r.standardError ** 2, n: r.n, alpha: r.alpha, tuningN: r.tuningN });
+    const unbounded = asymptoticConfidenceSequence({
+      estimate: r.estimate,
+      variance: r.standardError ** 2,
+      n: r.n,
+      alpha: r.alpha,
+      tuningN: r.tuningN,
+    });
     expect(unbounded.low < -1 || unbounded.high > 1).toBe(true);
     expect(r.low).toBeGreaterThanOrEqual(-1);
     expect(r.high).toBeLessThanOrEqual(1);
@@ -93,8 +113,14 @@ describe("sequentialProportionDiff", () => {
 describe("sequentialMeanDiff", () => {
   it.each(MEAN_CASES)("x̄A %d vs x̄B %d", (mA, vA, nA, mB, vB, nB, alpha, tuningN, est, low, high, p) => {
     const r = sequentialMeanDiff({
-      meanA: mA as number, varA: vA as number, nA: nA as number,
-      meanB: mB as number, varB: vB as number, nB: nB as number, alpha, tuningN,
+      meanA: mA as number,
+      varA: vA as number,
+      nA: nA as number,
+      meanB: mB as number,
+      varB: vB as number,
+      nB: nB as number,
+      alpha,
+      tuningN,
     });
     near(r.estimate, est as number, 1e-12);
     near(r.low, low as number, 1e-12);
@@ -140,7 +166,9 @@ describe("asymptoticConfidenceSequence", () => {
     expect(free.high).toBeGreaterThan(1);
     expect(free.low).toBeLessThan(0);
     expect(bounded).toMatchObject({ low: 0, high: 1, pValue: free.pValue, estimate: 0.9 });
-    expect(() => asymptoticConfidenceSequence({ ...input, estimate: 1.5, bounds: { low: 0, high: 1 } })).toThrow(RangeError);
+    expect(() => asymptoticConfidenceSequence({ ...input, estimate: 1.5, bounds: { low: 0, high: 1 } })).toThrow(
+      RangeError,
+    );
   });
 
   it("p < α exactly when 0 is outside the interval", () => {

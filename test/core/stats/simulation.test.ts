@@ -71,8 +71,12 @@ describe("A/A monitoring every tick (2 000 experiments × 200 ticks)", () => {
         addGaussianBatch(a, rng, 20, 200, 50);
         addGaussianBatch(b, rng, 20, 200, 50);
         const r = sequentialMeanDiff({
-          meanA: a.mean, varA: a.m2 / (a.n - 1), nA: a.n,
-          meanB: b.mean, varB: b.m2 / (b.n - 1), nB: b.n,
+          meanA: a.mean,
+          varA: a.m2 / (a.n - 1),
+          nA: a.n,
+          meanB: b.mean,
+          varB: b.m2 / (b.n - 1),
+          nB: b.n,
         });
         if (r.pValue < ALPHA) {
           sequentialHits++;

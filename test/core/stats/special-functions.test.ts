@@ -100,7 +100,8 @@ describe("chi-square upper tail", () => {
   });
 
   it("equals exp(−x/2) for k = 2 and 1 at x ≤ 0", () => {
-    for (const x of [0.1, 1, 7, 40, 300]) expect(relativeError(chiSquareSf(x, 2), Math.exp(-x / 2))).toBeLessThan(1e-13);
+    for (const x of [0.1, 1, 7, 40, 300])
+      expect(relativeError(chiSquareSf(x, 2), Math.exp(-x / 2))).toBeLessThan(1e-13);
     expect(chiSquareSf(0, 3)).toBe(1);
   });
 });

@@ -45,9 +45,18 @@ describe("srmTest", () => {
   it.each([
     [[1, 2], [1]],
     [[1], [1]],
-    [[1, -2], [1, 1]],
-    [[1, 2], [1, 0]],
-    [[1.5, 2], [1, 1]],
+    [
+      [1, -2],
+      [1, 1],
+    ],
+    [
+      [1, 2],
+      [1, 0],
+    ],
+    [
+      [1.5, 2],
+      [1, 1],
+    ],
   ])("throws RangeError for observed %o, weights %o", (observed, weights) => {
     expect(() => srmTest(observed, weights)).toThrow(RangeError);
   });

@@ -29,7 +29,11 @@ describe("welchTTest", () => {
 
   it("defines zero variance in both arms: equal means → p = 1, different means → p = 0", () => {
     expect(welchTTest({ meanA: 3, varA: 0, nA: 5, meanB: 3, varB: 0, nB: 7 })).toEqual({ t: 0, df: 10, pValue: 1 });
-    expect(welchTTest({ meanA: 3, varA: 0, nA: 5, meanB: 2, varB: 0, nB: 7 })).toEqual({ t: -Infinity, df: 10, pValue: 0 });
+    expect(welchTTest({ meanA: 3, varA: 0, nA: 5, meanB: 2, varB: 0, nB: 7 })).toEqual({
+      t: -Infinity,
+      df: 10,
+      pValue: 0,
+    });
   });
 
   it.each([
