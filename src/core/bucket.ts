@@ -1,4 +1,4 @@
-// Sticky bucketing (SPEC §2, hashVersion 1). Do not change without bumping
+// Sticky bucketing (docs/design/evaluation-and-bucketing.md, hashVersion 1). Do not change without bumping
 // HASH_VERSION and a migration: every user's assignment depends on it.
 import { murmur3, prefixedMurmur3 } from "./murmur3";
 

@@ -1,4 +1,4 @@
-// evaluateFlag: the fixed evaluation order of SPEC §2 —
+// evaluateFlag: the fixed evaluation order of docs/design/evaluation-and-bucketing.md —
 // kill switch → override → segment rules in order → stage split → default.
 // Pure and total: it never throws; a failing rule predicate yields blue/ERROR.
 // `decide` is the step before it that every caller serving a flag from the

@@ -1,4 +1,4 @@
-// One request's record (SPEC §5). A plain data type shared by the hot path
+// One request's record (docs/design/routing-hot-path.md, outcomes). A plain data type shared by the hot path
 // (which fills it) and telemetry (which owns how it is stored).
 import type { InspectionState } from "./answer-inspection";
 import type { Reason, Variant } from "./types";

@@ -1,4 +1,4 @@
-// The rollout state machine (SPEC §6), shared by the admin API's manual
+// The rollout state machine (docs/design/health-loop.md), shared by the admin API's manual
 // controls and the health loop. Pure: no I/O, no clock — `now` (ms) is
 // passed in; a transition returns the next record plus the side effects the
 // caller must apply to the flag in the same write (kill switch, promotion).
@@ -43,7 +43,7 @@ export interface RolloutRecord {
 
 /** What the caller must also do to the flag, atomically with the new record. */
 export interface TransitionEffects {
-  /** Rollback turns the kill switch on (SPEC §6). */
+  /** Rollback turns the kill switch on (docs/design/health-loop.md). */
   killSwitch: boolean;
   /** Promotion makes green the new blue (blue-green swap). */
   promoteGreen: boolean;

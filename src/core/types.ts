@@ -46,7 +46,7 @@ export type RolloutState = (typeof ROLLOUT_STATES)[number];
 /** A live rollout is in its snapshot and may be resumed or moved; the others have ended. */
 export const LIVE_ROLLOUT_STATES = ["active", "paused"] as const satisfies readonly RolloutState[];
 
-/** Current bucketing convention (SPEC §2). Bump only with a versioned migration. */
+/** Current bucketing convention (docs/design/evaluation-and-bucketing.md). Bump only with a versioned migration. */
 export const HASH_VERSION = 1;
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 

@@ -6,7 +6,7 @@
 // on are still current, so overlapping ticks cannot apply it twice; a crash
 // after the D1 batch leaves D1 consistent and the next tick's reconcile
 // republishes KV. One rollout's failure never stops the others.
-// Cost (issue 7): inputs (rollouts, baselines, rules) come in one D1 batch;
+// Cost (docs/design/health-loop.md): inputs (rollouts, baselines, rules) come in one D1 batch;
 // rollouts are checked concurrently so their reads and hold decisions are
 // coalesced by the embedded reader / decision writer into a few round trips
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound

@@ -2,7 +2,7 @@
 // into ONE call over all of them (one D1 round trip). Used by the health
 // loop, whose rollouts run concurrently in lockstep (read window → read
 // exceedances → record decision): 100 rollouts then cost 3 round trips
-// instead of 300+. Round trips, not SQL, dominated a tick's cost (issue 7).
+// instead of 300+. Round trips, not SQL, dominated a tick's cost (docs/design/health-loop.md).
 // Contract: every caller gets its own item's result, in the shape `run`
 // returns it per index; if `run` fails, every caller of that flush gets the
 // error (callers treat it as their own failure, nothing partial is kept);

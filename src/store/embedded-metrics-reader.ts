@@ -2,7 +2,7 @@
 // OutcomeWriter as Analytics Engine), so the whole loop runs offline.
 // Reads issued together (the health loop checks its rollouts concurrently)
 // are coalesced into one multi-window D1 statement per kind: with 100
-// rollouts a tick costs a few round trips instead of hundreds (issue 7).
+// rollouts a tick costs a few round trips instead of hundreds (docs/design/health-loop.md).
 // Contract: same results per call as a lone read; a failed coalesced read
 // fails every call that shared it.
 import type { MetricsReader, MetricsWindow } from "../ports";

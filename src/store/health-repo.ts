@@ -4,7 +4,7 @@
 // same path the admin API's manual rollout controls take. Never judges.
 // A tick reads its inputs in one batch (loadTickState) and writes its hold
 // decisions through a coalescing writer: D1 round trips, not SQL, dominate
-// a tick with many rollouts (issue 7).
+// a tick with many rollouts (docs/design/health-loop.md).
 import { and, asc, desc, eq, inArray, lt, lte, max } from "drizzle-orm";
 import { scopeLabel, type ArmWindow, type Assessment } from "../core/health";
 import type { RolloutRecord, TransitionEffects } from "../core/rollout-machine";

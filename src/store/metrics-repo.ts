@@ -7,7 +7,7 @@
 // embedded store is not sampled), so `rows` equals `requests`.
 // Quantiles are nearest-rank (the smallest latency whose rank ≥ q·n), via
 // window functions so no latency list ever leaves D1.
-// Cost (issue 7): readOutcomeWindows / readOutcomeExceedancesMany measure any
+// Cost (docs/design/health-loop.md): readOutcomeWindows / readOutcomeExceedancesMany measure any
 // number of windows in one round trip; the single-window functions are the
 // same SQL over a one-element list. The quantile query's sort of every
 // group's latencies is the largest CPU item of a health tick.

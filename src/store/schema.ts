@@ -191,7 +191,7 @@ export const writeGuards = sqliteTable(
 );
 
 /**
- * Health loop (issue 5): one row per assessment — holds included — with the
+ * Health loop (docs/design/health-loop.md): one row per assessment — holds included — with the
  * figures it used. `applied` is 0 when the transition lost a version race.
  */
 export const decisions = sqliteTable(

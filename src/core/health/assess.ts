@@ -1,4 +1,4 @@
-// assessHealth: the health loop's judge (SPEC §6). Given one scope's window
+// assessHealth: the health loop's judge (docs/design/health-loop.md). Given one scope's window
 // aggregates for green and its control, the settings and the rollout record,
 // it returns hold | advance | rollback | promote with the reason and every
 // figure it used. The control is blue's most recent traffic a decision can

@@ -32,7 +32,7 @@ export const DEFAULT_SHADOW: ShadowSpec = {
   exampleRate: 0.1,
 };
 
-/** Leaving the shadow stage: the defaults of SPEC §6 / issue 6, editable per flag. */
+/** Leaving the shadow stage: the defaults in docs/design/shadow-mode.md, editable per flag. */
 export interface ShadowThresholds {
   minAgreement: number;
   maxP95Ratio: number;

@@ -1,4 +1,4 @@
-// Public surface of the statistics module (SPEC §7). Everything here is pure:
+// Public surface of the statistics module (docs/design/statistics.md). Everything here is pure:
 // aggregated counts in, numbers out; no I/O, no clock, no randomness.
 // Invalid input throws RangeError with the offending argument's name.
 export { normalCdf, normalQuantile, normalSf } from "./normal";

@@ -1,4 +1,4 @@
-// The flag's evaluation order as the hot path applies it (SPEC §2): kill
+// The flag's evaluation order as the hot path applies it (docs/design/evaluation-and-bucketing.md): kill
 // switch → overrides (count and a prefix search) → segment rules in stored
 // order, each with its segment's constraints → the rollout's hashed split →
 // default blue. Read-only.
