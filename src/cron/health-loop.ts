@@ -240,20 +240,22 @@ async function checkRollout(
       applied,
     });
 
+  const decisionOf = (assessment: Assessment) => ({
+    at: deps.now,
+    flagKey: flag.key,
+    rolloutId: row.id,
+    rolloutVersion: row.version,
+    assessment,
+    applied: true,
+    extra,
+  });
+
   // Segments with their own green percentage are judged on their own outcomes.
   const rules: RuleRow[] = state.rules.get(flag.key) ?? [];
   for (const rule of rules) {
     if (rule.variant !== null || !(rule.percent !== null && rule.percent > 0)) continue;
     const assessment = await judge(ctx, { kind: "rule", ruleId: rule.id });
-    const decision = {
-      at: deps.now,
-      flagKey: flag.key,
-      rolloutId: row.id,
-      rolloutVersion: row.version,
-      assessment,
-      applied: true,
-      extra,
-    };
+    const decision = decisionOf(assessment);
     if (assessment.action === "rollback")
       push(assessment, await applyRuleRollback(deps, flag.key, rule.id, rule.percent, decision, settings.webhook));
     else {
@@ -263,15 +265,7 @@ async function checkRollout(
   }
 
   const assessment = await judge(ctx, { kind: "rollout" });
-  const decision = {
-    at: deps.now,
-    flagKey: flag.key,
-    rolloutId: row.id,
-    rolloutVersion: row.version,
-    assessment,
-    applied: true,
-    extra,
-  };
+  const decision = decisionOf(assessment);
   push(assessment, await applyRolloutDecision(deps, row, record, decision, settings.webhook));
 }
 
