@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, then how long each took (the
-// whole run must stay under 5 minutes on a 2-core machine, issue 7).
+// whole run must stay under 5 minutes on a 2-core machine; BENCHMARKS.md).
 // Contract: stops at the first failing benchmark and exits with its code;
 // each benchmark writes its own bench/results/*.json. The deploy bundle is
 // built once and handed to every Miniflare benchmark that runs it.
@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildBundle } from "./lib/harness.mjs";
+import { ensureWrk } from "./lib/wrk.mjs";
 
 const BENCHES = ["eval", "snapshot", "killswitch", "shadow", "router", "tick"];
 const TAKES_BUNDLE = new Set(["killswitch", "shadow", "router", "tick"]);
+ensureWrk();
 const timings = [];
 const started = performance.now();
 const work = mkdtempSync(path.join(tmpdir(), "switchyard-bench-all-"));

@@ -14,6 +14,25 @@ export function hasWrk() {
 }
 
 /**
+ * `npm run bench` needs wrk for its throughput figures: installed from
+ * Debian's apt when missing (as root, or with passwordless sudo); anything
+ * else is a loud failure, never a silently skipped benchmark.
+ */
+export function ensureWrk() {
+  if (hasWrk()) return;
+  console.log("wrk is not installed: installing it with apt-get (Debian package wrk)");
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
+  for (const args of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]]) {
+    const [command, ...rest] = [...sudo, ...args];
+    spawnSync(command, rest, { stdio: "inherit" });
+  }
+  if (!hasWrk()) {
+    console.error("!! npm run bench needs wrk and could not install it: run `apt-get install -y wrk` and try again");
+    process.exit(1);
+  }
+}
+
+/**
  * A wrk Lua script: POST with a small JSON body, and a different `x-user-id`
  * per request from a pool, so every request carries a unit key (no cookie is
  * minted) and the 25 % split sees many units, as production traffic does.
