@@ -184,3 +184,66 @@ export function recordWhenBodyEnds(
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * Answers with a declared length up to this size (and not an event stream)
+ * are read whole, natively, before the client gets them: one native read
+ * costs far less than a JS stream per request, and a body this small reaches
+ * a client in one piece anyway. Anything longer, unsized or streamed goes
+ * through recordWhenBodyEnds, chunk by chunk. BENCHMARKS.md has the figures.
+ */
+export const WHOLE_BODY_MAX_BYTES = 64 * 1024;
+
+/** Whether `readWholeBody` applies to this answer. */
+export function readsWhole(response: Response): boolean {
+  const declared = response.headers.get("content-length");
+  if (declared === null || declared === "") return false;
+  const length = Number(declared);
+  const type = response.headers.get("content-type") ?? "";
+  return Number.isInteger(length) && length <= WHOLE_BODY_MAX_BYTES && !type.includes("event-stream");
+}
+
+const bodyDeadline = (ms: number) => new Promise<null>((resolve) => setTimeout(resolve, ms, null));
+
+/**
+ * Reads a small fixed-length answer whole and records the outcome (the same
+ * fields and inspection as recordWhenBodyEnds). Returns the bytes to serve,
+ * or null when the body broke or outlived its deadline: then nothing of it
+ * was sent yet, the outcome is `stream_broken`, and the caller answers with
+ * the router's own error instead of a truncated body.
+ */
+export async function readWholeBody(
+  outcome: Outcome,
+  response: Response,
+  bodyTimeoutMs: number,
+  deps: RecordDeps,
+  contract: AnswerContract | null = null,
+): Promise<ArrayBuffer | null> {
+  const startedMs = deps.clock.now() - outcome.latencyMs;
+  const bytes = await Promise.race([response.arrayBuffer(), bodyDeadline(bodyTimeoutMs)]).catch(() => null);
+  outcome.durationMs = deps.clock.now() - startedMs;
+  if (bytes === null) {
+    outcome.errorClass ??= "stream_broken";
+    outcome.error = true;
+    recordOutcome(outcome, deps);
+    return null;
+  }
+  if (bytes.byteLength > 0) outcome.firstByteMs = outcome.durationMs;
+  const copy = keptCopyFor(outcome, contract, deps.random);
+  if (copy !== null && contract !== null && outcome.errorClass === null) {
+    copy.add(new Uint8Array(bytes));
+    // Judged in a later task, after the answer has been handed back.
+    deps.waitUntil(
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          inspectInto(outcome, contract, copy);
+          recordOutcome(outcome, deps);
+          resolve();
+        }, 0),
+      ),
+    );
+  } else {
+    recordOutcome(outcome, deps);
+  }
+  return bytes;
+}

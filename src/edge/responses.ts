@@ -37,7 +37,7 @@ export function isRelayableStatus(status: number): boolean {
 export function withRoutingHeaders(
   response: Response,
   routing: RoutingHeaders,
-  body: ReadableStream | null = response.body,
+  body: ReadableStream | ArrayBuffer | null = response.body,
 ): Response {
   const routed = new Response(body, response);
   setRouting(routed.headers, routing);

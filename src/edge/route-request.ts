@@ -12,7 +12,7 @@ import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
-import { recordOutcome, recordWhenBodyEnds } from "./body-watch";
+import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds } from "./body-watch";
 import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
@@ -137,15 +137,17 @@ export async function routeRequest(
   }
   // The outcome covers the body too (recorded when it ends), except after a
   // failover: it then describes green's failed attempt, complete at its headers.
-  let served = result.kind === "response" ? result.response.body : null;
-  if (served && !outcome.failedOver) {
-    served = recordWhenBodyEnds(
-      outcome,
-      served,
-      flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
-      deps,
-      flag?.response.contract ?? null,
-    );
+  let served: ReadableStream | ArrayBuffer | null = result.kind === "response" ? result.response.body : null;
+  const bodyTimeoutMs = flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (served && !outcome.failedOver && result.kind === "response" && readsWhole(result.response)) {
+    served = await readWholeBody(outcome, result.response, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    if (served === null) {
+      const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
+      const message = `The ${servedBy} origin's answer broke off before its end`;
+      return errorResponse(502, "origin_unavailable", message, requestId, servedBy, evaluation, cookie);
+    }
+  } else if (served instanceof ReadableStream && !outcome.failedOver) {
+    served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
   } else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
