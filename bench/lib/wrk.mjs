@@ -22,7 +22,10 @@ export function ensureWrk() {
   if (hasWrk()) return;
   console.log("wrk is not installed: installing it with apt-get (Debian package wrk)");
   const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  for (const args of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]]) {
+  for (const args of [
+    ["apt-get", "update", "-qq"],
+    ["apt-get", "install", "-y", "-qq", "wrk"],
+  ]) {
     const [command, ...rest] = [...sudo, ...args];
     spawnSync(command, rest, { stdio: "inherit" });
   }

@@ -64,11 +64,15 @@ describe("small fixed-length answers", () => {
     const response = await callProxy("/wb-broken/predict", { body: "{}", headers: { "x-user-id": "u" } });
     expect(response.status).toBe(502);
     expect((await response.json<{ error: { code: string } }>()).error.code).toBe("origin_unavailable");
-    expect(await outcomeRows(env.DB, "wb-broken")).toMatchObject([{ variant: "green", error: 1, errorClass: "stream_broken" }]);
+    expect(await outcomeRows(env.DB, "wb-broken")).toMatchObject([
+      { variant: "green", error: 1, errorClass: "stream_broken" },
+    ]);
   });
 
   it("is inspected against the response contract like a streamed answer", async () => {
-    await greenFlag("wb-contract", { response: { schema: { type: "object", required: ["label"] }, prediction: "$.label" } });
+    await greenFlag("wb-contract", {
+      response: { schema: { type: "object", required: ["label"] }, prediction: "$.label" },
+    });
     fakes.current.set("green.test", sized('{"score":0.9}'));
     await callProxy("/wb-contract/predict", { body: "{}", headers: { "x-user-id": "u" } });
     fakes.current.set("green.test", sized('{"label":"negative"}'));
