@@ -77,4 +77,20 @@ describe("answer checks in the health loop", () => {
       status: "off",
     });
   });
+
+  it("green whose stream breaks after its headers on half of its requests is rolled back for error_rate", async () => {
+    installModels({ "blue-a3.test": {}, "green-a3.test": { breakStreamEvery: 2 } });
+    await seedHealthFlag("a3");
+    await startRollout("a3", "r-a3", [stage("serve", 50, 100), stage("serve", 100, 100)]);
+    for (let ticks = 0; ticks < 10 && (await rolloutOf("r-a3")).state === "active"; ticks++) {
+      await drive("a3", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const last = (await decisionsOf("a3")).filter((d) => d.scope === "rollout").at(-1)!;
+    expect(last).toMatchObject({ action: "rollback", reason: "error_rate", applied: true });
+    const guard = last.figures.guards.find((g: { guard: string }) => g.guard === "error_rate");
+    // Every answer had status 200: the errors are the broken bodies alone.
+    expect(guard.green).toBeGreaterThan(0.4);
+    expect(guard.control).toBe(0);
+  });
 });

@@ -41,7 +41,8 @@ export async function drive(
         tickEnv,
         ctx,
       );
-      const body = await response.text();
+      // A body that breaks mid-way fails for the client as it would in production; the outcome still lands.
+      const body = await response.text().catch(() => "");
       await waitOnExecutionContext(ctx);
       return { status: response.status, headers: response.headers, body };
     });

@@ -25,6 +25,8 @@ export interface ModelBehaviour {
   failWhen?: (request: Request) => boolean;
   /** Every k-th request to this host answers 200 with a body that breaks the sentiment contract. */
   invalidEvery?: number;
+  /** Every k-th request to this host streams a 200 whose body breaks after its first chunk. */
+  breakStreamEvery?: number;
 }
 
 /** What a model that answers wrong sends: a 200 whose label is null and whose score is a string. */
@@ -93,6 +95,15 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
         behaviour.failWhen?.(request) === true;
       if (!failing && behaviour.invalidEvery !== undefined && n % behaviour.invalidEvery === 0)
         return Response.json({ ...INVALID_ANSWER, model: host });
+      if (!failing && behaviour.breakStreamEvery !== undefined && n % behaviour.breakStreamEvery === 0) {
+        const broken = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('data: {"label":'));
+            controller.error(new Error("connection reset mid-stream"));
+          },
+        });
+        return new Response(broken, { headers: { "content-type": "text/event-stream" } });
+      }
       return Response.json({ label: "positive", model: host }, { status: failing ? 500 : 200 });
     }
     const payload = behaviour.body ?? { model: host.split(".")[0], echo: body };
