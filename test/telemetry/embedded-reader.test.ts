@@ -5,27 +5,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
 import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
-import type { Outcome } from "../../src/core/outcome";
+import { servedOutcome } from "../helpers/outcome";
 
-const base: Outcome = {
-  timestampMs: 1_000,
-  requestId: "r",
-  flagKey: "emb",
-  rolloutId: "emb-r",
-  variant: "green",
-  reason: "SPLIT",
-  ruleId: null,
-  stage: "serve:25",
-  status: 200,
-  latencyMs: 100,
-  error: false,
-  timeout: false,
-  shadowAgreement: null,
-  feedbackValue: null,
-  colo: "local",
-  unitKeyGenerated: false,
-  failedOver: false,
-};
+const base = servedOutcome({ flagKey: "emb", rolloutId: "emb-r" });
 
 describe("embedded metrics reader", () => {
   it("excludes OFREP decision-only rows and skipped shadow pairs from every window", async () => {

@@ -4,27 +4,19 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../../src/core/outcome";
 import type { EmbeddedSink } from "../../src/ports";
+import { servedOutcome } from "../helpers/outcome";
 import { OutcomeWriter, type OutcomeCounters } from "../../src/telemetry/outcome-writer";
 
-const outcome = (requestId: string): Outcome => ({
-  timestampMs: 1_000,
-  requestId,
-  flagKey: "w",
-  rolloutId: null,
-  variant: "blue",
-  reason: "DEFAULT",
-  ruleId: null,
-  stage: "none",
-  status: 200,
-  latencyMs: 5,
-  error: false,
-  timeout: false,
-  shadowAgreement: null,
-  feedbackValue: null,
-  colo: "local",
-  unitKeyGenerated: false,
-  failedOver: false,
-});
+const outcome = (requestId: string): Outcome =>
+  servedOutcome({
+    requestId,
+    flagKey: "w",
+    rolloutId: null,
+    variant: "blue",
+    reason: "DEFAULT",
+    stage: "none",
+    latencyMs: 5,
+  });
 
 function recordingSink(fail = false): EmbeddedSink & { batches: string[][] } {
   const batches: string[][] = [];

@@ -9,27 +9,10 @@ import { readExperimentData } from "../../src/store/experiment-repo";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
 import { readFlagSeries } from "../../src/store/series-repo";
 import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
+import { servedOutcome } from "../helpers/outcome";
 import { outcomeRows } from "../helpers/seed";
 
-const base: Outcome = {
-  timestampMs: 1_000,
-  requestId: "r",
-  flagKey: "sf",
-  rolloutId: "sf-r",
-  variant: "green",
-  reason: "SPLIT",
-  ruleId: null,
-  stage: "serve:25",
-  status: 200,
-  latencyMs: 100,
-  error: false,
-  timeout: false,
-  shadowAgreement: null,
-  feedbackValue: null,
-  colo: "local",
-  unitKeyGenerated: false,
-  failedOver: false,
-};
+const base = servedOutcome({ flagKey: "sf", rolloutId: "sf-r" });
 
 describe("stream-integrity fields in the embedded store", () => {
   it("round-trip error class, time to first byte and duration (absent values as null)", async () => {
