@@ -2,7 +2,7 @@
 // path (edge/), OFREP, the health loop (cron/) depend on these; adapters in
 // store/ and telemetry/ implement them; wiring.ts and cron/scheduled.ts pick
 // the adapters from env. Types only: every layer but core may import this.
-import type { ExceedanceGroup, WindowGroup } from "./core/health";
+import type { ExceedanceGroup, ExceedanceMetric, PredictionGroup, WindowGroup } from "./core/health";
 import type { Outcome } from "./core/outcome";
 import type { OriginSpec } from "./core/types";
 
@@ -98,6 +98,14 @@ export interface MetricsReader {
   readonly kind: "embedded" | "analytics_engine";
   /** Aggregates per group over the window. */
   readWindow(window: MetricsWindow): Promise<WindowGroup[]>;
-  /** Per group, how many requests were slower than each threshold (same order). */
-  readExceedances(window: MetricsWindow, thresholdsMs: number[]): Promise<ExceedanceGroup[]>;
+  /**
+   * Per group, how many requests were slower than each threshold (same order):
+   * time to headers, or (`first_byte`) time to the first byte of streamed answers only.
+   */
+  readExceedances(window: MetricsWindow, thresholdsMs: number[], metric?: ExceedanceMetric): Promise<ExceedanceGroup[]>;
+  /**
+   * Per group, what inspected answers predicted: label counts, and numbers as
+   * deciles (`edges` null) or as counts per bin of the given ascending edges.
+   */
+  readPredictions(window: MetricsWindow, edges: number[] | null): Promise<PredictionGroup[]>;
 }

@@ -24,6 +24,8 @@ export interface Outcome {
   firstByteMs?: number | null;
   /** Time from the origin call until the body ended, broke or was abandoned (= latencyMs without a body). */
   durationMs?: number | null;
+  /** The answer was streamed (an event stream, or a body without a declared length): time to first byte is judged. */
+  streamed?: boolean;
   /**
    * What the response contract found in this answer (core/answer-inspection.ts):
    * `valid`, `invalid` or `not_inspected`; null/absent when the flag declares no contract.
@@ -69,6 +71,16 @@ export const CLIENT_ABORTED: ErrorClass = "client_aborted";
 export function answerErrorClass(kind: "response" | "timeout" | "unreachable", status: number): ErrorClass | null {
   if (kind !== "response") return kind;
   return status >= 500 ? "http_5xx" : null;
+}
+
+/**
+ * Whether an answer is a stream, judged from its headers: an event stream, or a
+ * body sent without a declared length (chunked). Its time to first byte is what
+ * a user waits for, so the `ttfb_p95` guard judges it (docs/design/answer-checks.md).
+ */
+export function isStreamedAnswer(contentType: string | null, contentLength: string | null): boolean {
+  if (contentType?.toLowerCase().includes("text/event-stream")) return true;
+  return contentLength === null || contentLength === "";
 }
 
 export function statusClass(status: number): string {

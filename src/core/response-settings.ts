@@ -156,12 +156,9 @@ export function compileResponse(raw: unknown): CompiledResponse | Problem {
   return { bodyTimeoutMs: spec.bodyTimeoutMs, contract };
 }
 
-/** Whether a flag's settings JSON declares a response contract (a schema or a prediction path). */
-export function declaresAnswerContract(flagSettings: unknown): boolean {
+/** What a flag's settings JSON declares about its answers: a schema (invalid_rate), a prediction path (prediction_drift). */
+export function declaredAnswerChecks(flagSettings: unknown): { schema: boolean; prediction: boolean } {
   const response = (flagSettings as { response?: { schema?: unknown; prediction?: unknown } } | null)?.response;
-  return (
-    typeof response === "object" &&
-    response !== null &&
-    (response.schema !== undefined || response.prediction !== undefined)
-  );
+  const section = typeof response === "object" && response !== null ? response : {};
+  return { schema: section.schema !== undefined, prediction: typeof section.prediction === "string" };
 }

@@ -22,13 +22,18 @@ import {
   scopeLabel,
   type ArmWindow,
   type Assessment,
+  type ControlKind,
   type ExceedanceGroup,
+  type ExceedanceMetric,
   type HealthScope,
   type HealthSettings,
   type WindowGroup,
 } from "../core/health";
 import { currentStage, type RolloutRecord } from "../core/rollout-machine";
-import { declaresAnswerContract } from "../core/response-settings";
+import { declaredAnswerChecks } from "../core/response-settings";
+import { ttfbThreshold } from "../core/health/answer-guards";
+import type { DriftCounts } from "../core/health/predictions";
+import { readDrift, type ControlSource } from "./drift-read";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
 import {
@@ -117,15 +122,27 @@ interface JudgeContext {
   earlier: { window: MetricsWindow; groups: Promise<WindowGroup[]> | null };
   readiness: Readiness | null;
   exceedances: Map<string, Promise<ExceedanceGroup[]>>;
-  /** The flag declares a response contract, so invalid_rate is judged. */
-  checksAnswers: boolean;
+  /** What the flag declares about its answers (schema → invalid_rate, prediction path → prediction_drift). */
+  declares: { schema: boolean; prediction: boolean };
 }
 
-function exceedancesOf(ctx: JudgeContext, window: MetricsWindow, thresholds: number[]): Promise<ExceedanceGroup[]> {
-  const key = JSON.stringify([window.rolloutId, window.stage, window.fromMs, window.toMs, thresholds]);
+function exceedancesOf(
+  ctx: JudgeContext,
+  window: MetricsWindow,
+  thresholds: number[],
+  metric: ExceedanceMetric = "latency",
+): Promise<ExceedanceGroup[]> {
+  const key = JSON.stringify([window.rolloutId, window.stage, window.fromMs, window.toMs, thresholds, metric]);
   let pending = ctx.exceedances.get(key);
-  if (!pending) ctx.exceedances.set(key, (pending = ctx.deps.reader.readExceedances(window, thresholds)));
+  if (!pending) ctx.exceedances.set(key, (pending = ctx.deps.reader.readExceedances(window, thresholds, metric)));
   return pending;
+}
+
+/** Where the chosen control's outcomes are: the window to read and the scope to slice it by. */
+function controlSource(ctx: JudgeContext, kind: ControlKind, scope: HealthScope): ControlSource {
+  if (kind === "earlier_stages") return { window: ctx.earlier.window, scope };
+  if (kind === "baseline") return { window: ctx.baseline.window, scope: { kind: "rollout" } };
+  return { window: ctx.window, scope };
 }
 
 async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment> {
@@ -143,22 +160,28 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
   }
   const control = chooseControl({ blue, earlier, baseline }, required);
   let above: { green: number[]; control: number[] } | null = null;
-  // Exceedance counts are only worth a query once the guards will run.
+  let aboveFirstByte: { green: number; control: number } | null = null;
+  let drift: DriftCounts | null = null;
+  // Exceedance counts and predictions are only worth a query once the guards will run.
   if (green.rows >= required && control.arm) {
-    const thresholds = exceedanceThresholds(ctx.settings, control.arm);
-    const current = await exceedancesOf(ctx, ctx.window, thresholds);
-    const controlAbove =
-      control.kind === "concurrent"
-        ? aboveOf(current, "blue", scope, thresholds.length)
-        : control.kind === "earlier_stages"
-          ? aboveOf(await exceedancesOf(ctx, ctx.earlier.window, thresholds), "blue", scope, thresholds.length)
-          : aboveOf(
-              await exceedancesOf(ctx, ctx.baseline.window, thresholds),
-              "blue",
-              { kind: "rollout" },
-              thresholds.length,
-            );
-    above = { green: aboveOf(current, "green", scope, thresholds.length, greenKind), control: controlAbove };
+    const source = controlSource(ctx, control.kind, scope);
+    const tails = async (thresholds: number[], metric: ExceedanceMetric) => {
+      const current = await exceedancesOf(ctx, ctx.window, thresholds, metric);
+      const controlGroups =
+        source.window === ctx.window ? current : await exceedancesOf(ctx, source.window, thresholds, metric);
+      return {
+        green: aboveOf(current, "green", scope, thresholds.length, greenKind),
+        control: aboveOf(controlGroups, "blue", source.scope, thresholds.length),
+      };
+    };
+    above = await tails(exceedanceThresholds(ctx.settings, control.arm), "latency");
+    const firstByteLimit = ttfbThreshold(ctx.settings.guards, control.arm);
+    if (firstByteLimit !== null && (green.streamed > 0 || control.arm.streamed > 0)) {
+      const counts = await tails([firstByteLimit], "first_byte");
+      aboveFirstByte = { green: counts.green[0] ?? 0, control: counts.control[0] ?? 0 };
+    }
+    if (ctx.declares.prediction)
+      drift = await readDrift(ctx.deps.reader, { window: ctx.window, scope, kind: greenKind }, source);
   }
   return assessHealth({
     now: ctx.deps.now,
@@ -170,9 +193,11 @@ async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment>
     earlier,
     baseline,
     above,
+    aboveFirstByte,
+    drift,
     shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
     blueReady: ctx.readiness ? ctx.readiness.ready : null,
-    checksAnswers: ctx.checksAnswers,
+    declares: ctx.declares,
   });
 }
 
@@ -222,7 +247,7 @@ async function checkRollout(
     earlier,
     readiness,
     exceedances: new Map(),
-    checksAnswers: declaresAnswerContract(flagSettings),
+    declares: declaredAnswerChecks(flagSettings),
   };
   const extra = {
     reader: deps.reader.kind,

@@ -3,7 +3,7 @@
 // because of flag state: any doubt serves blue with reason ERROR.
 import { acceptedRequestId } from "../core/caller-request-id";
 import { decide } from "../core/evaluate";
-import { answerErrorClass, type Outcome } from "../core/outcome";
+import { answerErrorClass, isStreamedAnswer, type Outcome } from "../core/outcome";
 import { DEFAULT_BODY_TIMEOUT_MS } from "../core/response-settings";
 import { rolloutStageLabel } from "../core/stage-label";
 import type { OriginSpec } from "../core/types";
@@ -147,6 +147,8 @@ export async function routeRequest(
       return errorResponse(502, "origin_unavailable", message, requestId, servedBy, evaluation, cookie);
     }
   } else if (served instanceof ReadableStream && !outcome.failedOver) {
+    const headers = (result as { response: Response }).response.headers;
+    outcome.streamed = isStreamedAnswer(headers.get("content-type"), headers.get("content-length"));
     served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
   } else recordOutcome(outcome, deps);
 

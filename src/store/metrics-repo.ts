@@ -11,7 +11,7 @@
 // number of windows in one round trip; the single-window functions are the
 // same SQL over a one-element list. The quantile query's sort of every
 // group's latencies is the largest CPU item of a health tick.
-import type { ExceedanceGroup, WindowGroup } from "../core/health";
+import type { ExceedanceGroup, ExceedanceMetric, WindowGroup } from "../core/health";
 import type { OutcomeKind } from "../core/outcome";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
@@ -24,16 +24,16 @@ import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
 // keeps the window list as the outer loop, so each window is an index range
 // scan on outcomes_flag_ts). `wi` is the window's position in the array;
 // `w_any` = 1 keeps rows of any rollout or none (MetricsWindow.rolloutId).
-const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
+export const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
   value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t, value ->> '$[6]' AS w_any FROM json_each(?1))`;
 // Decision-only rows (OFREP) never count toward health: they had no origin call.
 // Client-aborted rows (core/outcome.ts) are not requests either.
 // Skipped shadow pairs (green never called) would count as green samples with latency 0.
 const SKIPPED = SHADOW_SKIP_REASONS.map((reason) => `'${reason}'`).join(", ");
 // A client that went away before the body ended says nothing about either variant: not a request.
-const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND (w_any = 1 OR rollout_id IS w_rollout) AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
+export const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND (w_any = 1 OR rollout_id IS w_rollout) AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
   AND NOT (kind = 'shadow' AND comparator_reason IN (${SKIPPED})) AND error_class IS NOT '${CLIENT_ABORTED}'`;
-const GROUP = "wi, variant, reason, rule_id, kind";
+export const GROUP = "wi, variant, reason, rule_id, kind";
 
 const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(feedback_value IS NULL) AS requests,
@@ -45,14 +45,15 @@ const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(feedback_value IS NOT NULL) AS feedback_total,
   SUM(COALESCE(feedback_value, 0)) AS feedback_successes,
   SUM(feedback_value IS NULL AND inspection IN ('valid', 'invalid')) AS inspected,
-  SUM(feedback_value IS NULL AND inspection = 'invalid') AS invalid
+  SUM(feedback_value IS NULL AND inspection = 'invalid') AS invalid,
+  SUM(feedback_value IS NULL AND streamed = 1) AS streamed
 FROM w CROSS JOIN outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
 
 // Nearest rank q is the one row with n·q ≤ k < n·q + 1 (the smallest k ≥ n·q).
 // Both window functions share one definition, so SQLite sorts each group once,
 // and only those ≤ 3 rows per group reach the final GROUP BY (which otherwise
 // re-sorts every row): ~45 % less time for this query in an SQLite profile.
-const rank = (q: string) => `(k >= n * ${q} AND k < n * ${q} + 1)`;
+export const rank = (q: string) => `(k >= n * ${q} AND k < n * ${q} + 1)`;
 const QUANTILES = `WITH ${WINDOWS}, ranked AS (
   SELECT ${GROUP}, latency_ms,
     ROW_NUMBER() OVER byLatency AS k,
@@ -65,7 +66,18 @@ SELECT ${GROUP},
   MIN(CASE WHEN ${rank("0.99")} THEN latency_ms END) AS p99
 FROM ranked WHERE ${rank("0.50")} OR ${rank("0.95")} OR ${rank("0.99")} GROUP BY ${GROUP}`;
 
-interface GroupKey {
+// Time to first byte is judged on streamed answers only (core/outcome.ts isStreamedAnswer): for a
+// fixed-length answer it is the whole body's time, which latency_p95 already covers.
+const STREAMED = "feedback_value IS NULL AND streamed = 1 AND first_byte_ms IS NOT NULL";
+const TTFB_QUANTILE = `WITH ${WINDOWS}, ranked AS (
+  SELECT ${GROUP}, first_byte_ms,
+    ROW_NUMBER() OVER byFirstByte AS k,
+    COUNT(*) OVER (byFirstByte ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
+  FROM w CROSS JOIN outcomes WHERE ${WHERE} AND ${STREAMED}
+  WINDOW byFirstByte AS (PARTITION BY ${GROUP} ORDER BY first_byte_ms))
+SELECT ${GROUP}, MIN(first_byte_ms) AS ttfb_p95 FROM ranked WHERE ${rank("0.95")} GROUP BY ${GROUP}`;
+
+export interface GroupKey {
   wi: number;
   variant: string;
   reason: string;
@@ -83,6 +95,7 @@ interface AggregateRow extends GroupKey {
   feedback_successes: number;
   inspected: number;
   invalid: number;
+  streamed: number;
 }
 interface QuantileRow extends GroupKey {
   p50: number | null;
@@ -90,10 +103,10 @@ interface QuantileRow extends GroupKey {
   p99: number | null;
 }
 
-const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
-const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
+export const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
+export const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
 /** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
-const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) =>
+export const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) =>
   JSON.stringify(
     windows.map((w, i) => [
       w.flagKey,
@@ -105,7 +118,7 @@ const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly nu
       typeof w.rolloutId === "object" && w.rolloutId !== null ? 1 : 0,
     ]),
   );
-const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
+export const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 
 /** Aggregates per group for each window, in the order given: one D1 round trip for all. */
 export async function readOutcomeWindows(d1: D1Database, windows: readonly MetricsWindow[]): Promise<WindowGroup[][]> {
@@ -113,8 +126,17 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Metri
   const json = windowsJson(windows);
   const [aggregates, quantiles] = await d1.batch([d1.prepare(AGGREGATES).bind(json), d1.prepare(QUANTILES).bind(json)]);
   const byKey = new Map((quantiles!.results as unknown as QuantileRow[]).map((row) => [keyOf(row), row]));
+  const aggregateRows = aggregates!.results as unknown as AggregateRow[];
+  // A second round trip only when some window has streamed answers: most flags never stream.
+  const ttfb = aggregateRows.some((row) => row.streamed > 0)
+    ? new Map(
+        (await d1.prepare(TTFB_QUANTILE).bind(json).all<GroupKey & { ttfb_p95: number | null }>()).results.map(
+          (row) => [keyOf(row), row.ttfb_p95],
+        ),
+      )
+    : null;
   const out = perWindow<WindowGroup>(windows.length);
-  for (const row of aggregates!.results as unknown as AggregateRow[]) {
+  for (const row of aggregateRows) {
     const q = byKey.get(keyOf(row));
     out[row.wi]!.push({
       variant: row.variant as Variant,
@@ -136,6 +158,8 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Metri
         feedbackSuccesses: row.feedback_successes ?? 0,
         inspected: row.inspected ?? 0,
         invalid: row.invalid ?? 0,
+        streamed: row.streamed ?? 0,
+        ttfbP95Ms: ttfb?.get(keyOf(row)) ?? null,
       },
     });
   }
@@ -149,16 +173,33 @@ export async function readOutcomeWindow(d1: D1Database, window: MetricsWindow): 
 /** Per window (with its own thresholds), requests slower than each threshold: one D1 round trip for all. */
 export async function readOutcomeExceedancesMany(
   d1: D1Database,
-  items: readonly { window: MetricsWindow; thresholdsMs: number[] }[],
+  items: readonly { window: MetricsWindow; thresholdsMs: number[]; metric?: ExceedanceMetric }[],
 ): Promise<ExceedanceGroup[][]> {
   if (items.length === 0) return [];
+  // One statement measures one metric: a mixed list is split and each part read separately.
+  const metrics = new Set(items.map((item) => item.metric ?? "latency"));
+  if (metrics.size > 1) {
+    const out: ExceedanceGroup[][] = new Array(items.length);
+    for (const metric of metrics) {
+      const indexes = items.flatMap((item, i) => ((item.metric ?? "latency") === metric ? [i] : []));
+      const parts = await readOutcomeExceedancesMany(
+        d1,
+        indexes.map((i) => items[i]!),
+      );
+      indexes.forEach((i, at) => (out[i] = parts[at]!));
+    }
+    return out;
+  }
+  const firstByte = items[0]!.metric === "first_byte";
+  const value = firstByte ? "first_byte_ms" : "latency_ms";
   const width = Math.max(0, ...items.map((item) => item.thresholdsMs.length));
   const columns = Array.from(
     { length: width },
     (_, i) =>
-      `, SUM(CASE WHEN (w_t ->> '$[${i}]') IS NOT NULL AND latency_ms > (w_t ->> '$[${i}]') THEN 1 ELSE 0 END) AS above_${i}`,
+      `, SUM(CASE WHEN (w_t ->> '$[${i}]') IS NOT NULL AND ${value} > (w_t ->> '$[${i}]') THEN 1 ELSE 0 END) AS above_${i}`,
   );
-  const sql = `WITH ${WINDOWS} SELECT ${GROUP}${columns.join("")} FROM w CROSS JOIN outcomes WHERE ${WHERE} AND feedback_value IS NULL GROUP BY ${GROUP}`;
+  const rows = firstByte ? STREAMED : "feedback_value IS NULL";
+  const sql = `WITH ${WINDOWS} SELECT ${GROUP}${columns.join("")} FROM w CROSS JOIN outcomes WHERE ${WHERE} AND ${rows} GROUP BY ${GROUP}`;
   const json = windowsJson(
     items.map((item) => item.window),
     items.map((item) => item.thresholdsMs),
@@ -183,6 +224,7 @@ export async function readOutcomeExceedances(
   d1: D1Database,
   window: MetricsWindow,
   thresholdsMs: number[],
+  metric: ExceedanceMetric = "latency",
 ): Promise<ExceedanceGroup[]> {
-  return (await readOutcomeExceedancesMany(d1, [{ window, thresholdsMs }]))[0]!;
+  return (await readOutcomeExceedancesMany(d1, [{ window, thresholdsMs, metric }]))[0]!;
 }

@@ -3,8 +3,8 @@
 import type { EmbeddedSink } from "../ports";
 
 const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo, kind, similarity, comparator_reason, paired_latency_ms, paired_status, error_class, first_byte_ms, duration_ms,
-  inspection, invalid_reason, predicted_label, predicted_value)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  inspection, invalid_reason, predicted_label, predicted_value, streamed)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
   return {
@@ -41,6 +41,7 @@ export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
             o.invalidReason ?? null,
             o.predictedLabel ?? null,
             o.predictedValue ?? null,
+            o.streamed ? 1 : 0,
           ),
         ),
       );

@@ -131,6 +131,8 @@ export const outcomes = sqliteTable(
     /** The inspected answer's prediction: a label, or a number. */
     predictedLabel: text("predicted_label"),
     predictedValue: real("predicted_value"),
+    /** 1 when the answer was streamed (core/outcome.ts isStreamedAnswer): its first byte is judged. */
+    streamed: integer("streamed"),
   },
   (table) => [
     index("outcomes_flag_ts").on(table.flagKey, table.timestampMs),

@@ -36,6 +36,7 @@ export const DOUBLE = {
   durationMs: 12,
   predictedValue: 13,
   hasPredictedValue: 14,
+  streamed: 15,
 } as const;
 
 /** Column name in the AE SQL API, e.g. column("blob", BLOB.variant) → "blob1". */
@@ -82,6 +83,7 @@ export function toDataPoint(outcome: Outcome): AnalyticsEngineDataPoint {
     // A prediction may be any number, -1 included: presence is its own column.
     outcome.predictedValue ?? 0,
     outcome.predictedValue === null || outcome.predictedValue === undefined ? 0 : 1,
+    outcome.streamed ? 1 : 0,
   ];
   return { indexes: [outcome.flagKey], blobs, doubles };
 }

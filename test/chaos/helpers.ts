@@ -8,7 +8,7 @@ import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { MetricsReader } from "../../src/ports";
 
-/** Wraps a reader: `readWindow` / `readExceedances` throw for the named flags. */
+/** Wraps a reader: `readWindow` / `readExceedances` throw for the named flags; predictions pass through. */
 export function faultyReader(
   inner: MetricsReader,
   faults: { windowFails?: string[]; exceedancesFail?: string[] },
@@ -19,12 +19,13 @@ export function faultyReader(
       if (faults.windowFails?.includes(window.flagKey)) throw new Error(`metrics reader down for ${window.flagKey}`);
       return inner.readWindow(window);
     },
-    readExceedances: async (window, thresholds) => {
+    readExceedances: async (window, thresholds, metric) => {
       if (faults.exceedancesFail?.includes(window.flagKey))
         throw new Error(`exceedance query failed for ${window.flagKey}`);
-      return inner.readExceedances(window, thresholds);
+      return inner.readExceedances(window, thresholds, metric);
     },
-  } as MetricsReader;
+    readPredictions: (window, edges) => inner.readPredictions(window, edges),
+  };
 }
 
 export interface Answer {

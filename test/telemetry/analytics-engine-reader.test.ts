@@ -65,6 +65,7 @@ describe("Analytics Engine SQL reader", () => {
               feedback_successes: 15,
               inspected: "400",
               invalid: "12",
+              streamed: "0",
             },
           ]),
     );
@@ -90,6 +91,8 @@ describe("Analytics Engine SQL reader", () => {
           feedbackSuccesses: 15,
           inspected: 400,
           invalid: 12,
+          streamed: 0,
+          ttfbP95Ms: null,
         },
       },
     ]);
@@ -116,6 +119,63 @@ describe("Analytics Engine SQL reader", () => {
     expect(seen.find((s) => s.sql.includes("quantile"))!.sql).toContain(
       "quantileExactWeighted(0.95)(double1, _sample_interval) AS p95",
     );
+  });
+
+  it("reads time to first byte of streamed answers only when the window has some", async () => {
+    const seen = fakeSqlApi((sql) =>
+      sql.includes("AS ttfb_p95")
+        ? aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", ttfb_p95: 412 }])
+        : sql.includes("quantileExactWeighted")
+          ? aeAnswer([])
+          : aeAnswer([{ variant: "green", reason: "SPLIT", rule: "", kind: "served", requests: "10", streamed: "6" }]),
+    );
+    const [group] = await reader().readWindow(WINDOW);
+    expect(group!.metrics).toMatchObject({ streamed: 6, ttfbP95Ms: 412 });
+    const ttfb = seen.find((s) => s.sql.includes("AS ttfb_p95"))!.sql;
+    expect(ttfb).toContain("quantileExactWeighted(0.95)(double11, _sample_interval) AS ttfb_p95");
+    expect(ttfb).toContain("double15 = 1 AND double11 >= 0");
+    expect(seen).toHaveLength(3);
+    await reader().readExceedances(WINDOW, [500], "first_byte");
+    const above = seen.at(-1)!.sql;
+    expect(above).toContain("sum(if(double11 > 500, _sample_interval, 0)) AS above_0");
+    expect(above).toContain("double15 = 1");
+  });
+
+  it("reads predictions: labels largest first within the cap, numbers as deciles or bins at given edges", async () => {
+    const seen = fakeSqlApi((sql) =>
+      sql.includes("AS label")
+        ? aeAnswer([
+            { variant: "blue", reason: "SPLIT", rule: "", kind: "served", label: "positive", n: 70 },
+            { variant: "blue", reason: "SPLIT", rule: "", kind: "served", label: "negative", n: "30" },
+          ])
+        : sql.includes("AS bin_0")
+          ? aeAnswer([{ variant: "blue", reason: "SPLIT", rule: "", kind: "served", n: 10, bin_0: 4, bin_1: 6 }])
+          : aeAnswer([
+              { variant: "blue", reason: "SPLIT", rule: "", kind: "served", n: 9, d0: 0.1, d1: 0.2, d2: 0.3, d3: 0.4 },
+            ]),
+    );
+    const [labels] = await reader().readPredictions(WINDOW, null);
+    expect(labels).toMatchObject({
+      variant: "blue",
+      labeled: 100,
+      labels: [
+        { label: "positive", count: 70 },
+        { label: "negative", count: 30 },
+      ],
+      values: 9,
+      bins: null,
+    });
+    expect(labels!.deciles!.slice(0, 4)).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(seen[0]!.sql).toContain("GROUP BY variant, reason, rule, kind, label ORDER BY n DESC LIMIT");
+    const deciles = seen.find((s) => s.sql.includes("AS d8"))!.sql;
+    expect(deciles).toContain("quantileExactWeighted(0.9)(double13, _sample_interval) AS d8");
+    expect(deciles).toContain("double14 = 1");
+    const [binned] = await reader().readPredictions(WINDOW, [0.5]);
+    expect(binned!.bins).toEqual([4, 6]);
+    const bins = seen.find((s) => s.sql.includes("AS bin_0"))!.sql;
+    expect(bins).toContain("sum(if(double13 <= 0.5, _sample_interval, 0)) AS bin_0");
+    expect(bins).toContain("sum(if(double13 > 0.5, _sample_interval, 0)) AS bin_1");
+    await expect(reader().readPredictions(WINDOW, [Number.NaN])).rejects.toThrow(RangeError);
   });
 
   it('filters by rollout like the embedded reader: one id, none (""), or any rollout or none (no rollout condition)', async () => {

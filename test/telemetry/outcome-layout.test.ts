@@ -31,6 +31,7 @@ const SHADOW_PAIR: Outcome = {
   errorClass: "stream_broken",
   firstByteMs: 43.75,
   durationMs: 1_250.5,
+  streamed: true,
 };
 
 const BLOB_CASES: [keyof typeof BLOB, string][] = [
@@ -61,6 +62,7 @@ const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
   ["pairedStatus", 200],
   ["firstByteMs", 43.75],
   ["durationMs", 1_250.5],
+  ["streamed", 1],
 ];
 
 describe("toDataPoint layout", () => {

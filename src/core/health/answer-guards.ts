@@ -1,6 +1,7 @@
 // Guards on what green answers, not on whether it answered: the share of
-// invalid answers (a response contract the flag declares) and the drift of
-// its predicted values against control's. Same contract as guards.ts: window
+// invalid answers (a response contract the flag declares), the drift of
+// its predicted values against control's, and how long a streamed answer
+// keeps its user waiting for the first byte. Same contract as guards.ts: window
 // aggregates in, one GuardFigure out; `breach` only with always-valid
 // evidence (or an absolute cap exceeded by the wide margin), so re-judging
 // every minute keeps the false-alarm rate within α. Pure: no I/O, no clock.
@@ -8,7 +9,9 @@
 import { isWorse, populationStabilityIndex, sequentialHomogeneity, type CategoryCounts } from "../stats";
 import {
   figure,
+  latencyThreshold,
   oneSample,
+  p95TailGuard,
   provenAbove,
   rate,
   twoSample,
@@ -16,6 +19,7 @@ import {
   type GuardStatus,
   type StatsKnobs,
 } from "./guards";
+import type { ArmWindow } from "./metrics";
 import type { GuardSettings } from "./settings";
 
 /** Inspected answers of one arm and how many broke the contract (weighted counts). */
@@ -88,8 +92,13 @@ export function predictionDriftGuard(
   settings: DriftSettings,
   counts: CategoryCounts | null,
   knobs: StatsKnobs,
+  /** A prediction path is declared: without counts (control predicted nothing yet) the guard waits. */
+  declared = counts !== null,
 ): GuardFigure {
-  if (counts === null) return figure("prediction_drift", "off");
+  if (counts === null)
+    return figure("prediction_drift", declared ? "insufficient" : "off", {
+      threshold: declared ? settings.predictionDriftPsi : null,
+    });
   // Weighted counts are sums of integer sample intervals; rounding only guards the tests' integer contract.
   const whole = (values: readonly number[]) => values.map((v) => Math.max(0, Math.round(v)));
   counts = { control: whole(counts.control), green: whole(counts.green) };
@@ -109,4 +118,39 @@ export function predictionDriftGuard(
     pValue: test.pValue,
     evidence: status === "breach" ? "sequential" : null,
   });
+}
+
+type TtfbSettings = Pick<GuardSettings, "ttfbP95Ratio" | "ttfbMinMarginMs">;
+
+/** The time to first byte green's streamed answers must stay under at p95; null without control's p95. */
+export function ttfbThreshold(settings: TtfbSettings, control: ArmWindow | null): number | null {
+  const p95 = control?.ttfbP95Ms ?? null;
+  return p95 === null ? null : latencyThreshold(settings.ttfbP95Ratio, settings.ttfbMinMarginMs, p95);
+}
+
+/**
+ * Time to first byte of streamed answers, tested like latency_p95 (the share
+ * of green's streamed answers slower than T against control's). Off when
+ * neither arm streams; insufficient until both have `required` streamed answers.
+ */
+export function ttfbGuard(
+  settings: TtfbSettings,
+  control: ArmWindow,
+  green: ArmWindow,
+  above: { control: number; green: number } | null,
+  required: number,
+  knobs: StatsKnobs,
+): GuardFigure {
+  const streamedControl = control.streamed ?? 0;
+  const streamedGreen = green.streamed ?? 0;
+  if (streamedControl === 0 && streamedGreen === 0) return figure("ttfb_p95", "off");
+  const threshold = ttfbThreshold(settings, control);
+  if (streamedControl < required || streamedGreen < required)
+    return figure("ttfb_p95", "insufficient", {
+      green: green.ttfbP95Ms ?? null,
+      control: control.ttfbP95Ms ?? null,
+      threshold,
+    });
+  const sample = (arm: ArmWindow) => ({ p95Ms: arm.ttfbP95Ms ?? null, n: arm.streamed ?? 0 });
+  return p95TailGuard("ttfb_p95", threshold, sample(control), sample(green), above, knobs);
 }

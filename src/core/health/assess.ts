@@ -20,7 +20,8 @@ import {
   type GuardFigure,
   type GuardName,
 } from "./guards";
-import { invalidRateGuard } from "./answer-guards";
+import { invalidRateGuard, predictionDriftGuard, ttfbGuard } from "./answer-guards";
+import type { DriftCounts } from "./predictions";
 import type { ArmWindow, HealthScope } from "./metrics";
 import type { HealthSettings } from "./settings";
 
@@ -62,8 +63,12 @@ export interface AssessInput {
   above: { green: number[]; control: number[] } | null;
   /** Blue's readiness probe: null when the flag has no health URL. */
   blueReady: boolean | null;
-  /** The flag declares a response contract: its answers are inspected and invalid_rate is judged. */
-  checksAnswers?: boolean;
+  /** What the flag declares about its answers: a schema (invalid_rate), a prediction path (prediction_drift). */
+  declares?: { schema: boolean; prediction: boolean };
+  /** Predictions of control and green over shared categories; null while not measurable (no control predictions). */
+  drift?: DriftCounts | null;
+  /** Weighted counts of streamed answers slower than `ttfbThreshold(...)`, or null if not read. */
+  aboveFirstByte?: { green: number; control: number } | null;
 }
 
 export interface Assessment {
@@ -112,13 +117,20 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
   const { pairs, agreements } = input.shadow;
   // `?? 0`: a baseline captured before answers were inspected has neither count.
   const answers = (arm: ArmWindow) =>
-    input.checksAnswers ? { inspected: arm.inspected ?? 0, invalid: arm.invalid ?? 0 } : null;
+    input.declares?.schema ? { inspected: arm.inspected ?? 0, invalid: arm.invalid ?? 0 } : null;
   const figures = [
     errorCapGuard(guards.maxErrorRate, input.green, knobs),
     p99CapGuard(guards.maxP99Ms, input.green, input.above?.green[1] ?? null, knobs),
     shadowGuard(guards.shadowAgreementMin, pairs, agreements, required, knobs),
     feedbackGuard(guards.feedbackMaxDrop, control, input.green, input.settings.minFeedbackSamples, knobs),
     invalidRateGuard(guards, answers(control), answers(input.green), knobs),
+    predictionDriftGuard(
+      guards,
+      input.declares?.prediction ? (input.drift ?? null) : null,
+      knobs,
+      input.declares?.prediction,
+    ),
+    ttfbGuard(guards, control, input.green, input.aboveFirstByte ?? null, required, knobs),
   ];
   if (input.green.rows >= required) {
     figures.splice(
@@ -148,12 +160,19 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
   return figures;
 }
 
+const streams = (arm: ArmWindow | null) => (arm?.streamed ?? 0) > 0;
+
 export function assessHealth(input: AssessInput): Assessment {
   const { rollout, now, settings } = input;
   const required = requiredSamples(rollout);
   const chosen = chooseControl(input, required);
   const green = input.green.rows;
-  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
+  const checks = {
+    schema: input.declares?.schema === true,
+    prediction: input.declares?.prediction === true,
+    streams: streams(input.green) || streams(chosen.arm),
+  };
+  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, checks);
   const base = {
     scope: input.scope,
     stageIndex: rollout.stageIndex,

@@ -25,6 +25,7 @@ export const GUARD_NAMES = [
   "feedback",
   "invalid_rate",
   "prediction_drift",
+  "ttfb_p95",
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";
@@ -153,20 +154,38 @@ export function latencyGuard(
   above: { control: number; green: number } | null,
   knobs: StatsKnobs,
 ): GuardFigure {
-  if (threshold === null || control.p95Ms === null || green.p95Ms === null)
-    return figure("latency_p95", "insufficient");
+  const sample = (arm: ArmWindow) => ({ p95Ms: arm.p95Ms, n: arm.requests });
+  return p95TailGuard("latency_p95", threshold, sample(control), sample(green), above, knobs);
+}
+
+/** One arm's p95 of a time and the (weighted) number of answers it was measured on. */
+export interface TailSample {
+  p95Ms: number | null;
+  n: number;
+}
+
+/** The p95 test behind latency_p95 and ttfb_p95: the share above T, green vs control (see latencyThreshold). */
+export function p95TailGuard(
+  guard: "latency_p95" | "ttfb_p95",
+  threshold: number | null,
+  control: TailSample,
+  green: TailSample,
+  above: { control: number; green: number } | null,
+  knobs: StatsKnobs,
+): GuardFigure {
+  if (threshold === null || control.p95Ms === null || green.p95Ms === null) return figure(guard, "insufficient");
   const pointBad = green.p95Ms > threshold;
   if (above === null)
-    return figure("latency_p95", pointBad ? "suspect" : "ok", {
+    return figure(guard, pointBad ? "suspect" : "ok", {
       green: green.p95Ms,
       control: control.p95Ms,
       threshold,
     });
-  const controlTail = rate(above.control, control.requests);
-  const result = twoSample(above.control, control.requests, above.green, green.requests, knobs);
+  const controlTail = rate(above.control, control.n);
+  const result = twoSample(above.control, control.n, above.green, green.n, knobs);
   const verdict = isWorse(result, { direction: "lower_is_better", margin: Math.max(0, P95_TAIL - controlTail) });
   const status: GuardStatus = verdict.holds ? "breach" : pointBad ? "suspect" : "ok";
-  return figure("latency_p95", status, {
+  return figure(guard, status, {
     green: green.p95Ms,
     control: control.p95Ms,
     threshold,
@@ -274,10 +293,32 @@ export function p99CapGuard(
 }
 
 /** How many guards run a statistical test (α is split across them). */
-export function testedGuardCount(guards: GuardSettings, shadowPairs: number, checksAnswers = false): number {
+/** What the flag's answers bring to judge besides transport (each adds one tested guard). */
+export interface AnswerChecks {
+  /** A response schema is declared: invalid_rate. */
+  schema: boolean;
+  /** A prediction path is declared: prediction_drift. */
+  prediction: boolean;
+  /** Either arm streamed answers in the window: ttfb_p95. */
+  streams: boolean;
+}
+
+export const NO_ANSWER_CHECKS: Readonly<AnswerChecks> = Object.freeze({
+  schema: false,
+  prediction: false,
+  streams: false,
+});
+
+export function testedGuardCount(
+  guards: GuardSettings,
+  shadowPairs: number,
+  checks: AnswerChecks = NO_ANSWER_CHECKS,
+): number {
   let count = 3; // error, timeout, latency
   if (shadowPairs > 0) count++;
-  if (checksAnswers) count++; // invalid_rate
+  if (checks.schema) count++; // invalid_rate
+  if (checks.prediction) count++; // prediction_drift
+  if (checks.streams) count++; // ttfb_p95
   if (guards.feedbackMaxDrop !== null) count++;
   if (guards.maxErrorRate !== null) count++;
   if (guards.maxP99Ms !== null) count++;

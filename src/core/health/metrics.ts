@@ -26,6 +26,9 @@ export interface ArmWindow {
   /** Answers checked against the flag's response contract, and how many broke it (docs/design/answer-checks.md). */
   inspected: number;
   invalid: number;
+  /** Streamed answers (core/outcome.ts isStreamedAnswer) and their time-to-first-byte p95. */
+  streamed: number;
+  ttfbP95Ms: number | null;
 }
 
 /** One group of a window read: outcomes with the same variant, reason, rule and kind. */
@@ -39,6 +42,33 @@ export interface SliceKey {
 export interface WindowGroup extends SliceKey {
   metrics: ArmWindow;
 }
+
+/**
+ * Predicted values of one group's inspected answers (docs/design/answer-checks.md).
+ * Labels arrive as the most frequent ones (a reader bounds how many); numbers
+ * as nearest-rank deciles when no bin edges were asked for, else as counts per bin.
+ */
+export interface PredictionGroup extends SliceKey {
+  /** The most frequent labels (at most MAX_PREDICTION_LABELS), largest first. */
+  labels: { label: string; count: number }[];
+  /** Weighted count of answers whose prediction was a label (the listed ones and the rest). */
+  labeled: number;
+  /** Weighted count of answers whose prediction was a number. */
+  values: number;
+  /** Deciles (levels 0.1 … 0.9) of the numeric predictions; null without numbers. */
+  deciles: number[] | null;
+  /** Counts per bin of the edges asked for: (-∞, e0], (e0, e1], …, (eLast, ∞); null when none were asked. */
+  bins: number[] | null;
+}
+
+/** Labels listed per group; rarer ones are compared together as one "other" category. */
+export const MAX_PREDICTION_LABELS = 50;
+
+/** Deciles' levels, the cut points of control's numeric prediction bins. */
+export const DECILE_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
+
+/** What an exceedance count measures: time to headers, or time to first byte of streamed answers. */
+export type ExceedanceMetric = "latency" | "first_byte";
 
 /** Weighted counts of requests slower than each threshold, per group. */
 export interface ExceedanceGroup extends SliceKey {
@@ -66,6 +96,8 @@ export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
   feedbackSuccesses: 0,
   inspected: 0,
   invalid: 0,
+  streamed: 0,
+  ttfbP95Ms: null,
 });
 
 /** The rollout's own traffic is SPLIT (serving stages) or DEFAULT (shadow: 0 % split). */
@@ -89,6 +121,7 @@ export function armOf(
   const matching = groups.filter((group) => group.variant === variant && group.kind === kind && inScope(group, scope));
   if (matching.length === 0) return { ...EMPTY_ARM };
   const largest = matching.reduce((a, b) => (b.metrics.requests > a.metrics.requests ? b : a));
+  const largestStreamed = matching.reduce((a, b) => ((b.metrics.streamed ?? 0) > (a.metrics.streamed ?? 0) ? b : a));
   const sum = (field: keyof ArmWindow) => matching.reduce((total, group) => total + (group.metrics[field] ?? 0), 0);
   return {
     requests: sum("requests"),
@@ -105,6 +138,8 @@ export function armOf(
     feedbackSuccesses: sum("feedbackSuccesses"),
     inspected: sum("inspected"),
     invalid: sum("invalid"),
+    streamed: sum("streamed"),
+    ttfbP95Ms: largestStreamed.metrics.ttfbP95Ms ?? null,
   };
 }
 

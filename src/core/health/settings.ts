@@ -31,6 +31,9 @@ export interface GuardSettings {
   predictionDriftPsi: number;
   /** Inspected answers per arm before invalid_rate and prediction_drift are judged. */
   minInspectedSamples: number;
+  /** Streamed answers: green's time-to-first-byte p95 must stay ≤ max(ratio × control's, control's + minMargin). */
+  ttfbP95Ratio: number;
+  ttfbMinMarginMs: number;
 }
 
 export interface HealthSettings {
@@ -68,6 +71,8 @@ export const DEFAULT_GUARDS: Readonly<GuardSettings> = Object.freeze({
   maxInvalidRate: null,
   predictionDriftPsi: 0.25,
   minInspectedSamples: 200,
+  ttfbP95Ratio: 1.5,
+  ttfbMinMarginMs: 10,
 });
 
 export const DEFAULT_HEALTH_SETTINGS: Readonly<HealthSettings> = Object.freeze({
@@ -116,6 +121,8 @@ const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
   maxInvalidRate: nullable(fraction),
   predictionDriftPsi: positive,
   minInspectedSamples: atLeastOne,
+  ttfbP95Ratio: atLeastOne,
+  ttfbMinMarginMs: (v) => typeof v === "number" && v >= 0,
 };
 
 function pick<T extends object>(

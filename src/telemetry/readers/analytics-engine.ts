@@ -5,15 +5,26 @@
 // returning raw row counts so decisions can require enough real rows.
 // Owns: SQL text, HTTP (timeout per attempt, retries with backoff on 429/5xx/
 // network), parsing AE's JSON format. Never judges; never logs the token.
-import type { ExceedanceGroup, WindowGroup } from "../../core/health";
-import type { OutcomeKind } from "../../core/outcome";
-import type { Variant } from "../../core/types";
-import { BLOB, DOUBLE, NO_VALUE, column } from "../outcome-layout";
+import type { ExceedanceGroup, ExceedanceMetric, WindowGroup } from "../../core/health";
 import type { MetricsReader, MetricsWindow } from "../../ports";
+import {
+  GROUP_COLUMNS,
+  IS_FEEDBACK,
+  IS_REQUEST,
+  W,
+  b,
+  d,
+  keyOf,
+  num,
+  numOrNull,
+  sliceOf,
+  whereOf,
+  type Row,
+} from "./ae-sql";
+import { readPredictions } from "./analytics-engine-predictions";
 import { MetricsReadError } from "./metrics-read-error";
-import { CLIENT_ABORTED } from "../../core/outcome";
-import { DECISION_ONLY_STAGE_PREFIX } from "../../core/stage-label";
-import { SHADOW_SKIP_REASONS } from "../../core/shadow/report";
+
+export { sqlString } from "./ae-sql";
 
 export interface AnalyticsEngineReaderOptions {
   accountId: string | undefined;
@@ -35,46 +46,6 @@ export const AE_DEFAULTS = {
   backoffMs: 250,
 } as const;
 
-const b = (name: keyof typeof BLOB) => column("blob", BLOB[name]);
-const d = (name: keyof typeof DOUBLE) => column("double", DOUBLE[name]);
-const IS_REQUEST = `${d("feedbackValue")} = ${NO_VALUE}`;
-const IS_FEEDBACK = `${d("feedbackValue")} != ${NO_VALUE}`;
-const W = "_sample_interval";
-
-/** AE SQL string literal: quotes and backslashes escaped; control characters refused. */
-export function sqlString(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (/[\u0000-\u001f]/.test(value))
-    throw new MetricsReadError("bad_response", "refusing a control character in a query literal");
-  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-}
-
-function whereOf(window: MetricsWindow, dataset: string, extra: string | null): string {
-  // No rollout is stored as ""; `{ any: true }` keeps rows of any rollout or none.
-  const anyRollout = typeof window.rolloutId === "object" && window.rolloutId !== null;
-  const conditions = [
-    `index1 = ${sqlString(window.flagKey)}`,
-    ...(anyRollout
-      ? []
-      : [`${b("rolloutId")} = ${sqlString(typeof window.rolloutId === "string" ? window.rolloutId : "")}`]),
-    `timestamp >= toDateTime(${Math.floor(window.fromMs / 1000)})`,
-    `timestamp < toDateTime(${Math.ceil(window.toMs / 1000)})`,
-  ];
-  if (window.stage !== null) conditions.push(`${b("stage")} = ${sqlString(window.stage)}`);
-  // Decision-only points (OFREP) had no origin call and never count toward health.
-  conditions.push(`NOT startsWith(${b("stage")}, ${sqlString(DECISION_ONLY_STAGE_PREFIX)})`);
-  // Skipped shadow pairs (green never called) carry no latency or error figures.
-  conditions.push(
-    `NOT (${b("kind")} = 'shadow' AND ${b("comparatorReason")} IN (${SHADOW_SKIP_REASONS.map(sqlString).join(", ")}))`,
-  );
-  // A client that went away before the body ended says nothing about either variant: not a request.
-  conditions.push(`${b("errorClass")} != ${sqlString(CLIENT_ABORTED)}`);
-  if (extra) conditions.push(extra);
-  return `FROM ${dataset} WHERE ${conditions.join(" AND ")} GROUP BY variant, reason, rule, kind FORMAT JSON`;
-}
-
-const GROUP_COLUMNS = `${b("variant")} AS variant, ${b("reason")} AS reason, ${b("rule")} AS rule, ${b("kind")} AS kind`;
-
 export function aggregatesQuery(window: MetricsWindow, dataset: string): string {
   const req = (expr: string) => `sum(if(${IS_REQUEST}, ${expr}, 0))`;
   const pair = `${IS_REQUEST} AND ${d("shadowAgreement")} >= 0`;
@@ -83,7 +54,8 @@ export function aggregatesQuery(window: MetricsWindow, dataset: string): string 
     `${req(`${W} * ${d("timeout")}`)} AS timeouts, ${req(`${W} * ${d("latencyMs")}`)} AS latency_sum, ` +
     `sum(if(${pair}, ${W}, 0)) AS shadow_pairs, sum(if(${pair}, ${W} * ${d("shadowAgreement")}, 0)) AS shadow_agreements, ` +
     `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes, ` +
-    `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid ` +
+    `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid, ` +
+    `${req(`${W} * ${d("streamed")}`)} AS streamed ` +
     whereOf(window, dataset, null)
   );
 }
@@ -93,28 +65,26 @@ export function quantilesQuery(window: MetricsWindow, dataset: string): string {
   return `SELECT ${GROUP_COLUMNS}, ${q(0.5)} AS p50, ${q(0.95)} AS p95, ${q(0.99)} AS p99 ${whereOf(window, dataset, IS_REQUEST)}`;
 }
 
-export function exceedanceQuery(window: MetricsWindow, dataset: string, thresholdsMs: number[]): string {
-  const columns = thresholdsMs.map((t, i) =>
-    Number.isFinite(t) ? `sum(if(${d("latencyMs")} > ${t}, ${W}, 0)) AS above_${i}` : `0 AS above_${i}`,
-  );
-  return `SELECT ${GROUP_COLUMNS}, ${columns.join(", ")} ${whereOf(window, dataset, IS_REQUEST)}`;
+// Time to first byte is judged on streamed answers only (core/outcome.ts isStreamedAnswer).
+const STREAMED = `${IS_REQUEST} AND ${d("streamed")} = 1 AND ${d("firstByteMs")} >= 0`;
+
+export function ttfbQuery(window: MetricsWindow, dataset: string): string {
+  return `SELECT ${GROUP_COLUMNS}, quantileExactWeighted(0.95)(${d("firstByteMs")}, ${W}) AS ttfb_p95 ${whereOf(window, dataset, STREAMED)}`;
 }
 
-type Row = Record<string, unknown>;
-const num = (value: unknown): number => {
-  const n = typeof value === "number" ? value : Number(value);
-  return Number.isFinite(n) ? n : 0;
-};
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined || value === "" ? null : Number.isFinite(Number(value)) ? Number(value) : null;
-const keyOf = (row: Row) => `${row.variant}|${row.reason}|${row.rule}|${row.kind}`;
-// Points written before the kind blob existed read as "": they were served requests.
-const sliceOf = (row: Row) => ({
-  variant: String(row.variant) as Variant,
-  reason: String(row.reason),
-  ruleId: row.rule ? String(row.rule) : null,
-  kind: (row.kind === "shadow" ? "shadow" : "served") as OutcomeKind,
-});
+export function exceedanceQuery(
+  window: MetricsWindow,
+  dataset: string,
+  thresholdsMs: number[],
+  metric: ExceedanceMetric = "latency",
+): string {
+  const value = metric === "first_byte" ? d("firstByteMs") : d("latencyMs");
+  const columns = thresholdsMs.map((t, i) =>
+    Number.isFinite(t) ? `sum(if(${value} > ${t}, ${W}, 0)) AS above_${i}` : `0 AS above_${i}`,
+  );
+  const rows = metric === "first_byte" ? STREAMED : IS_REQUEST;
+  return `SELECT ${GROUP_COLUMNS}, ${columns.join(", ")} ${whereOf(window, dataset, rows)}`;
+}
 
 export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOptions): MetricsReader {
   const apiBase = options.apiBase ?? AE_DEFAULTS.apiBase;
@@ -177,6 +147,10 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
         query(quantilesQuery(window, options.dataset)),
       ]);
       const byKey = new Map(quantiles.map((row) => [keyOf(row), row]));
+      // One more query only when the window has streamed answers: most flags never stream.
+      const ttfb = aggregates.some((row) => num(row.streamed) > 0)
+        ? new Map((await query(ttfbQuery(window, options.dataset))).map((row) => [keyOf(row), row.ttfb_p95]))
+        : null;
       return aggregates.map((row): WindowGroup => {
         const q = byKey.get(keyOf(row));
         return {
@@ -196,13 +170,16 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
             feedbackSuccesses: num(row.feedback_successes),
             inspected: num(row.inspected),
             invalid: num(row.invalid),
+            streamed: num(row.streamed),
+            ttfbP95Ms: numOrNull(ttfb?.get(keyOf(row))),
           },
         };
       });
     },
-    async readExceedances(window, thresholdsMs): Promise<ExceedanceGroup[]> {
-      const rows = await query(exceedanceQuery(window, options.dataset, thresholdsMs));
+    async readExceedances(window, thresholdsMs, metric = "latency"): Promise<ExceedanceGroup[]> {
+      const rows = await query(exceedanceQuery(window, options.dataset, thresholdsMs, metric));
       return rows.map((row) => ({ ...sliceOf(row), above: thresholdsMs.map((_, i) => num(row[`above_${i}`])) }));
     },
+    readPredictions: (window, edges) => readPredictions(query, window, options.dataset, edges),
   };
 }
