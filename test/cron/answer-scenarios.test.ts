@@ -93,4 +93,97 @@ describe("answer checks in the health loop", () => {
     expect(guard.green).toBeGreaterThan(0.4);
     expect(guard.control).toBe(0);
   });
+
+  it("green whose labels shifted on 30 % of its answers (all valid, all 200) is rolled back for prediction_drift", async () => {
+    installModels({ "blue-a4.test": { labelOf: blueLabels }, "green-a4.test": { labelOf: shiftedLabels } });
+    await seedContractFlag("a4");
+    await startRollout("a4", "r-a4", [stage("serve", 50, 200), stage("serve", 100, 200)]);
+    for (let ticks = 0; ticks < 10 && (await rolloutOf("r-a4")).state === "active"; ticks++) {
+      await drive("a4", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const last = (await decisionsOf("a4")).filter((d) => d.scope === "rollout").at(-1)!;
+    expect(last).toMatchObject({ action: "rollback", reason: "prediction_drift", applied: true });
+    const figureOf = (name: string) => last.figures.guards.find((g: { guard: string }) => g.guard === name);
+    // PSI of 60/30/10 → 30/30/40 is 0.3·ln 2 + 0.3·ln 4 ≈ 0.62, well above the 0.25 default.
+    expect(figureOf("prediction_drift")).toMatchObject({ status: "breach", evidence: "sequential", threshold: 0.25 });
+    expect(figureOf("prediction_drift").green).toBeGreaterThan(0.4);
+    expect(figureOf("invalid_rate")).toMatchObject({ status: "ok", green: 0 });
+    expect(figureOf("error_rate")).toMatchObject({ status: "ok", green: 0 });
+  });
+
+  it("a healthy twin with a schema and a prediction path advances and is promoted at 100 % with no manual step", async () => {
+    installModels({
+      "blue-a5.test": { labelOf: blueLabels, delayMs: 20 },
+      "green-a5.test": { labelOf: blueLabels, delayMs: 20 },
+    });
+    await seedContractFlag("a5");
+    await startRollout("a5", "r-a5", [stage("serve", 50, 200), stage("serve", 100, 200)]);
+    for (let ticks = 0; ticks < 8 && (await rolloutOf("r-a5")).state === "active"; ticks++) {
+      await drive("a5", 500, { offset: ticks * 500, parallel: 10 });
+      await tick();
+    }
+    const decisions = (await decisionsOf("a5")).filter((d) => d.scope === "rollout");
+    expect(decisions.filter((d) => d.action !== "hold").map((d) => d.action)).toEqual(["advance", "promote"]);
+    const promoted = decisions.at(-1)!;
+    expect(promoted).toMatchObject({ action: "promote", reason: "healthy", applied: true });
+    // Both answer guards were judged on real figures at every non-hold decision, not skipped.
+    for (const decision of decisions.filter((d) => d.action !== "hold"))
+      for (const name of ["invalid_rate", "prediction_drift"])
+        expect(decision.figures.guards.find((g: { guard: string }) => g.guard === name)).toMatchObject({
+          status: "ok",
+        });
+    expect((await rolloutOf("r-a5")).state).toBe("promoted");
+  });
+
+  it("green whose streamed answers start far later than blue's is rolled back for ttfb_p95, with headers as fast as blue's", async () => {
+    installModels({
+      "blue-a6.test": { streamFirstEventAfterMs: 0 },
+      "green-a6.test": { streamFirstEventAfterMs: 60 },
+    });
+    await seedHealthFlag("a6");
+    await startRollout("a6", "r-a6", [stage("serve", 50, 100), stage("serve", 100, 100)]);
+    for (let ticks = 0; ticks < 8 && (await rolloutOf("r-a6")).state === "active"; ticks++) {
+      await drive("a6", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const last = (await decisionsOf("a6")).filter((d) => d.scope === "rollout").at(-1)!;
+    expect(last).toMatchObject({ action: "rollback", reason: "ttfb_p95", applied: true });
+    const guard = last.figures.guards.find((g: { guard: string }) => g.guard === "ttfb_p95");
+    expect(guard).toMatchObject({ status: "breach", evidence: "sequential" });
+    expect(guard.green).toBeGreaterThanOrEqual(60);
+    expect(guard.green).toBeGreaterThan(guard.threshold);
+  });
+
+  it("green whose scores moved up (regression output, numeric drift over blue's decile bins) is rolled back for prediction_drift", async () => {
+    // Blue's scores spread evenly over [0, 1); green's are blue's pushed towards 1.
+    const spread = (n: number) => ((n * 37) % 100) / 100;
+    installModels({
+      "blue-a7.test": { scoreOf: spread },
+      "green-a7.test": { scoreOf: (n) => Math.sqrt(spread(n)) },
+    });
+    await seedHealthFlag("a7", {}, { settings: JSON.stringify({ response: { prediction: "$.score" } }) });
+    await startRollout("a7", "r-a7", [stage("serve", 50, 200), stage("serve", 100, 200)]);
+    for (let ticks = 0; ticks < 10 && (await rolloutOf("r-a7")).state === "active"; ticks++) {
+      await drive("a7", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const last = (await decisionsOf("a7")).filter((d) => d.scope === "rollout").at(-1)!;
+    expect(last).toMatchObject({ action: "rollback", reason: "prediction_drift", applied: true });
+    // No schema declared: only the drift check runs on answers.
+    expect(last.figures.guards.find((g: { guard: string }) => g.guard === "invalid_rate")).toMatchObject({
+      status: "off",
+    });
+  });
 });
+
+/** Blue's labels: 60 % positive, 30 % negative, 10 % neutral, in a fixed cycle of ten answers. */
+function blueLabels(n: number): string {
+  const k = n % 10;
+  return k < 6 ? "positive" : k < 9 ? "negative" : "neutral";
+}
+
+/** Green's: three answers in ten that blue labels positive come out neutral (30 / 30 / 40). */
+function shiftedLabels(n: number): string {
+  return n % 10 < 3 ? "neutral" : blueLabels(n);
+}

@@ -27,6 +27,12 @@ export interface ModelBehaviour {
   invalidEvery?: number;
   /** Every k-th request to this host streams a 200 whose body breaks after its first chunk. */
   breakStreamEvery?: number;
+  /** The label of this host's n-th answer (1-based); default "positive". */
+  labelOf?: (n: number) => string;
+  /** A score for this host's n-th answer (added as `score` when given). */
+  scoreOf?: (n: number) => number;
+  /** Answers as an event stream: headers at once, the first event after this delay, then the end. */
+  streamFirstEventAfterMs?: number;
 }
 
 /** What a model that answers wrong sends: a 200 whose label is null and whose score is a string. */
@@ -104,7 +110,23 @@ export function installFakeOrigins(behaviours: Record<string, OriginBehaviour> =
         });
         return new Response(broken, { headers: { "content-type": "text/event-stream" } });
       }
-      return Response.json({ label: "positive", model: host }, { status: failing ? 500 : 200 });
+      const prediction = {
+        label: behaviour.labelOf?.(n) ?? "positive",
+        model: host,
+        ...(behaviour.scoreOf ? { score: behaviour.scoreOf(n) } : {}),
+      };
+      if (!failing && behaviour.streamFirstEventAfterMs !== undefined) {
+        const delay = behaviour.streamFirstEventAfterMs;
+        const events = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await sleep(delay);
+            controller.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(prediction)}\n\n`));
+            controller.close();
+          },
+        });
+        return new Response(events, { headers: { "content-type": "text/event-stream" } });
+      }
+      return Response.json(prediction, { status: failing ? 500 : 200 });
     }
     const payload = behaviour.body ?? { model: host.split(".")[0], echo: body };
     if (typeof payload === "string") return new Response(payload, { status: behaviour.status ?? 200 });

@@ -2,7 +2,13 @@
 // figures, and an A/A run checked every tick (the guards' false alarms stay
 // within the α they are given).
 import { describe, expect, it } from "vitest";
-import { invalidRateGuard, predictionDriftGuard } from "../../../src/core/health/answer-guards";
+import {
+  invalidRateGuard,
+  predictionDriftGuard,
+  ttfbGuard,
+  ttfbThreshold,
+} from "../../../src/core/health/answer-guards";
+import { EMPTY_ARM } from "../../../src/core/health";
 import { DEFAULT_GUARDS } from "../../../src/core/health/settings";
 import { binomial, mulberry32 } from "../stats/rng";
 
@@ -91,6 +97,30 @@ describe("predictionDriftGuard", () => {
     const result = predictionDriftGuard(settings, { control: [700, 200, 100], green: [100, 200, 700] }, KNOBS);
     expect(result.green).toBeCloseTo(2 * 0.6 * Math.log(7), 12);
     expect(result.threshold).toBe(0.25);
+  });
+});
+
+describe("ttfbGuard", () => {
+  const streamedArm = (streamed: number, ttfbP95Ms: number | null) => ({ ...EMPTY_ARM, streamed, ttfbP95Ms });
+  it.each([
+    // name, control, green, above (control, green), status
+    ["neither arm streams", streamedArm(0, null), streamedArm(0, null), null, "off"],
+    ["too few streamed answers", streamedArm(500, 200), streamedArm(50, 900), null, "insufficient"],
+    // T = max(1.5 × 200, 200 + 10) = 300; 40 % of green's 500 streamed answers above it against 5 % of blue's.
+    ["green's first bytes far later", streamedArm(500, 200), streamedArm(500, 900), [25, 200], "breach"],
+    ["same tail", streamedArm(500, 200), streamedArm(500, 205), [25, 26], "ok"],
+    ["p95 above T without counts to test", streamedArm(500, 200), streamedArm(500, 400), null, "suspect"],
+  ] as const)("%s → %s", (_, control, green, above, status) => {
+    const counts = above === null ? null : { control: above[0], green: above[1] };
+    const result = ttfbGuard(DEFAULT_GUARDS, control, green, counts, 100, KNOBS);
+    expect(result.guard).toBe("ttfb_p95");
+    expect(result.status).toBe(status);
+  });
+
+  it("sets T from control's streamed p95 like latency_p95 (ratio, or the minimum margin)", () => {
+    expect(ttfbThreshold(DEFAULT_GUARDS, streamedArm(10, 200))).toBe(300);
+    expect(ttfbThreshold(DEFAULT_GUARDS, streamedArm(10, 4))).toBe(14);
+    expect(ttfbThreshold(DEFAULT_GUARDS, streamedArm(0, null))).toBeNull();
   });
 });
 
