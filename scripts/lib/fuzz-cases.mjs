@@ -52,7 +52,7 @@ const ODD_METHODS = ["get", "post", "Patch", "PROPFIND", "QUERY", "FOO-BAR", "M-
 const MODES = ["echo", "echo", "echo", "echo", "big", "dup", "nolen", "err", "204", "304", "close", "reset"];
 // An origin's 103 before its answer: opt-in (--origin-1xx), because workerd's own fetch takes the 103 as
 // the final answer and pools the connection with the real answer still in it, which the NEXT request to
-// that origin then receives (docs/design/failure-matrix.md). Not the router's code; judged when asked for.
+// that origin then receives (docs/design/metrics-conformance.md). Not the router's code; judged when asked for.
 const MODES_1XX = [...MODES, "103"];
 const SUFFIXES = ["", "a/b/c", "%20x", "%zz", "%C3%BC", "a;b=c", "..%2F..%2Fadmin", "./x/../y", "a//b", "~!$&'()*+,="];
 const QUERIES = ["", "?", "?a=1&a=2", "?q=%00", "?x=%E2%82%AC", "?a[]=1&a[]=2", "?=&=&", "?k=%ZZ"];
