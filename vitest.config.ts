@@ -15,6 +15,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 import path from "node:path";
 
 const BENCH_NODE = "test/bench/node/**";
+// Run by `npm run test:clickhouse` with its own config (the engine is installed on demand).
+const CLICKHOUSE = "test/clickhouse/**";
 // Tests assert behaviour, never speed (speed lives in `npm run bench`). On a
 // loaded 2-core CI machine a scenario that takes 1 s when idle took over 5 s
 // (vitest's default), so the limit only catches a test that hangs.
@@ -56,7 +58,7 @@ export default defineConfig(async () => {
             hookTimeout: TEST_TIMEOUT_MS,
             setupFiles: ["./test/setup/apply-migrations.ts"],
             include: ["test/**/*.test.ts"],
-            exclude: [...configDefaults.exclude, BENCH_NODE],
+            exclude: [...configDefaults.exclude, BENCH_NODE, CLICKHOUSE],
           },
         },
         {
