@@ -10,10 +10,13 @@ import {
   createAnalyticsEngineReader,
   exceedanceQuery,
   quantilesQuery,
+  ttfbQuery,
 } from "../../src/telemetry/readers/analytics-engine";
+import { binsQuery, decilesQuery, labelsQuery } from "../../src/telemetry/readers/analytics-engine-predictions";
 import {
   expectedExceedances,
   expectedGroups,
+  expectedPredictions,
   READER_SCENARIOS,
   scenarioOutcomes,
   scenarioWindow,
@@ -54,6 +57,18 @@ describe("Analytics Engine reader over ClickHouse: the shared scenarios", () => 
       expect(sortGroups(await reader().readExceedances(window, scenario.thresholdsMs))).toEqual(
         expectedExceedances(scenario),
       );
+      if (scenario.firstByteThresholdsMs)
+        expect(
+          sortGroups(await reader().readExceedances(window, scenario.firstByteThresholdsMs, "first_byte")),
+        ).toEqual(expectedExceedances(scenario, "first_byte"));
+      if (scenario.predictions) {
+        expect(sortGroups(await reader().readPredictions(window, null))).toEqual(
+          expectedPredictions(scenario.predictions, "deciles"),
+        );
+        expect(sortGroups(await reader().readPredictions(window, scenario.predictions.edges))).toEqual(
+          expectedPredictions(scenario.predictions, "bins"),
+        );
+      }
     },
   );
 });
@@ -117,6 +132,9 @@ const DOCUMENTED_KEYWORDS: Record<string, string> = {
   AND: "operators: boolean AND",
   NOT: "operators: boolean NOT",
   IN: "operators: column IN ('a', 'list')",
+  ORDER: "statements: ORDER BY <expression> [ASC|DESC]",
+  DESC: "statements: ORDER BY <expression> DESC",
+  LIMIT: "statements: LIMIT <n>",
 };
 /** AE's columns: index1, blob1..20, double1..20, timestamp, _sample_interval (sql-api: table structure). */
 const AE_COLUMN = /^(index1|blob([1-9]|1\d|20)|double([1-9]|1\d|20)|timestamp|_sample_interval)$/;
@@ -129,6 +147,11 @@ describe("the reader's SQL stays inside Analytics Engine's documented SQL", () =
         aggregatesQuery(window, DATASET),
         quantilesQuery(window, DATASET),
         exceedanceQuery(window, DATASET, scenario.thresholdsMs),
+        exceedanceQuery(window, DATASET, scenario.thresholdsMs, "first_byte"),
+        ttfbQuery(window, DATASET),
+        labelsQuery(window, DATASET),
+        decilesQuery(window, DATASET),
+        binsQuery(window, DATASET, [0, 1]),
       ];
     });
     const functions = new Set<string>();

@@ -10,6 +10,7 @@ import { createEmbeddedReader } from "../../src/store/embedded-metrics-reader";
 import {
   expectedExceedances,
   expectedGroups,
+  expectedPredictions,
   READER_SCENARIOS,
   scenarioOutcomes,
   scenarioWindow,
@@ -35,6 +36,18 @@ describe("metrics reader conformance: embedded D1 reader", () => {
       expect(sortGroups(await reader.readExceedances(window, scenario.thresholdsMs))).toEqual(
         expectedExceedances(scenario),
       );
+      if (scenario.firstByteThresholdsMs)
+        expect(sortGroups(await reader.readExceedances(window, scenario.firstByteThresholdsMs, "first_byte"))).toEqual(
+          expectedExceedances(scenario, "first_byte"),
+        );
+      if (scenario.predictions) {
+        expect(sortGroups(await reader.readPredictions(window, null))).toEqual(
+          expectedPredictions(scenario.predictions, "deciles"),
+        );
+        expect(sortGroups(await reader.readPredictions(window, scenario.predictions.edges))).toEqual(
+          expectedPredictions(scenario.predictions, "bins"),
+        );
+      }
     },
   );
 });
