@@ -46,13 +46,18 @@ async function buildUpload(dir) {
   return { file, main: Buffer.from(await form.get(main).arrayBuffer()) };
 }
 
-/** Start line → source file, from the `// src/…` and `// node_modules/…` comments esbuild puts before each module. */
+/**
+ * Start line → source file, from the `// src/…` and `// node_modules/…`
+ * comments esbuild puts before each module; null for a minified bundle
+ * (no such comments), whose items are then named by function.
+ */
 function moduleMap(text) {
   const starts = [];
   text.split("\n").forEach((line, index) => {
     const match = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(line);
     if (match) starts.push([index, match[1]]);
   });
+  if (starts.length === 0) return null;
   return (line) => {
     let found = "(bundle prelude)";
     for (const [start, name] of starts) if (start <= line) found = name;
@@ -70,7 +75,10 @@ function analyse(profile, moduleAt) {
     if (functionName === "(idle)") return;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     busyMs += ms;
-    const where = url && lineNumber >= 0 ? moduleAt(lineNumber) : functionName;
+    const where =
+      moduleAt && url && lineNumber >= 0
+        ? moduleAt(lineNumber)
+        : functionName || (url ? "(script top level)" : "(native)");
     perModule.set(where, (perModule.get(where) ?? 0) + ms);
   });
   return { busyMs, perModule };
