@@ -1,6 +1,7 @@
 // bench:eval — one flag (kill switch off; N overrides; segment `plan == beta`
 // → green; segment `country in [DE, FR, NL]` → 10 % green; default stage
 // 25 %) evaluated by switchyard, flagd-core and GrowthBook in one process.
+// Every engine's green share per segment is checked before it is timed.
 // Writes bench/results/eval.json and prints a table. Not a test: numbers vary.
 // `--smoke` (npm test): tiny sizes, one short run each, nothing written.
 import { FlagdCore } from "@openfeature/flagd-core";
@@ -131,6 +132,8 @@ function growthbookEngine(overrides: number) {
             { condition: { id: { $in: pinned(overrides) } }, force: "green" },
             { condition: { plan: "beta" }, force: "green" },
             { condition: { country: { $in: ["DE", "FR", "NL"] } }, force: "green", coverage: 0.1, hashAttribute: "id" },
+            // A rule whose coverage misses a user falls through to the next rule: the rest of the segment is blue.
+            { condition: { country: { $in: ["DE", "FR", "NL"] } }, force: "blue" },
             { force: "green", coverage: 0.25, hashAttribute: "id" },
           ],
         },
@@ -161,11 +164,42 @@ function timedRun(evaluate: (i: number) => unknown): number {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/** Each segment of the flag, in rule order, and the green share every engine must give it. */
+const SEGMENTS = [
+  { name: "pinned", green: [1, 1], of: (p: Person) => p.id.startsWith("pinned-") },
+  { name: "beta", green: [1, 1], of: (p: Person) => p.plan === "beta" },
+  { name: "eu", green: [0.06, 0.14], of: (p: Person) => ["DE", "FR", "NL"].includes(p.country) },
+  { name: "rest", green: [0.2, 0.3], of: () => true },
+] as const;
+
+/**
+ * Green share per segment over every context: one flag meaning for all
+ * engines, checked before any timing (±4 standard deviations of the bucket
+ * shares at 4 096 contexts). Throws on a mismatch.
+ */
+function checkShares(engine: string, overrides: number, evaluate: (i: number) => unknown): Record<string, number> {
+  const counts = Object.fromEntries(SEGMENTS.map(({ name }) => [name, { green: 0, all: 0 }]));
+  people(overrides).forEach((person, i) => {
+    const segment = SEGMENTS.find(({ of }) => of(person))!;
+    counts[segment.name]!.all++;
+    if (evaluate(i) === "green") counts[segment.name]!.green++;
+  });
+  const shares = Object.fromEntries(SEGMENTS.map(({ name }) => [name, counts[name]!.green / counts[name]!.all]));
+  const wrong = SEGMENTS.filter(({ name, green: [low, high] }) => !(shares[name]! >= low && shares[name]! <= high));
+  if (wrong.length > 0)
+    throw new Error(
+      `${engine} serves the wrong variants: green shares ${JSON.stringify(shares)}, expected ${JSON.stringify(SEGMENTS.map(({ name, green }) => [name, green]))}`,
+    );
+  return shares;
+}
+
 /** Child mode: measure one engine at one size in a fresh process, print ns/eval. */
-function measureOne(engine: keyof typeof ENGINES, overrides: number): number {
+function measureOne(
+  engine: keyof typeof ENGINES,
+  overrides: number,
+): { nsPerEval: number; shares: Record<string, number> } {
   const { evaluate } = ENGINES[engine](overrides);
-  // Sanity: every engine pins the first user (an override) to green.
-  if (evaluate(0) !== "green") throw new Error(`${engine} does not honour the override`);
+  const shares = checkShares(engine, overrides, evaluate);
   // Warm-up (JIT), bounded in time: the slow peers at 100 000 overrides take ~0.2 ms per call.
   const warmUntil = Date.now() + WARM_MS;
   for (let i = 0; Date.now() < warmUntil; i++) evaluate(i % CONTEXTS);
@@ -174,13 +208,13 @@ function measureOne(engine: keyof typeof ENGINES, overrides: number): number {
     (globalThis as { gc?: () => void }).gc?.();
     samples.push(timedRun(evaluate));
   }
-  return median(samples);
+  return { nsPerEval: median(samples), shares };
 }
 
 const childArgs = process.argv.indexOf("--one");
 if (childArgs >= 0) {
   const engine = process.argv[childArgs + 1] as keyof typeof ENGINES;
-  console.log(JSON.stringify({ nsPerEval: measureOne(engine, Number(process.argv[childArgs + 2])) }));
+  console.log(JSON.stringify(measureOne(engine, Number(process.argv[childArgs + 2]))));
   process.exit(0);
 }
 
@@ -207,7 +241,17 @@ for (let round = 0; round < ROUNDS; round++) {
       ],
       { encoding: "utf8" },
     );
-    candidate.samples.push((JSON.parse(out.trim().split("\n").at(-1)!) as { nsPerEval: number }).nsPerEval);
+    const measured = JSON.parse(out.trim().split("\n").at(-1)!) as {
+      nsPerEval: number;
+      shares: Record<string, number>;
+    };
+    candidate.samples.push(measured.nsPerEval);
+    if (round === 0 && candidate.overrides === SIZES[1])
+      console.log(
+        `${candidate.engine.padEnd(11)} green shares ${Object.entries(measured.shares)
+          .map(([segment, share]) => `${segment} ${(share * 100).toFixed(1)} %`)
+          .join(", ")}`,
+      );
   }
   process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
 }

@@ -10,6 +10,8 @@
 // Worker (SPEC's per-request work without flag logic, lib/floor-worker.mjs) at
 // once on that shared core (lib/paired.mjs), which measures CPU-cost ratios
 // far more precisely than runs taken one after the other on this machine.
+// The same rounds load peer Workers (LaunchDarkly, GrowthBook, flagd-core
+// SDKs; lib/peers.mjs) serving the same flag, each checked for its split first.
 //
 //   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N]
 //   node bench/router.bench.mjs --bundle /path/to/index.js   # bench a prebuilt bundle
@@ -26,9 +28,10 @@ import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
+import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
-import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
+import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const ROUTE_PATH = "/bench/predict";
 const TARGET_RATIO = 0.9;
@@ -130,6 +133,17 @@ async function startBare(originPort) {
   return mf.ready;
 }
 
+/** Every peer in its own workerd (tracked for pinning); each `{ name, value: url, pid }`. */
+async function startPeers(origins, work) {
+  const started = [];
+  for (const peer of await buildPeers(work))
+    started.push({ name: peer.name, ...(await startTracked(() => startPeer(peer, origins, cleanups))) });
+  return started;
+}
+
+const peerRatios = (peers, rps) =>
+  peers.map(({ name }) => `  ${name}/bare ${(rps[name] / rps.bare).toFixed(3)}`).join("");
+
 async function startFloor(originPort) {
   const mf = new Miniflare({
     ...COMPATIBILITY,
@@ -178,6 +192,7 @@ function assertRouting(name, result, expectSplit) {
 }
 
 async function main() {
+  if (!args.smoke) ensureWrk(); // installs wrk or exits loudly: never a skipped benchmark
   const work = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
   const blue = await startOrigin("blue");
@@ -191,27 +206,30 @@ async function main() {
   const router = await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port }));
   const bare = await startTracked(() => startBare(blue.port));
   const floor = await startTracked(() => startFloor(blue.port));
-  if (pinned) for (const { pid } of [router, bare, floor]) pin(pid, WORKER_CORE);
+  const peers = await startPeers({ blue: blue.port, green: green.port }, work);
+  if (pinned) for (const { pid } of [router, bare, floor, ...peers]) pin(pid, WORKER_CORE);
   const [routerUrl, bareUrl, floorUrl] = [router.value, bare.value, floor.value];
 
   const count = args.smoke ? 200 : 50;
   assertRouting("router", await probe(routerUrl, count), true);
   assertRouting("bare", await probe(bareUrl, count), false);
   assertRouting("floor", await probe(floorUrl, count), false);
+  for (const peer of peers) assertRouting(peer.name, await probe(peer.value, count), true);
   if (args.smoke) return;
 
-  if (!hasWrk()) {
-    console.log("bench:router skipped: wrk is not installed (apt-get install wrk); the smoke check above passed.");
-    return;
-  }
   const load = {
     threads: Number(args.threads),
     connections: Number(args.connections),
     durationS: Number(args.duration),
   };
   const script = writeLuaScript(work, { path: ROUTE_PATH });
-  const targets = { router: routerUrl.href, bare: bareUrl.href, floor: floorUrl.href };
-  // Warm both isolates (JIT, upstream connection pools, first index/snapshot load); discarded.
+  const targets = {
+    router: routerUrl.href,
+    bare: bareUrl.href,
+    floor: floorUrl.href,
+    ...Object.fromEntries(peers.map((peer) => [peer.name, peer.value.href])),
+  };
+  // Warm every isolate (JIT, upstream connection pools, first index/snapshot load); discarded.
   for (const url of Object.values(targets)) await runWrk({ ...load, durationS: 2, url, script });
 
   const runs = [];
@@ -230,13 +248,18 @@ async function main() {
   const togetherLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
   const paired = pinned
     ? await runTogether(
-        ["router", "floor", "bare"].map((name) => ({ name, url: targets[name], script })),
+        ["router", "floor", "bare", ...peers.map((peer) => peer.name)].map((name) => ({
+          name,
+          url: targets[name],
+          script,
+        })),
         togetherLoad,
         Number(args["paired-rounds"]),
         ({ round, rps }) =>
           console.log(
             `paired ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)}  bare ${rps.bare.toFixed(0).padStart(5)} req/s` +
-              `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}`,
+              `  router/bare ${(rps.router / rps.bare).toFixed(3)}  floor/bare ${(rps.floor / rps.bare).toFixed(3)}` +
+              peerRatios(peers, rps),
           ),
       )
     : [];
@@ -286,6 +309,13 @@ function report(runs, quiet, load, paired, pinned) {
     routerVsFloorPairedRatio:
       paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.floor)), 3) : null,
     pairedRounds: paired.length,
+    // Additive: each peer Worker's share of bare in the same rounds (lib/peers.mjs).
+    peerPairedRatios:
+      paired.length > 0
+        ? Object.fromEntries(
+            PEERS.map(({ name }) => [name, round(median(paired.map((p) => p.rps[name] / p.rps.bare)), 3)]),
+          )
+        : null,
   };
   result.ratio = round(result.routerRps / result.bareRps, 3);
   result.addedP99Ms = round(result.routerP99Ms - result.bareP99Ms);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { buildBundle } from "./lib/harness.mjs";
 import { ensureWrk } from "./lib/wrk.mjs";
 
-const BENCHES = ["eval", "snapshot", "killswitch", "shadow", "router", "tick"];
+const BENCHES = ["eval", "snapshot", "startup", "killswitch", "shadow", "router", "tick"];
 const TAKES_BUNDLE = new Set(["killswitch", "shadow", "router", "tick"]);
 ensureWrk();
 const timings = [];

@@ -21,7 +21,7 @@ import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.m
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
-import { hasWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
+import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -122,6 +122,7 @@ async function smoke(base, counts) {
 }
 
 async function main() {
+  if (!args.smoke) ensureWrk(); // installs wrk or exits loudly: never a skipped benchmark
   const work = mkdtempSync(path.join(tmpdir(), "switchyard-shadow-"));
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
   const [blue, green] = [await startOrigin("blue"), await startOrigin("green")];
@@ -129,7 +130,7 @@ async function main() {
   let greenRequests = 0;
   green.server.on("request", () => greenRequests++);
   const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
-  const pinned = canPin() && !args.smoke && hasWrk();
+  const pinned = canPin() && !args.smoke;
   if (pinned) pin(process.pid, LOAD_CORE); // wrk and workerd inherit it; workerd is moved below
   const routers = [];
   for (let i = 0; i < (pinned ? 2 : 1); i++)
@@ -138,7 +139,6 @@ async function main() {
   const base = routers[0].value;
   await smoke(base, { green: () => greenRequests });
   if (args.smoke) return;
-  if (!hasWrk()) return console.log("bench:shadow skipped: wrk is not installed; the smoke check passed.");
   const load = { threads: 2, connections: Number(args.connections), durationS: Number(args.duration) };
   const scripts = {};
   for (const [key] of FLAGS) {

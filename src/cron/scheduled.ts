@@ -4,7 +4,7 @@
 // (measure → judge → act). Webhook deliveries are awaited last, so a slow
 // receiver never delays a decision.
 import { secretByName, type Env } from "../env";
-import { reconcileSnapshots } from "../store/snapshot-store";
+import { reconcileSnapshots } from "../store/snapshot-publish";
 import { openDb } from "../store/db";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
 import type { MetricsReader } from "../ports";

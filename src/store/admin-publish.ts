@@ -2,8 +2,8 @@
 // the KV index) or, for a deleted flag, remove its snapshot. Publishing
 // re-reads D1 and re-validates (publishSnapshot), so KV only ever holds what
 // the hot path's own compiler accepts.
-import { INDEX_KV_KEY, publishSnapshot, readIndexFromD1, snapshotKvKey } from "./snapshot-store";
-import { openDb } from "./db";
+import { publishSnapshot } from "./snapshot-publish";
+import { INDEX_KV_KEY, readIndexFromD1, snapshotKvKey } from "./snapshot-store";
 
 export async function publishFlags(d1: D1Database, kv: KVNamespace, flagKeys: string[]): Promise<void> {
   for (const key of flagKeys) await publishSnapshot(d1, kv, key);
@@ -11,5 +11,5 @@ export async function publishFlags(d1: D1Database, kv: KVNamespace, flagKeys: st
 
 export async function unpublishFlag(d1: D1Database, kv: KVNamespace, flagKey: string): Promise<void> {
   await kv.delete(snapshotKvKey(flagKey));
-  await kv.put(INDEX_KV_KEY, JSON.stringify(await readIndexFromD1(openDb(d1))));
+  await kv.put(INDEX_KV_KEY, JSON.stringify(await readIndexFromD1(d1)));
 }

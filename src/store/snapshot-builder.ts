@@ -15,27 +15,10 @@ import {
   type RuleSpec,
   type Variant,
 } from "../core/types";
-import type { FlagIndexEntry } from "../ports";
 import { DEFAULT_SHADOW, type ShadowSpec } from "../core/shadow/settings";
 import { DEFAULT_RESPONSE, type ResponseSpec } from "../core/response-settings";
-import { parseJson, type Db, type FlagRow, type RolloutRow } from "./db";
+import { parseJson, type Db, type RolloutRow } from "./db";
 import * as schema from "./schema";
-
-export function toIndexEntry(
-  row: Pick<
-    FlagRow,
-    "key" | "version" | "killSwitch" | "routeMethod" | "routePath" | "routeHost" | "blueOrigin" | "timeoutMs"
-  >,
-): FlagIndexEntry {
-  return {
-    key: row.key,
-    version: row.version,
-    killSwitch: row.killSwitch,
-    route: { method: row.routeMethod, path: row.routePath, host: row.routeHost },
-    blue: parseJson<OriginSpec>(row.blueOrigin) ?? {},
-    timeoutMs: row.timeoutMs,
-  };
-}
 
 function toRolloutSpec(row: RolloutRow | undefined): RolloutSpec | null {
   if (!row) return null;

@@ -3,6 +3,9 @@
 // way: store/ and telemetry/ implement ports (src/ports.ts) without importing
 // the hot path or each other, the admin API does not reach into the health
 // loop's folder, and OFREP gets its services handed in rather than wiring them.
+// What a new isolate evaluates before its first request (the entry's static
+// import graph) holds no admin, dashboard, OFREP, cron, zod, hono or drizzle
+// code: those load with `import()` on first use.
 import { describe, expect, it } from "vitest";
 
 // Vite inlines every source file as raw text at build time, so the scan runs
@@ -75,6 +78,60 @@ const LAYER_RULES = [
   { folder: "ofrep", forbids: "wiring", rules: [/\/wiring$/], violating: 'import { servicesFor } from "../wiring";' },
 ] as const;
 
+/** Value imports a bundle evaluates at start: not `import type` (erased), not `import()` (on first use). */
+function staticImportsOf(source: string): string[] {
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+  return [...source.matchAll(pattern)].map((match) => (match[1] ?? match[2])!);
+}
+
+function resolveRelative(from: string, specifier: string, files: Record<string, string>): string | undefined {
+  const parts = from.split("/").slice(0, -1);
+  for (const part of specifier.split("/")) {
+    if (part === "..") parts.pop();
+    else if (part !== ".") parts.push(part);
+  }
+  const base = parts.join("/");
+  return [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((candidate) => candidate in files);
+}
+
+/** Every file and package the entry reaches through static imports. */
+function startupGraph(entry: string, files: Record<string, string>): { files: string[]; packages: string[] } {
+  const seen = new Set<string>([entry]);
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    for (const specifier of staticImportsOf(files[file] ?? "")) {
+      if (!specifier.startsWith(".")) {
+        packages.add(specifier);
+        continue;
+      }
+      const resolved = resolveRelative(file, specifier, files);
+      if (!resolved || seen.has(resolved)) continue;
+      seen.add(resolved);
+      queue.push(resolved);
+    }
+  }
+  return { files: [...seen], packages: [...packages] };
+}
+
+const ENTRY = "../../src/index.ts";
+const STARTUP_FORBIDDEN_FILES = [
+  /\/src\/(admin|dashboard|ofrep|cron|dev)\//,
+  /\/src\/feedback\/handler\.ts$/,
+  /\/store\/(db|schema)\.ts$/,
+];
+const STARTUP_FORBIDDEN_PACKAGES = [/^drizzle-orm/, /^hono/, /^@hono\//, /^zod/];
+
+function startupViolations(files: Record<string, string>): string[] {
+  const graph = startupGraph(ENTRY, files);
+  return [
+    ...graph.files.filter((file) => STARTUP_FORBIDDEN_FILES.some((rule) => rule.test(file))),
+    ...graph.packages.filter((name) => STARTUP_FORBIDDEN_PACKAGES.some((rule) => rule.test(name))),
+  ];
+}
+
 describe("import rules", () => {
   it("finds the sources it scans", () => {
     expect(filesUnder("core").length).toBeGreaterThan(5);
@@ -123,5 +180,27 @@ describe("import rules", () => {
       "drizzle-orm",
       "../store/y",
     ]);
+  });
+
+  it("the entry's static import graph reaches the hot path and none of the admin, dashboard, OFREP or cron code", () => {
+    const graph = startupGraph(ENTRY, sources);
+    expect(graph.files).toContain("../../src/edge/route-request.ts");
+    expect(graph.files).toContain("../../src/store/snapshot-store.ts");
+    expect(startupViolations(sources)).toEqual([]);
+  });
+
+  it.each([
+    ['import { adminApp } from "./admin/app";', "../../src/admin/app.ts"],
+    ['import { openDb } from "./store/db";', "../../src/store/db.ts"],
+  ])("the start-up rule catches a static %s", (violating, reached) => {
+    const withViolation = { ...sources, [ENTRY]: `${violating}\n${sources[ENTRY]}` };
+    expect(startupViolations(withViolation)).toContain(reached);
+    expect(startupViolations(withViolation)).toContain("drizzle-orm/d1");
+  });
+
+  it("the start-up graph skips type-only and dynamic imports", () => {
+    expect(
+      staticImportsOf('import type { A } from "./a";\nconst b = await import("./b");\nimport { c } from "./c";'),
+    ).toEqual(["./c"]);
   });
 });

@@ -5,7 +5,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
 import { isRelayableStatus } from "../../src/edge/responses";
-import { createSnapshotStore, reconcileSnapshots } from "../../src/store/snapshot-store";
+import { reconcileSnapshots } from "../../src/store/snapshot-publish";
+import { createSnapshotStore } from "../../src/store/snapshot-store";
 import { callProxy, useFakeOrigins } from "../helpers/proxy-call";
 import { outcomeRows, seedFlag, seedOverride } from "../helpers/seed";
 

@@ -52,26 +52,38 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("benchmark harnesses (smoke)", () => {
   it(
-    "bench:eval answers for every engine at every size",
+    "bench:eval answers for every engine at every size, each with the flag's variant shares",
     async () => {
       const result = await run(["--expose-gc", "--import", "tsx", "bench/eval.bench.ts", "--smoke"], 2 * MINUTE);
       expectSuccess(result);
-      for (const engine of ["switchyard", "flagd-core", "growthbook"])
+      for (const engine of ["switchyard", "flagd-core", "growthbook"]) {
         expect(result.output).toMatch(new RegExp(`${engine}\\s+overrides=\\s*2000\\s+[\\d.]+ ns/eval`));
+        expect(result.output).toMatch(new RegExp(`${engine}\\s+green shares pinned 100\\.0 %, beta 100\\.0 %, eu`));
+      }
     },
     2 * MINUTE,
   );
 
   it(
-    "bench:router routes the split and the bare and floor Workers pass through",
+    "bench:router routes the split, the bare and floor Workers pass through, and every peer serves the split",
     async () => {
-      const result = await run(["bench/router.bench.mjs", "--smoke", "--bundle", bundle], 2 * MINUTE);
+      // Three more Workers, each built by wrangler: more time than the others.
+      const result = await run(["bench/router.bench.mjs", "--smoke", "--bundle", bundle], 4 * MINUTE);
       expectSuccess(result);
-      expect(result.output).toMatch(/^router: 200 requests ok/m);
-      expect(result.output).toMatch(/^bare: 200 requests ok/m);
-      expect(result.output).toMatch(/^floor: 200 requests ok/m);
+      for (const name of ["router", "bare", "floor", "launchdarkly", "growthbook", "flagd"])
+        expect(result.output).toMatch(new RegExp(`^${name}: 200 requests ok`, "m"));
     },
-    2 * MINUTE,
+    4 * MINUTE,
+  );
+
+  it(
+    "bench:startup profiles the deploy bundle's start-up and sizes it",
+    async () => {
+      const result = await run(["bench/startup.bench.mjs", "--smoke"], 3 * MINUTE);
+      expectSuccess(result);
+      expect(result.output).toMatch(/^startup: busy [\d.]+ ms \(min [\d.]+\), bundle \d+ bytes \(gzip \d+\)$/m);
+    },
+    3 * MINUTE,
   );
 
   it(

@@ -1,0 +1,142 @@
+// bench:startup — what a new isolate pays before its first request: the CPU
+// busy time of the deploy bundle's start-up profile from `wrangler check
+// startup` (offline: workerd on this machine imports the main module under
+// V8's profiler) and the bundle's size raw and gzipped. Busy time is every
+// sample that is not idle: compiling the script, evaluating its top-level
+// code and garbage collection. Profiles are noisy on a shared machine, so it
+// takes several and reports the median (and the least disturbed run).
+// Writes bench/results/startup.json { busyMs, bundleBytes, bundleGzipBytes, … }.
+//
+//   node bench/startup.bench.mjs [--runs N]
+//   node bench/startup.bench.mjs --smoke   # one profile, asserts, nothing written
+//
+// Contract: every child (wrangler, its workerd) ends before it exits; all
+// files it writes besides the results live in a temp dir it removes.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import { median } from "./lib/stats.mjs";
+
+const TARGET_BUSY_MS = 10;
+const TOP_ITEMS = 8;
+const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+const { values: args } = parseArgs({
+  options: { smoke: { type: "boolean", default: false }, runs: { type: "string", default: "5" } },
+});
+
+function wrangler(argv) {
+  const run = spawnSync("npx", ["wrangler", ...argv], { env: WRANGLER_ENV, encoding: "utf8", timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`wrangler ${argv.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+/** The upload wrangler would deploy (multipart: metadata + modules), and its main module's text. */
+async function buildUpload(dir) {
+  const file = path.join(dir, "worker.bundle");
+  wrangler(["deploy", "--dry-run", `--outfile=${file}`]);
+  const bytes = readFileSync(file);
+  const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
+  const form = await new Response(bytes, {
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  }).formData();
+  const { main_module: main } = JSON.parse(form.get("metadata"));
+  return { file, main: Buffer.from(await form.get(main).arrayBuffer()) };
+}
+
+/**
+ * Start line → source file, from the `// src/…` and `// node_modules/…`
+ * comments esbuild puts before each module; null for a minified bundle
+ * (no such comments), whose items are then named by function.
+ */
+function moduleMap(text) {
+  const starts = [];
+  text.split("\n").forEach((line, index) => {
+    const match = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(line);
+    if (match) starts.push([index, match[1]]);
+  });
+  if (starts.length === 0) return null;
+  return (line) => {
+    let found = "(bundle prelude)";
+    for (const [start, name] of starts) if (start <= line) found = name;
+    return found;
+  };
+}
+
+/** Busy ms of one profile, and its self time per source module (top-level code and functions alike). */
+function analyse(profile, moduleAt) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const perModule = new Map();
+  let busyMs = 0;
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    if (functionName === "(idle)") return;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    busyMs += ms;
+    const where =
+      moduleAt && url && lineNumber >= 0
+        ? moduleAt(lineNumber)
+        : functionName || (url ? "(script top level)" : "(native)");
+    perModule.set(where, (perModule.get(where) ?? 0) + ms);
+  });
+  return { busyMs, perModule };
+}
+
+function profileOnce(dir, upload, run) {
+  const outfile = path.join(dir, `startup-${run}.cpuprofile`);
+  wrangler(["check", "startup", `--worker=${upload.file}`, `--outfile=${outfile}`]);
+  return JSON.parse(readFileSync(outfile, "utf8"));
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), "switchyard-startup-"));
+  try {
+    const upload = await buildUpload(dir);
+    const moduleAt = moduleMap(upload.main.toString("utf8"));
+    const runs = args.smoke ? 1 : Math.max(1, Number(args.runs));
+    const profiles = [];
+    for (let run = 0; run < runs; run++) {
+      const profiled = analyse(profileOnce(dir, upload, run), moduleAt);
+      profiles.push(profiled);
+      console.log(`profile ${run + 1}/${runs}: busy ${profiled.busyMs.toFixed(1)} ms`);
+    }
+    const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+    const busy = profiles.map((p) => p.busyMs);
+    // The profile whose busy time is the median: its items are the typical ones.
+    const typical = profiles.toSorted((a, b) => a.busyMs - b.busyMs)[(profiles.length - 1) >> 1];
+    const result = {
+      busyMs: round(median(busy)),
+      busyMsMin: round(Math.min(...busy)),
+      busyMsRuns: busy.map((ms) => round(ms)),
+      bundleBytes: upload.main.length,
+      bundleGzipBytes: gzipSync(upload.main).length,
+      topItems: [...typical.perModule]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, TOP_ITEMS)
+        .map(([item, ms]) => ({ item, ms: round(ms) })),
+    };
+    if (!(result.busyMs > 0) || !(result.bundleBytes > 0) || !(result.bundleGzipBytes > 0))
+      throw new Error(`implausible start-up figures: ${JSON.stringify(result)}`);
+    console.log(
+      `startup: busy ${result.busyMs} ms (min ${result.busyMsMin}), bundle ${result.bundleBytes} bytes (gzip ${result.bundleGzipBytes})`,
+    );
+    for (const { item, ms } of result.topItems) console.log(`  ${String(ms).padStart(6)} ms  ${item}`);
+    if (args.smoke) return;
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/startup.json", JSON.stringify(result, null, 2) + "\n");
+    console.log(
+      `start-up busy time ${result.busyMs} ms (target ≤ ${TARGET_BUSY_MS}): ${result.busyMs <= TARGET_BUSY_MS ? "meets" : "MISSES"}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench:startup failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+}
