@@ -8,9 +8,9 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Outcome } from "../../src/core/outcome";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
-import { createFlag } from "../admin/helpers";
+import { call, createFlag } from "../admin/helpers";
 import { servedOutcome } from "../helpers/outcome";
-import { page, signIn } from "./helpers";
+import { page, rolloutOf, signIn } from "./helpers";
 
 let cookie = "";
 const now = Date.now();
@@ -123,5 +123,61 @@ describe("flag page: what each variant answered", () => {
     expect(html).toContain("Drift of green from blue: no prediction path declared.");
     expect(html).toContain("No prediction path declared: set settings.response.prediction");
     expect(html).not.toContain('id="chart-predictions"');
+  });
+});
+
+describe("flag page: the reports' answers", () => {
+  const stage = (mode: string, percent: number) => ({ mode, percent, minDurationSeconds: 60, minSamples: 10 });
+
+  async function withRollout(key: string, first: ReturnType<typeof stage>) {
+    const etag = await createFlag(key, { settings: { response: LABELS } });
+    const started = await call("POST", `/flags/${key}/rollouts`, {
+      ifMatch: etag,
+      body: { stages: [first, stage("serve", 100)] },
+    });
+    expect(started.status).toBe(201);
+    return (await rolloutOf(key)).id;
+  }
+
+  const section = (html: string, id: string) => html.slice(html.indexOf(`<h2 id="${id}">`)).split("<h2 ")[1]!;
+
+  it("the experiment report shows each arm's invalid rate and the label drift of its stage", async () => {
+    const rolloutId = await withRollout("ans-exp-page", stage("serve", 50));
+    const split = { rolloutId, stage: "serve:50" };
+    await createEmbeddedOutcomeStore(env.DB).insertBatch([
+      ...answers("ans-exp-page", "blue", 20, (i) => ({
+        ...split,
+        inspection: i < 2 ? "invalid" : "valid",
+        predictedLabel: "cat",
+      })),
+      ...answers("ans-exp-page", "green", 20, (i) => ({
+        ...split,
+        inspection: i < 4 ? "invalid" : "valid",
+        predictedLabel: i < 10 ? "cat" : "dog",
+      })),
+    ]);
+    const experiment = section(await flagPage("ans-exp-page"), "experiment");
+    expect(experiment).toContain("Invalid rate: blue 10.0 % (2 of 20 inspected) · green 20.0 % (4 of 20 inspected)");
+    // cat/dog: blue [20, 0], green [10, 10]: PSI = (0.5 − 1e-4)·ln(0.5/1e-4) + (0.5 − 1)·ln 0.5 = 4.604; χ² = 13.333, p = 0.00026.
+    expect(experiment).toContain("Drift of green from blue (labels): PSI 4.604 · chi-square p 0.00026 (df 1).");
+  });
+
+  it("the shadow panel compares blue's served answers with green's mirrored ones", async () => {
+    const rolloutId = await withRollout("ans-shadow-page", stage("shadow", 0));
+    const shadow = { rolloutId, stage: "shadow", reason: "DEFAULT" } as const;
+    await createEmbeddedOutcomeStore(env.DB).insertBatch([
+      ...answers("ans-shadow-page", "blue", 10, () => ({ ...shadow, inspection: "valid", predictedLabel: "cat" })),
+      ...answers("ans-shadow-page", "green", 10, (i) => ({
+        ...shadow,
+        kind: "shadow",
+        shadowAgreement: 1,
+        comparatorReason: "equal",
+        inspection: i < 3 ? "invalid" : "valid",
+        predictedLabel: "cat",
+      })),
+    ]);
+    const panel = section(await flagPage("ans-shadow-page"), "shadow");
+    expect(panel).toContain("blue 0.0 % (0 of 10 inspected) · green (mirrored) 30.0 % (3 of 10 inspected)");
+    expect(panel).toContain("Drift of green from blue (labels): PSI 0.000 · chi-square p 1 (df 0).");
   });
 });
