@@ -102,3 +102,21 @@ export async function readAnswerFigures(
   }
   return figures;
 }
+
+/**
+ * For reports whose other figures come from elsewhere: a reader that cannot be
+ * read (Analytics Engine unreachable or not configured) leaves the answers
+ * section null instead of failing the whole report. The reason is logged.
+ */
+export async function readAnswerFiguresOrNull(
+  reader: MetricsReader,
+  window: MetricsWindow,
+  options: AnswerFiguresOptions,
+): Promise<AnswerFigures | null> {
+  try {
+    return await readAnswerFigures(reader, window, options);
+  } catch (error) {
+    console.error("answer figures: metrics reader failed", { flag: window.flagKey, error: String(error) });
+    return null;
+  }
+}

@@ -79,7 +79,7 @@ export const ShadowReport = z
         greenBody: z.string(),
       }),
     ),
-    answers: AnswerFigures,
+    answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
   })
   .openapi("ShadowReport");
 
@@ -188,7 +188,7 @@ export const ExperimentReport = z
       .record(z.enum(METRIC_NAMES), SimpsonCheck)
       .nullable()
       .openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
-    answers: AnswerFigures,
+    answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
   })
   .openapi("ExperimentReport");
 

@@ -10,7 +10,8 @@ import type { Outcome } from "../../src/core/outcome";
 import { createEmbeddedOutcomeStore } from "../../src/store/outcome-store";
 import { servedOutcome } from "../helpers/outcome";
 import { seedFlag, seedRollout } from "../helpers/seed";
-import { call, json } from "./helpers";
+import type { Env } from "../../src/env";
+import { adminEnv, call, json } from "./helpers";
 
 const SCHEMA = { type: "object", required: ["label"] };
 
@@ -170,5 +171,35 @@ describe("GET /flags/:key/answers", () => {
     for (const bad of ["0", "10081", "abc"])
       expect((await call("GET", `/flags/${key}/answers?minutes=${bad}`)).status).toBe(400);
     expect((await call("GET", "/flags/no-such-flag/answers")).status).toBe(404);
+  });
+});
+
+describe("a metrics reader that cannot be read", () => {
+  const unread: Env = {
+    ...adminEnv,
+    METRICS_READER: "analytics_engine",
+    CF_ACCOUNT_ID: undefined,
+    CF_API_TOKEN: undefined,
+  };
+
+  it("leaves the reports' answers null and fails the answers route with the one error shape", async () => {
+    const key = "ans-unread";
+    await seedAnswers(
+      key,
+      { response: { schema: SCHEMA } },
+      "serve",
+      answers(key, "blue", 3, () => ({})),
+    );
+    const report = await call("GET", `/flags/${key}/experiment`, { env: unread });
+    expect(report.status).toBe(200);
+    const body = await json(report);
+    expect(body.arms.blue.requests).toBe(3);
+    expect(body.answers).toBeNull();
+    const route = await call("GET", `/flags/${key}/answers`, { env: unread });
+    expect(route.status).toBe(500);
+    expect((await json(route)).error).toMatchObject({
+      code: "internal",
+      message: expect.stringContaining("CF_ACCOUNT_ID"),
+    });
   });
 });

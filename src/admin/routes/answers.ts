@@ -10,7 +10,7 @@ import { metricsReaderFor } from "../../wiring";
 import { readAnswerFigures } from "../answer-figures";
 import { AnswersReport } from "../answer-schemas";
 import type { AdminEnv } from "../context";
-import { validationHook } from "../errors";
+import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
 import { FlagParams } from "../schemas";
 import { loadFlag } from "./flags";
@@ -44,7 +44,12 @@ answerRoutes.openapi(
       metricsReaderFor(c.env),
       { flagKey: key, rolloutId: { any: true }, stage: null, fromMs, toMs },
       { greenKind: "served", flagSettings: parseJson(flag.settings) },
-    );
+    ).catch((error: unknown) => {
+      throw new ApiError(
+        "internal",
+        `the metrics reader could not be read: ${String((error as Error).message ?? error)}`,
+      );
+    });
     return c.json({ flag: key, fromMs, toMs, ...figures }, 200);
   },
 );

@@ -12,7 +12,7 @@ import { readExperimentData } from "../../store/experiment-repo";
 import { getFlag } from "../../store/flag-repo";
 import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
 import { metricsReaderFor } from "../../wiring";
-import { readAnswerFigures } from "../answer-figures";
+import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
@@ -54,7 +54,7 @@ experimentRoutes.openapi(
       getFlag(c.get("db"), key),
     ]);
     // The rollout id bounds the rows; no time bound is needed below its start.
-    const answers = await readAnswerFigures(
+    const answers = await readAnswerFiguresOrNull(
       metricsReaderFor(c.env),
       { flagKey: key, rolloutId: rollout.id, stage, fromMs: 0, toMs: c.get("now") + 1 },
       { greenKind: "served", flagSettings: parseJson(flag?.settings ?? null) },

@@ -13,7 +13,7 @@ import { latestRollout } from "../../store/rollout-repo";
 import { listShadowExamples, readShadowPairs } from "../../store/shadow-example-store";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
 import { metricsReaderFor } from "../../wiring";
-import { readAnswerFigures } from "../answer-figures";
+import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
@@ -53,7 +53,7 @@ shadowRoutes.openapi(
     const report = buildShadowReport(pairs, shadowThresholdsFor(health.guards, shadow.thresholds));
     const worst = examples > 0 ? await listShadowExamples(c.env.DB, key, rollout.id, examples) : [];
     // Every stage of this rollout: mirroring may run at serving stages too. The rollout id bounds the rows.
-    const answers = await readAnswerFigures(
+    const answers = await readAnswerFiguresOrNull(
       metricsReaderFor(c.env),
       { flagKey: key, rolloutId: rollout.id, stage: null, fromMs: 0, toMs: c.get("now") + 1 },
       { greenKind: "shadow", flagSettings },

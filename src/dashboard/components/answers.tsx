@@ -38,17 +38,20 @@ function predictedText(arm: Arm, path: string | null): string {
   return `${formatNumber(arm.labeled)} labels`;
 }
 
-/** One line per report: each variant's invalid rate. */
-export function InvalidLine({ answers }: { answers: AnswerFiguresView }) {
+/** One line per report: each variant's invalid rate (or why there are no answer figures). */
+export function InvalidLine({ answers, green = "green" }: { answers: AnswerFiguresView | null; green?: string }) {
+  if (answers === null)
+    return <p class="muted">Answer figures unavailable: the metrics reader could not be read (see the logs).</p>;
   const { schema } = answers.contract;
   return (
     <p>
-      Invalid rate: blue {invalidText(answers.blue, schema)} · green {invalidText(answers.green, schema)}
+      Invalid rate: blue {invalidText(answers.blue, schema)} · {green} {invalidText(answers.green, schema)}
     </p>
   );
 }
 
-export function DriftLine({ answers }: { answers: AnswerFiguresView }) {
+export function DriftLine({ answers }: { answers: AnswerFiguresView | null }) {
+  if (answers === null) return null;
   const d = answers.drift;
   if (d === null) {
     const why =

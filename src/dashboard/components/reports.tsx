@@ -7,7 +7,7 @@ import { linearScale } from "../chart-math";
 import { formatMs, formatNumber, formatPercent } from "../format";
 import type { Section } from "../data/flag-data";
 import type { ExperimentView, ShadowView } from "../types";
-import { DriftLine, InvalidLine, invalidText } from "./answers";
+import { DriftLine, InvalidLine } from "./answers";
 
 export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   if (!shadow.ok) return <p class="muted">{shadow.why}</p>;
@@ -32,13 +32,9 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
       <dd>
         blue {formatPercent(s.errors.blueRate)} · green {formatPercent(s.errors.greenRate)}
       </dd>
-      <dt>Invalid rate</dt>
+      <dt>Answers</dt>
       <dd>
-        blue {invalidText(s.answers.blue, s.answers.contract.schema)} · green (mirrored){" "}
-        {invalidText(s.answers.green, s.answers.contract.schema)}
-      </dd>
-      <dt>Prediction drift</dt>
-      <dd>
+        <InvalidLine answers={s.answers} green="green (mirrored)" />
         <DriftLine answers={s.answers} />
       </dd>
       <dt>Recommendation</dt>
