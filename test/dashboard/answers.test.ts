@@ -177,7 +177,9 @@ describe("flag page: the reports' answers", () => {
       })),
     ]);
     const panel = section(await flagPage("ans-shadow-page"), "shadow");
-    expect(panel).toContain("Invalid rate: blue 0.0 % (0 of 10 inspected) · green (mirrored) 30.0 % (3 of 10 inspected)");
+    expect(panel).toContain(
+      "Invalid rate: blue 0.0 % (0 of 10 inspected) · green (mirrored) 30.0 % (3 of 10 inspected)",
+    );
     expect(panel).toContain("Drift of green from blue (labels): PSI 0.000 · chi-square p 1 (df 0).");
   });
 });
