@@ -1,8 +1,8 @@
 // test:browser — the dashboard in real Chromium (playwright-core, Debian's
 // /usr/bin/chromium) against the built router under Miniflare on 127.0.0.1
 // (scripts/lib/e2e-harness.mjs seeds the demo flag). Checks: redirect to
-// sign-in, keyboard sign-in, the demo flag in the list, charts on the flag
-// page, the kill switch with a reason behind a confirm dialog (cancel changes
+// sign-in, keyboard sign-in, the demo flag in the list, charts and what each
+// variant answered on the flag page, the kill switch with a reason behind a confirm dialog (cancel changes
 // nothing; accept flips it, the audit row appears and the router serves
 // KILL_SWITCH), a stale page answered "changed since you loaded it", no CSP
 // violations, no horizontal scrolling at 390 px. Screenshots: docs/dashboard.png
@@ -112,18 +112,29 @@ async function main() {
   await step("flag page draws four blue-vs-green charts with a legend", async () => {
     await page.getByRole("link", { name: FLAG, exact: true }).click();
     await page.waitForURL(flagUrl);
-    assert.equal(await page.locator("figure.chart svg[role=img]").count(), 4);
+    assert.equal(await page.locator("figure.chart:not(#chart-predictions) svg[role=img]").count(), 4);
     assert.equal(await page.getByText("blue (stable) — latest").count(), 4);
     const d = await page.locator("#chart-errors path.line-green").getAttribute("d");
     assert.ok(d && d.split("L").length > 20, "the green error line has many points");
     assert.equal(await page.getByRole("heading", { name: /Stage 3 of 4: 25 % green — running now/ }).count(), 1);
-    // The README image: header, controls and the four charts.
+    // The README image: header, controls, the four charts and what each variant answered.
+    const answers = await page.locator("#answers + .grid2").boundingBox();
+    assert.ok(answers, "the answers panel is on the page");
     await page.screenshot({
       path: "docs/dashboard.png",
       fullPage: true,
-      clip: { x: 0, y: 0, width: 1280, height: 1580 },
+      clip: { x: 0, y: 0, width: 1280, height: Math.ceil(answers.y + answers.height + 16) },
     });
     await page.screenshot({ path: `${ARTIFACTS}/flag-1280.png`, fullPage: true });
+  });
+
+  await step("flag page shows what each variant answered: invalid rate, labels and drift", async () => {
+    const table = page.locator("#answers-table");
+    assert.match(await table.innerText(), /Invalid rate\s+[\d.]+ % \([\d,]+ of [\d,]+ inspected\)/);
+    assert.match(await table.innerText(), /not streamed/);
+    assert.equal(await page.locator("#chart-predictions rect.bar-green").count(), 3);
+    assert.match(await page.locator("p.drift").first().innerText(), /PSI [\d.]+ · chi-square p/);
+    await page.locator("#answers + .grid2").screenshot({ path: `${ARTIFACTS}/answers-1280.png` });
   });
 
   await step("kill switch: cancelling the confirm dialog changes nothing", async () => {
@@ -185,7 +196,7 @@ async function main() {
     await narrow.screenshot({ path: `${ARTIFACTS}/flags-390.png`, fullPage: true });
     await narrow.goto(flagUrl);
     await noHorizontalScroll(narrow, 390);
-    assert.equal(await narrow.locator("figure.chart svg[role=img]").count(), 4);
+    assert.equal(await narrow.locator("figure.chart:not(#chart-predictions) svg[role=img]").count(), 4);
     const box = await narrow.locator("#chart-p95 svg[role=img]").boundingBox();
     assert.ok(box && box.width <= 390 && box.width > 300, `chart width ${box?.width}`);
     await narrow.screenshot({ path: `${ARTIFACTS}/flag-390.png`, fullPage: true });

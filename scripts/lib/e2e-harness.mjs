@@ -64,6 +64,13 @@ async function seedThroughApi(base, origins) {
         },
         timeoutMs: 2000,
         failover: true,
+        // A response contract, so the dashboard shows invalid rates and predicted labels.
+        settings: {
+          response: {
+            schema: { type: "object", required: ["label"], properties: { label: { type: "string" } } },
+            prediction: "$.label",
+          },
+        },
       },
     }),
     "create flag",
@@ -119,6 +126,16 @@ async function seedHistory(db, rolloutId, now) {
   const rows = [];
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  // Answers draw from their own sequence, so the charts stay as they were.
+  let answerSeed = 11;
+  const answerRand = () => (answerSeed = (answerSeed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const answer = (variant) => {
+    const [invalidRate, positive, negative] = variant === "blue" ? [0.004, 0.55, 0.35] : [0.015, 0.5, 0.36];
+    const invalid = answerRand() < invalidRate;
+    const draw = answerRand();
+    const label = draw < positive ? "positive" : draw < positive + negative ? "negative" : "neutral";
+    return `'${invalid ? "invalid" : "valid"}', '${label}'`;
+  };
   for (let minute = HOURS * 60; minute > 0; minute--) {
     const ts = now - minute * 60_000;
     const greenShare = minute > 240 ? 0.05 : 0.25;
@@ -130,7 +147,7 @@ async function seedHistory(db, rolloutId, now) {
       const timeout = !error && rand() < 0.003 ? 1 : 0;
       const stage = greenShare === 0.05 ? "serve:5" : "serve:25";
       rows.push(
-        `(${ts + i * 4_000}, 'hist-${minute}-${i}', '${FLAG}', '${rolloutId}', '${variant}', 'SPLIT', '${stage}', ${error ? 503 : 200}, ${latency.toFixed(1)}, ${error}, ${timeout}, 'LOC', 'served')`,
+        `(${ts + i * 4_000}, 'hist-${minute}-${i}', '${FLAG}', '${rolloutId}', '${variant}', 'SPLIT', '${stage}', ${error ? 503 : 200}, ${latency.toFixed(1)}, ${error}, ${timeout}, 'LOC', 'served', ${answer(variant)})`,
       );
     }
   }
@@ -138,7 +155,7 @@ async function seedHistory(db, rolloutId, now) {
   // here, never input): a few statements instead of thousands of proxied binds.
   for (let i = 0; i < rows.length; i += 500) {
     await db
-      .prepare(`INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, stage, status, latency_ms, error, timeout, colo, kind)
+      .prepare(`INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, stage, status, latency_ms, error, timeout, colo, kind, inspection, predicted_label)
       VALUES ${rows.slice(i, i + 500).join(",")}`)
       .run();
   }

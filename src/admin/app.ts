@@ -21,6 +21,7 @@ import { shadowRoutes } from "./routes/shadow";
 import { experimentRoutes } from "./routes/experiment";
 import { decisionRoutes } from "./routes/decisions";
 import { seriesRoutes } from "./routes/series";
+import { answerRoutes } from "./routes/answers";
 import { whoamiRoutes } from "./routes/whoami";
 
 export const adminApp = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook }).basePath("/admin/api");
@@ -55,6 +56,7 @@ adminApp.route("/", segmentRoutes);
 adminApp.route("/", tokenAuditRoutes);
 adminApp.route("/", decisionRoutes);
 adminApp.route("/", seriesRoutes);
+adminApp.route("/", answerRoutes);
 adminApp.route("/", whoamiRoutes);
 
 adminApp.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -8,6 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { SHADOW_RECOMMENDATIONS } from "../core/shadow/report";
 import { GUARD_NAMES } from "../core/health/guards";
 import { CONTROL_KINDS, HEALTH_ACTIONS } from "../core/health/assess";
+import { AnswerFigures } from "./answer-schemas";
 import { pageOf } from "./response-schemas";
 import { Comparator } from "./schemas";
 
@@ -78,6 +79,7 @@ export const ShadowReport = z
         greenBody: z.string(),
       }),
     ),
+    answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
   })
   .openapi("ShadowReport");
 
@@ -186,6 +188,7 @@ export const ExperimentReport = z
       .record(z.enum(METRIC_NAMES), SimpsonCheck)
       .nullable()
       .openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
+    answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
   })
   .openapi("ExperimentReport");
 

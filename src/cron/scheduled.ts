@@ -6,24 +6,10 @@
 import { secretByName, type Env } from "../env";
 import { reconcileSnapshots } from "../store/snapshot-publish";
 import { openDb } from "../store/db";
-import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
 import type { MetricsReader } from "../ports";
-import { createEmbeddedReader } from "../store/embedded-metrics-reader";
-import { servicesFor } from "../wiring";
+import { metricsReaderFor, servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";
-
-export const DEFAULT_AE_DATASET = "switchyard_outcomes";
-
-export function metricsReaderFor(env: Env): MetricsReader {
-  const kind = env.METRICS_READER ?? (env.OUTCOMES_EMBEDDED === "1" ? "embedded" : "analytics_engine");
-  if (kind === "embedded") return createEmbeddedReader(env.DB);
-  return createAnalyticsEngineReader({
-    accountId: env.CF_ACCOUNT_ID,
-    apiToken: env.CF_API_TOKEN,
-    dataset: env.AE_DATASET ?? DEFAULT_AE_DATASET,
-  });
-}
 
 export interface ScheduledOptions {
   /** Defaults to the wall clock: windows end at the moment the tick runs. */

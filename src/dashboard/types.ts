@@ -11,6 +11,7 @@ import type {
   StageView as Stage,
   WhoamiView,
 } from "../admin/response-schemas";
+import type { AnswersView } from "../admin/answer-schemas";
 import type {
   DecisionView,
   ExperimentView,
@@ -21,6 +22,7 @@ import type {
 } from "../admin/report-schemas";
 
 export type {
+  AnswersView,
   AuditView,
   DecisionView,
   ExperimentView,

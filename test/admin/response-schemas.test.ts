@@ -120,7 +120,13 @@ beforeAll(async () => {
   // Reports over recorded outcomes: A/B at 50 %, shadow pairs, a disagreement example, the chart series.
   await createEmbeddedOutcomeStore(env.DB).insertBatch([
     ...Array.from({ length: 40 }, (_, i) =>
-      outcome(key, started.id, i, { variant: i % 2 ? "green" : "blue", error: i % 10 === 0 }),
+      outcome(key, started.id, i, {
+        variant: i % 2 ? "green" : "blue",
+        error: i % 10 === 0,
+        // Inspected numeric predictions, so the answers sections carry drift and a histogram.
+        inspection: i % 5 === 0 ? "invalid" : "valid",
+        predictedValue: i,
+      }),
     ),
     ...Array.from({ length: 6 }, (_, i) =>
       outcome(key, started.id, 100 + i, {
@@ -152,6 +158,7 @@ beforeAll(async () => {
   await hit("GET", `/flags/${key}/experiment?stage=serve:50`, 200);
   await hit("GET", `/flags/${key}/shadow?examples=5`, 200);
   await hit("GET", `/flags/${key}/series?hours=1`, 200);
+  await hit("GET", `/flags/${key}/answers?minutes=60`, 200);
   await hit("GET", `/audit?flag=${key}&limit=50`, 200);
 
   // Rollback and delete on flags of their own.

@@ -2,12 +2,17 @@
 // for the latest rollout's current serving stage, or `?stage=serve:25` for an
 // earlier one: rates, effects with CIs, fixed-horizon and always-valid
 // p-values, power, SRM and a per-colo Simpson check. Reads the embedded
-// outcome store (served SPLIT traffic only).
+// outcome store (served SPLIT traffic only); `answers` (invalid rate, time to
+// first byte, predictions and drift) comes through the health loop's reader.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { SERVE_STAGE_PATTERN, servedPercentOf, stageLabelOf } from "../../core/stage-label";
 import { analyzeExperiment } from "../../core/stats/index";
+import { parseJson } from "../../store/db";
 import { readExperimentData } from "../../store/experiment-repo";
+import { getFlag } from "../../store/flag-repo";
 import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
+import { metricsReaderFor } from "../../wiring";
+import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
@@ -44,12 +49,21 @@ experimentRoutes.openapi(
     const percent = servedPercentOf(stage) ?? 0;
     if (!(percent > 0 && percent < 100))
       throw new ApiError("conflict", `stage ${stage} has no control arm to compare with`, { reason: "no_control_arm" });
-    const data = await readExperimentData(c.env.DB, key, rollout.id, stage);
+    const [data, flag] = await Promise.all([
+      readExperimentData(c.env.DB, key, rollout.id, stage),
+      getFlag(c.get("db"), key),
+    ]);
+    // The rollout id bounds the rows; no time bound is needed below its start.
+    const answers = await readAnswerFiguresOrNull(
+      metricsReaderFor(c.env),
+      { flagKey: key, rolloutId: rollout.id, stage, fromMs: 0, toMs: c.get("now") + 1 },
+      { greenKind: "served", flagSettings: parseJson(flag?.settings ?? null) },
+    );
     const report = analyzeExperiment({
       arms: data.arms,
       segments: data.segments,
       expectedWeights: { blue: 100 - percent, green: percent },
     });
-    return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report }, 200);
+    return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report, answers }, 200);
   },
 );

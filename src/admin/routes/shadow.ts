@@ -1,7 +1,9 @@
 // GET /flags/{key}/shadow — the shadow-mode report for the flag's latest
 // rollout: agreement with Wilson CI (overall and per segment), latency and
 // error figures for both sides, latency outliers, the worst disagreement
-// examples and a recommendation. Reads the embedded outcome store.
+// examples and a recommendation. Reads the embedded outcome store; `answers`
+// (blue's served answers against green's mirrored ones: invalid rate,
+// predictions and drift) comes through the health loop's reader.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { buildShadowReport } from "../../core/shadow/report";
 import { parseHealthSettings } from "../../core/health/settings";
@@ -10,6 +12,8 @@ import { getFlag } from "../../store/flag-repo";
 import { latestRollout } from "../../store/rollout-repo";
 import { listShadowExamples, readShadowPairs } from "../../store/shadow-example-store";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
+import { metricsReaderFor } from "../../wiring";
+import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
 import { adminRoute } from "../route-def";
@@ -43,10 +47,17 @@ shadowRoutes.openapi(
     if (!rollout) throw new ApiError("not_found", `flag "${key}" has no rollout yet`);
     const shadow: Partial<ShadowSpec> = snapshot.shadow ?? {};
     const flag = await getFlag(db, key);
-    const { settings: health } = parseHealthSettings(JSON.parse(flag?.settings ?? "{}"));
+    const flagSettings = JSON.parse(flag?.settings ?? "{}");
+    const { settings: health } = parseHealthSettings(flagSettings);
     const pairs = await readShadowPairs(c.env.DB, key, rollout.id, SHADOW_REPORT_MAX_PAIRS);
     const report = buildShadowReport(pairs, shadowThresholdsFor(health.guards, shadow.thresholds));
     const worst = examples > 0 ? await listShadowExamples(c.env.DB, key, rollout.id, examples) : [];
+    // Every stage of this rollout: mirroring may run at serving stages too. The rollout id bounds the rows.
+    const answers = await readAnswerFiguresOrNull(
+      metricsReaderFor(c.env),
+      { flagKey: key, rolloutId: rollout.id, stage: null, fromMs: 0, toMs: c.get("now") + 1 },
+      { greenKind: "shadow", flagSettings },
+    );
     return c.json(
       {
         flag: key,
@@ -56,6 +67,7 @@ shadowRoutes.openapi(
         comparator: shadow.comparator ?? null,
         ...report,
         topDisagreements: worst,
+        answers,
       },
       200,
     );

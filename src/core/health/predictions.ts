@@ -83,8 +83,12 @@ export function valueCounts(
   green: PredictionArm,
 ): DriftCounts | null {
   if (!control.bins || !green.bins) return null;
-  const categories = Array.from({ length: edges.length + 1 }, (_, i) =>
+  return { categories: binCategories(edges), control: control.bins, green: green.bins };
+}
+
+/** Names of the bins of ascending `edges`: "≤ e0", "(e0, e1]", …, "> eLast". */
+export function binCategories(edges: readonly number[]): string[] {
+  return Array.from({ length: edges.length + 1 }, (_, i) =>
     i === 0 ? `≤ ${edges[0] ?? "∞"}` : i === edges.length ? `> ${edges[i - 1]}` : `(${edges[i - 1]}, ${edges[i]}]`,
   );
-  return { categories, control: control.bins, green: green.bins };
 }

@@ -62,6 +62,10 @@ button[disabled]{opacity:.55;cursor:not-allowed}
 .line-green{stroke:var(--green);stroke-dasharray:6 4}
 .marks-blue{fill:var(--blue)}
 .marks-green{fill:var(--green)}
+.bar-blue{fill:var(--blue)}
+.bar-green{fill:#dafbe1;stroke:var(--green);stroke-width:1.5;stroke-dasharray:4 2}
+.chart text.bar-value{font-size:12px}
+.drift{margin:.6rem 0}
 .legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.9rem}
 .swatch{vertical-align:middle}
 .chart-data summary{cursor:pointer;font-size:.85rem;color:var(--muted)}

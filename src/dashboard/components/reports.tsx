@@ -1,4 +1,5 @@
-// Shadow agreement and the experiment report. The experiment route may not
+// Shadow agreement and the experiment report, each with what the variants
+// answered (invalid rate, prediction drift). The experiment route may not
 // exist in a deployment; then the panel says so. Effects are drawn as
 // intervals on a zero line (always-valid interval of green − blue), with the
 // numbers in text beside them.
@@ -6,6 +7,7 @@ import { linearScale } from "../chart-math";
 import { formatMs, formatNumber, formatPercent } from "../format";
 import type { Section } from "../data/flag-data";
 import type { ExperimentView, ShadowView } from "../types";
+import { DriftLine, InvalidLine } from "./answers";
 
 export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   if (!shadow.ok) return <p class="muted">{shadow.why}</p>;
@@ -29,6 +31,11 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
       <dt>Error rate</dt>
       <dd>
         blue {formatPercent(s.errors.blueRate)} · green {formatPercent(s.errors.greenRate)}
+      </dd>
+      <dt>Answers</dt>
+      <dd>
+        <InvalidLine answers={s.answers} green="green (mirrored)" />
+        <DriftLine answers={s.answers} />
       </dd>
       <dt>Recommendation</dt>
       <dd>
@@ -99,12 +106,20 @@ function IntervalRow({ effect }: { effect: Effect }) {
 export function ExperimentPanel({ experiment }: { experiment: Section<ExperimentView> }) {
   if (!experiment.ok) return <p class="muted">{experiment.why}</p>;
   const effects = effectsOf(experiment.value);
-  if (effects.length === 0) return <p class="muted">The experiment report has no effects with intervals yet.</p>;
+  const { answers } = experiment.value;
   return (
-    <ul class="effects">
-      {effects.map((e) => (
-        <IntervalRow effect={e} />
-      ))}
-    </ul>
+    <>
+      {effects.length === 0 ? (
+        <p class="muted">The experiment report has no effects with intervals yet.</p>
+      ) : (
+        <ul class="effects">
+          {effects.map((e) => (
+            <IntervalRow effect={e} />
+          ))}
+        </ul>
+      )}
+      <InvalidLine answers={answers} />
+      <DriftLine answers={answers} />
+    </>
   );
 }

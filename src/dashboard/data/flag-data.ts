@@ -1,6 +1,6 @@
 // Loads everything the flag page shows. Through the admin API in-process:
 // the flag and its ETag, the current rollout and its ETag, decisions, the
-// chart series, the shadow report, the experiment report (when a deployment
+// chart series, what each variant answered, the shadow report, the experiment report (when a deployment
 // has that route) and the audit log. Rules with their segments and the
 // override count/search come from the store's read functions (the API has
 // no read route for them; the session was already authenticated by the API).
@@ -10,6 +10,7 @@ import { getSegments } from "../../store/segment-repo";
 import { openDb, parseJson } from "../../store/db";
 import { api, routeMissing, type ApiResult, type DashContext } from "../context";
 import type {
+  AnswersView,
   AuditView,
   DecisionView,
   ExperimentView,
@@ -62,6 +63,7 @@ export interface FlagPageData {
   decisions: Section<DecisionView[]>;
   chartWindow: ChartWindow;
   series: Section<SeriesView>;
+  answers: Section<AnswersView>;
   shadow: Section<ShadowView>;
   experiment: Section<ExperimentView>;
   audit: Section<AuditView[]>;
@@ -99,9 +101,10 @@ export async function loadFlagPage(
   const decisionQuery = new URLSearchParams({ limit: String(FLAG_PAGE.decisions) });
   if (rollout.data) decisionQuery.set("rolloutId", rollout.data.id);
   const win = CHART_WINDOWS[chartWindow];
-  const [decisions, series, shadow, experiment, audit] = await Promise.all([
+  const [decisions, series, answers, shadow, experiment, audit] = await Promise.all([
     api<Page<DecisionView>>(c, "GET", `/flags/${k}/decisions?${decisionQuery}`),
     api<SeriesView>(c, "GET", `/flags/${k}/series?minutes=${win.minutes}&bucketMinutes=${win.bucketMinutes}`),
+    api<AnswersView>(c, "GET", `/flags/${k}/answers?minutes=${win.minutes}`),
     api<ShadowView>(c, "GET", `/flags/${k}/shadow?examples=0`),
     api<ExperimentView>(c, "GET", `/flags/${k}/experiment`),
     api<Page<AuditView>>(c, "GET", `/audit?flag=${k}&limit=${FLAG_PAGE.audit}`),
@@ -129,6 +132,7 @@ export async function loadFlagPage(
     decisions: items(section(decisions, "The health loop's decisions route is not deployed here yet.")),
     chartWindow,
     series: section(series, "No series route."),
+    answers: section(answers, "No answers route."),
     shadow: section(shadow, "No shadow report route."),
     experiment: section(experiment, "No experiment report is available from this deployment yet."),
     audit: items(section(audit, "No audit route.")),

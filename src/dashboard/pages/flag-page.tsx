@@ -1,8 +1,10 @@
 // One flag: state and controls first (what an operator under stress needs),
-// then blue vs green charts over a window the operator picks, the rollout
+// then blue vs green charts over a window the operator picks with what each
+// variant answered (invalid rate, first byte, predictions), the rollout
 // timeline with every decision, the evaluation order, shadow agreement (only
 // where shadow applies), the experiment report and the audit log. Renders
 // FlagPageData (data/flag-data.ts); no I/O here.
+import { AnswersPanel } from "../components/answers";
 import { AuditTable } from "../components/audit-table";
 import { KillSwitchControl, RolloutControls } from "../components/controls";
 import { EvaluationOrder } from "../components/evaluation";
@@ -154,6 +156,8 @@ export function FlagPage({
         circles, green (new) dashed with squares; gaps mean no requests.
       </p>
       {data.series.ok ? <Charts series={data.series.value} /> : <p class="muted">{data.series.why}</p>}
+      <h3 id="answers">What each variant answered, last {CHART_WINDOWS[data.chartWindow].label}</h3>
+      {data.answers.ok ? <AnswersPanel answers={data.answers.value} /> : <p class="muted">{data.answers.why}</p>}
 
       <h2 id="timeline">Rollout timeline</h2>
       {rollout ? (
