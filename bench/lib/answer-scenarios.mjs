@@ -1,0 +1,156 @@
+// bench:router's answer scenarios: what the router's per-answer work costs
+// beyond routing. Two of them:
+// - Inspection: the bench flag given a response contract (schema + prediction
+//   path) at sampleRate 100 (the default) and at 10; routers with and without
+//   a contract are loaded at once on the shared core (lib/paired.mjs), so
+//   their throughput ratio is the inverse of their CPU cost per request, and
+//   the difference, over the share of answers sampled, is the CPU time of one
+//   inspected response.
+// - Streaming: a `text/event-stream` origin that sends several chunks apart;
+//   the time to the client's FIRST chunk through the router against a bare
+//   streaming Worker, one request at a time, alternating.
+// Contract: everything started here is closed by the caller's cleanups; all
+// traffic stays on 127.0.0.1 and is bounded by the counts given.
+import http from "node:http";
+import { median } from "./stats.mjs";
+
+/** A contract every bench origin answer satisfies (lib/origin.mjs answers `{model, label, score}`). */
+export function contractSettings(sampleRate) {
+  return JSON.stringify({
+    response: {
+      schema: {
+        type: "object",
+        required: ["model", "label", "score"],
+        properties: { model: { type: "string" }, label: { enum: ["positive", "negative"] }, score: { type: "number" } },
+      },
+      prediction: "$.label",
+      sampleRate,
+    },
+  });
+}
+
+/** Gives the seeded bench flag (`key`) these settings; done before the router's first request reads them. */
+export const withSettings = (key, settings) => (db) =>
+  db.prepare("UPDATE flags SET settings = ?1 WHERE key = ?2").bind(settings, key).run();
+
+export const STREAM_PATH = "/bench/stream";
+export const STREAM_CHUNKS = 5;
+export const STREAM_GAP_MS = 2;
+
+/** An origin answering every request with an event stream of STREAM_CHUNKS events, STREAM_GAP_MS apart. */
+export async function startStreamOrigin() {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      let sent = 0;
+      const send = () => {
+        response.write(`data: {"token":${sent}}\n\n`);
+        if (++sent < STREAM_CHUNKS) setTimeout(send, STREAM_GAP_MS);
+        else response.end();
+      };
+      send();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  return {
+    port: server.address().port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One streamed request: ms to the first body chunk, the number of chunks and the whole text. */
+export function streamOnce(base, headers = {}) {
+  const url = new URL(STREAM_PATH, base);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const request = http.request(url, { method: "GET", agent, headers }, (response) => {
+      let firstMs = null;
+      let chunks = 0;
+      let text = "";
+      response.on("data", (chunk) => {
+        firstMs ??= performance.now() - started;
+        chunks++;
+        text += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode, firstMs, chunks, text }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+/** Asserts a streamed answer arrived whole and in more than one piece (nothing buffered it). */
+export function assertStreamed(name, result) {
+  const events = result.text.split("\n\n").filter(Boolean).length;
+  if (result.status !== 200 || events !== STREAM_CHUNKS || result.chunks < 2)
+    throw new Error(`${name}: streamed answer ${result.status}, ${events} events in ${result.chunks} chunks`);
+}
+
+/**
+ * `count` requests to each target, alternating (a, b, a, b, …) so machine
+ * noise hits both alike; returns first-chunk p50/p99 per target and the p50
+ * of the per-pair differences.
+ */
+export async function firstChunkRounds(targets, count) {
+  const names = Object.keys(targets);
+  const firsts = Object.fromEntries(names.map((name) => [name, []]));
+  for (let i = 0; i < count; i++)
+    for (const name of names) {
+      const result = await streamOnce(targets[name], { "x-user-id": `stream-user-${i}` });
+      assertStreamed(name, result);
+      firsts[name].push(result.firstMs);
+    }
+  const p99 = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.99)];
+  return Object.fromEntries(
+    names.map((name) => [name, { p50Ms: median(firsts[name]), p99Ms: p99(firsts[name]), samples: firsts[name] }]),
+  );
+}
+
+/** Inspected outcomes the embedded store holds for `key` (smoke: the contract is really applied). */
+export async function inspectedCounts(db, key) {
+  const { results } = await db
+    .prepare("SELECT inspection, COUNT(*) AS n FROM outcomes WHERE flag_key = ?1 GROUP BY inspection")
+    .bind(key)
+    .all();
+  return Object.fromEntries(results.map((row) => [row.inspection ?? "none", row.n]));
+}
+
+/** Points the seeded bench flag at the stream origin on GET STREAM_PATH. */
+export const asStreamFlag = (key, port) => (db) => {
+  const origin = JSON.stringify({ url: `http://127.0.0.1:${port}` });
+  return db
+    .prepare(
+      "UPDATE flags SET route_method = 'GET', route_path = ?1, blue_origin = ?2, green_origin = ?2 WHERE key = ?3",
+    )
+    .bind(STREAM_PATH, origin, key)
+    .run();
+};
+
+/**
+ * The inspection figures from paired rounds of { plain, inspect100, inspect10 }
+ * loaded at once on one core: each Worker gets 1/N of it, so one request costs
+ * (1 / N) / rps core-seconds; an inspected response costs the difference to
+ * the plain router over the share of answers sampled.
+ */
+export function inspectionFigures(rounds) {
+  const n = Object.keys(rounds[0].rps).length;
+  const costUs = (rps) => 1e6 / n / rps;
+  const per = (name, sampled) => median(rounds.map(({ rps }) => (costUs(rps[name]) - costUs(rps.plain)) / sampled));
+  const ratio = (name) => median(rounds.map(({ rps }) => rps[name] / rps.plain));
+  return {
+    inspect100PairedRatio: ratio("inspect100"),
+    inspect100UsPerInspected: per("inspect100", 1),
+    inspect10PairedRatio: ratio("inspect10"),
+    inspect10UsPerInspected: per("inspect10", 0.1),
+    plainUsPerRequest: median(rounds.map(({ rps }) => costUs(rps.plain))),
+  };
+}
