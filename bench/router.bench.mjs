@@ -34,6 +34,7 @@ import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "
 import {
   asStreamFlag,
   assertStreamed,
+  clientSeesTruncation,
   contractSettings,
   firstChunkRounds,
   inspectedCounts,
@@ -329,6 +330,11 @@ async function checkAnswerTargets(answers, count) {
       throw new Error(`${name}: inspections ${JSON.stringify(found)}, expected ${sampled.join("–")} valid`);
     console.log(`${name}: ${valid} of ${count} answers inspected and valid`);
   }
+  // workerd ends a chunked answer cleanly even when its body broke; a declared length is what a client can check.
+  if (!(await clientSeesTruncation(answers.streamRouter, "sized")))
+    throw new Error("streamRouter: a sized answer that broke mid-body reached the client as complete");
+  const unsized = (await clientSeesTruncation(answers.streamRouter, "unsized")) ? "incomplete" : "complete";
+  console.log(`streamRouter: a broken answer is incomplete for the client when sized; ${unsized} when unsized`);
   for (const name of ["streamRouter", "streamBare"]) {
     const result = await streamOnce(answers[name]);
     assertStreamed(name, result);

@@ -42,6 +42,8 @@ export async function startStreamOrigin() {
   const server = http.createServer((request, response) => {
     request.resume();
     request.on("end", () => {
+      const breaks = new URL(request.url, "http://origin").searchParams.get("break");
+      if (breaks !== null) return breakAfterFirstPiece(response, breaks === "sized");
       response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       let sent = 0;
       const send = () => {
@@ -62,6 +64,33 @@ export async function startStreamOrigin() {
         server.close(() => resolve());
       }),
   };
+}
+
+/** `?break=sized|unsized`: headers (with a 100 000-byte length or none), one piece, then the connection drops. */
+function breakAfterFirstPiece(response, sized) {
+  const headers = { "content-type": sized ? "application/octet-stream" : "text/event-stream" };
+  if (sized) headers["content-length"] = "100000";
+  response.writeHead(200, headers);
+  response.write(sized ? "x".repeat(1000) : 'data: {"token":0}\n\n');
+  setTimeout(() => response.socket?.destroy(), 20);
+}
+
+/**
+ * Whether a client sees a broken answer as incomplete (`?break=sized|unsized`):
+ * Node's parser marks a message incomplete when its connection ends before
+ * the declared length or the chunked terminator.
+ */
+export function clientSeesTruncation(base, kind) {
+  const url = new URL(`${STREAM_PATH}?break=${kind}`, base);
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "GET", agent: false }, (response) => {
+      response.on("data", () => undefined);
+      response.on("error", () => undefined); // "aborted": `complete` below says so
+      response.on("close", () => resolve(!response.complete));
+    });
+    request.on("error", reject);
+    request.end();
+  });
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

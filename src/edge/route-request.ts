@@ -12,7 +12,7 @@ import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
-import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds } from "./body-watch";
+import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds, withDeclaredLength } from "./body-watch";
 import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
@@ -146,8 +146,9 @@ export async function routeRequest(
       const message = `The ${servedBy} origin's answer broke off before its end`;
       return errorResponse(502, "origin_unavailable", message, requestId, servedBy, evaluation, cookie);
     }
-  } else if (served instanceof ReadableStream && !outcome.failedOver) {
-    served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+  } else if (served instanceof ReadableStream && !outcome.failedOver && result.kind === "response") {
+    const watched = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    served = withDeclaredLength(watched, result.response);
   } else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
