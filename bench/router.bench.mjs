@@ -36,6 +36,7 @@ import {
   assertStreamed,
   clientSeesTruncation,
   contractSettings,
+  cpuMicros,
   firstChunkRounds,
   inspectedCounts,
   inspectionFigures,
@@ -282,6 +283,7 @@ async function main() {
       );
     }
   }
+  answerPids.plain = router.pid;
   const answerFigures = await measureAnswers({ plain: routerUrl, ...answers }, script, togetherLoad, pinned);
   report(runs, quiet, load, paired, pinned, answerFigures);
 }
@@ -289,6 +291,7 @@ async function main() {
 // The answer scenarios (lib/answer-scenarios.mjs): the same router bundle with
 // the bench flag under a response contract at sampleRate 100 (the default)
 // and 10, and on an event-stream origin, beside a bare Worker on that origin.
+let answerPids = {};
 async function startAnswerTargets(scriptPath, origins, pinned) {
   const stream = await startStreamOrigin();
   cleanups.push(stream.close);
@@ -307,6 +310,7 @@ async function startAnswerTargets(scriptPath, origins, pinned) {
     streamBare: await startTracked(() => startBare(stream.port)),
   };
   if (pinned) for (const { pid } of Object.values(started)) pin(pid, WORKER_CORE);
+  answerPids = Object.fromEntries(Object.entries(started).map(([name, { pid }]) => [name, pid]));
   return Object.fromEntries(Object.entries(started).map(([name, { value }]) => [name, value]));
 }
 
@@ -346,8 +350,10 @@ async function checkAnswerTargets(answers, count) {
 async function measureAnswers(targets, script, load, pinned) {
   const figures = {};
   if (pinned) {
+    const names = ["plain", "inspect100", "inspect10"];
+    const cpuBefore = cpuMicros(names.map((name) => answerPids[name]));
     const rounds = await runTogether(
-      ["plain", "inspect100", "inspect10"].map((name) => ({ name, url: targets[name].href, script })),
+      names.map((name) => ({ name, url: targets[name].href, script })),
       load,
       Number(args["paired-rounds"]),
       ({ round, rps }) =>
@@ -355,7 +361,10 @@ async function measureAnswers(targets, script, load, pinned) {
           `inspection ${round} plain ${rps.plain.toFixed(0).padStart(5)}  contract@100 ${rps.inspect100.toFixed(0).padStart(5)}  contract@10 ${rps.inspect10.toFixed(0).padStart(5)} req/s`,
         ),
     );
-    Object.assign(figures, inspectionFigures(rounds), { inspectionRounds: rounds });
+    const cpuAfter = cpuMicros(names.map((name) => answerPids[name]));
+    const cpu =
+      cpuBefore && cpuAfter ? Object.fromEntries(names.map((name, i) => [name, cpuAfter[i] - cpuBefore[i]])) : null;
+    Object.assign(figures, inspectionFigures(rounds, load.durationS, cpu), { inspectionRounds: rounds });
   }
   const streamed = { router: targets.streamRouter, bare: targets.streamBare };
   await firstChunkRounds(streamed, 20); // warm-up, discarded

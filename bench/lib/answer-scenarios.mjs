@@ -11,6 +11,7 @@
 //   streaming Worker, one request at a time, alternating.
 // Contract: everything started here is closed by the caller's cleanups; all
 // traffic stays on 127.0.0.1 and is bounded by the counts given.
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { median } from "./stats.mjs";
 
@@ -165,21 +166,43 @@ export const asStreamFlag = (key, port) => (db) => {
 };
 
 /**
- * The inspection figures from paired rounds of { plain, inspect100, inspect10 }
- * loaded at once on one core: each Worker gets 1/N of it, so one request costs
- * (1 / N) / rps core-seconds; an inspected response costs the difference to
- * the plain router over the share of answers sampled.
+ * CPU time (user + system, all threads) each process has used so far, in µs,
+ * from Linux's /proc; null where that does not exist. Unlike throughput, CPU
+ * per request does not depend on how much of the core the other load left.
  */
-export function inspectionFigures(rounds) {
+export function cpuMicros(pids) {
+  try {
+    return pids.map((pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    });
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * The inspection figures from paired rounds of { plain, inspect100, inspect10 }
+ * loaded at once on one core: their throughput ratio to the plain router, and
+ * the CPU time of one inspected response — the difference in CPU per request
+ * to the plain router (`cpu`: each process's CPU µs over the rounds), over the
+ * share of answers sampled. Without `cpu`, CPU per request is estimated as
+ * 1/N of the core over the throughput (exact only when every Worker is
+ * CPU-bound).
+ */
+export function inspectionFigures(rounds, durationS, cpu = null) {
   const n = Object.keys(rounds[0].rps).length;
-  const costUs = (rps) => 1e6 / n / rps;
-  const per = (name, sampled) => median(rounds.map(({ rps }) => (costUs(rps[name]) - costUs(rps.plain)) / sampled));
+  const requests = (name) => rounds.reduce((sum, { rps }) => sum + rps[name] * durationS, 0);
+  const usPerRequest = (name) =>
+    cpu ? cpu[name] / requests(name) : median(rounds.map(({ rps }) => 1e6 / n / rps[name]));
+  const perInspected = (name, sampled) => (usPerRequest(name) - usPerRequest("plain")) / sampled;
   const ratio = (name) => median(rounds.map(({ rps }) => rps[name] / rps.plain));
   return {
     inspect100PairedRatio: ratio("inspect100"),
-    inspect100UsPerInspected: per("inspect100", 1),
+    inspect100UsPerInspected: perInspected("inspect100", 1),
     inspect10PairedRatio: ratio("inspect10"),
-    inspect10UsPerInspected: per("inspect10", 0.1),
-    plainUsPerRequest: median(rounds.map(({ rps }) => costUs(rps.plain))),
+    inspect10UsPerInspected: perInspected("inspect10", 0.1),
+    plainUsPerRequest: usPerRequest("plain"),
   };
 }
