@@ -45,6 +45,9 @@ export interface RecordDeps {
   random: () => number;
 }
 
+/** Strict UTF-8: a whole-body decode keeps no state between calls, so one decoder serves every inspection. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Chunks kept for inspection, up to a cap; null once over it (or when not sampled). */
 class KeptCopy {
   private chunks: Uint8Array[] | null = [];
@@ -62,13 +65,15 @@ class KeptCopy {
   /** The whole body as text, or null when it outgrew the cap. Invalid UTF-8 throws. */
   text(): string | null {
     if (this.chunks === null) return null;
+    // One piece (every small answer read whole) is decoded as it is, without joining.
+    if (this.chunks.length === 1) return UTF8.decode(this.chunks[0]);
     const whole = new Uint8Array(this.bytes);
     let at = 0;
     for (const chunk of this.chunks) {
       whole.set(chunk, at);
       at += chunk.byteLength;
     }
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(whole);
+    return UTF8.decode(whole);
   }
 }
 
