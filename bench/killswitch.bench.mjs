@@ -1,4 +1,4 @@
-// bench:killswitch — issue 7 item 4: how long after the kill switch is flipped
+// bench:killswitch — how long after the kill switch is flipped
 // through router instance A does instance B serve blue to every request?
 // A and B are two Worker instances of the built bundle (separate isolates,
 // separate in-memory flag caches) in one Miniflare, sharing the same local D1

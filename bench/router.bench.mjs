@@ -1,4 +1,4 @@
-// bench:router — issue 7 item 1: the built router bundle against a bare
+// bench:router — the built router bundle against a bare
 // pass-through Worker, both served by Miniflare (workerd) on 127.0.0.1 in
 // this one harness, in front of the same local Node origin(s), loaded by wrk
 // at the same concurrency in alternating runs (router, bare, router, …).
@@ -12,8 +12,11 @@
 // far more precisely than runs taken one after the other on this machine.
 // The same rounds load peer Workers (LaunchDarkly, GrowthBook, flagd-core
 // SDKs; lib/peers.mjs) serving the same flag, each checked for its split first.
+// Then the answer scenarios (lib/answer-scenarios.mjs): the router with a
+// response contract against the router without one (paired), and the first
+// chunk of an event stream through the router against a bare Worker.
 //
-//   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N]
+//   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N] [--stream-requests N]
 //   node bench/router.bench.mjs --bundle /path/to/index.js   # bench a prebuilt bundle
 //   node bench/router.bench.mjs --smoke   # no wrk: a few hundred Node fetches, asserts, exit code
 //
@@ -31,6 +34,19 @@ import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
+import {
+  asStreamFlag,
+  assertStreamed,
+  clientSeesTruncation,
+  contractSettings,
+  cpuMicros,
+  firstChunkRounds,
+  inspectedCounts,
+  inspectionFigures,
+  startStreamOrigin,
+  streamOnce,
+  withSettings,
+} from "./lib/answer-scenarios.mjs";
 import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
 const ROUTE_PATH = "/bench/predict";
@@ -48,10 +64,13 @@ const { values: args } = parseArgs({
     // A prebuilt router bundle (e.g. a candidate fix built elsewhere) instead of building this checkout.
     bundle: { type: "string" },
     "latency-runs": { type: "string", default: "2" },
+    "stream-requests": { type: "string", default: "150" },
   },
 });
 
 const cleanups = [];
+// Each router's D1 by its URL (the answer scenarios' smoke check reads its outcomes).
+const routerDbs = new Map();
 async function cleanup() {
   stopWrk();
   while (cleanups.length > 0)
@@ -77,7 +96,7 @@ const SEED = [
   ],
 ];
 
-async function startRouter(scriptPath, origins) {
+async function startRouter(scriptPath, origins, { seed = null, bindings = {} } = {}) {
   const mf = new Miniflare({
     ...COMPATIBILITY,
     modules: true,
@@ -93,10 +112,17 @@ async function startRouter(scriptPath, origins) {
     kvPersist: false,
     // Miniflare's local AE binding is a no-op writeDataPoint, like `wrangler dev`.
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { SNAPSHOT_STORE: "hybrid", VERSION_PROBE_SECONDS: "5", OUTCOMES_EMBEDDED: "0", DEV_MODE: "0" },
+    bindings: {
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "5",
+      OUTCOMES_EMBEDDED: "0",
+      DEV_MODE: "0",
+      ...bindings,
+    },
   });
   cleanups.push(() => mf.dispose());
   const url = await mf.ready;
+  routerDbs.set(url.href, () => mf.getD1Database("DB"));
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
   const originUrls = {
@@ -108,6 +134,7 @@ async function startRouter(scriptPath, origins) {
       .prepare(sql)
       .bind(...params(originUrls))
       .run();
+  if (seed) await seed(db);
   return url;
 }
 
@@ -209,12 +236,14 @@ async function main() {
   const peers = await startPeers({ blue: blue.port, green: green.port }, work);
   if (pinned) for (const { pid } of [router, bare, floor, ...peers]) pin(pid, WORKER_CORE);
   const [routerUrl, bareUrl, floorUrl] = [router.value, bare.value, floor.value];
+  const answers = await startAnswerTargets(scriptPath, { blue: blue.port, green: green.port }, pinned);
 
   const count = args.smoke ? 200 : 50;
   assertRouting("router", await probe(routerUrl, count), true);
   assertRouting("bare", await probe(bareUrl, count), false);
   assertRouting("floor", await probe(floorUrl, count), false);
   for (const peer of peers) assertRouting(peer.name, await probe(peer.value, count), true);
+  await checkAnswerTargets(answers, count);
   if (args.smoke) return;
 
   const load = {
@@ -277,10 +306,106 @@ async function main() {
       );
     }
   }
-  report(runs, quiet, load, paired, pinned);
+  answerPids.plain = router.pid;
+  const answerFigures = await measureAnswers({ plain: routerUrl, ...answers }, script, togetherLoad, pinned);
+  report(runs, quiet, load, paired, pinned, answerFigures);
 }
 
-function report(runs, quiet, load, paired, pinned) {
+// The answer scenarios (lib/answer-scenarios.mjs): the same router bundle with
+// the bench flag under a response contract at sampleRate 100 (the default)
+// and 10, and on an event-stream origin, beside a bare Worker on that origin.
+let answerPids = {};
+async function startAnswerTargets(scriptPath, origins, pinned) {
+  const stream = await startStreamOrigin();
+  cleanups.push(stream.close);
+  // In smoke mode the contract routers keep their outcomes in D1, to show the contract is applied.
+  const bindings = args.smoke ? { OUTCOMES_EMBEDDED: "1" } : {};
+  const started = {
+    inspect100: await startTracked(() =>
+      startRouter(scriptPath, origins, { seed: withSettings("bench-model", contractSettings(100)), bindings }),
+    ),
+    inspect10: await startTracked(() =>
+      startRouter(scriptPath, origins, { seed: withSettings("bench-model", contractSettings(10)), bindings }),
+    ),
+    streamRouter: await startTracked(() =>
+      startRouter(scriptPath, origins, { seed: asStreamFlag("bench-model", stream.port) }),
+    ),
+    streamBare: await startTracked(() => startBare(stream.port)),
+  };
+  if (pinned) for (const { pid } of Object.values(started)) pin(pid, WORKER_CORE);
+  answerPids = Object.fromEntries(Object.entries(started).map(([name, { pid }]) => [name, pid]));
+  return Object.fromEntries(Object.entries(started).map(([name, { value }]) => [name, value]));
+}
+
+async function checkAnswerTargets(answers, probes) {
+  // Fewer than the split check's: every contract router writes its outcomes to D1 in smoke mode.
+  const count = Math.min(probes, 100);
+  for (const [name, sampled] of [
+    ["inspect100", [count, count]],
+    ["inspect10", [1, count * 0.3]],
+  ]) {
+    assertRouting(name, await probe(answers[name], count), true);
+    if (!args.smoke) continue;
+    // Outcomes are written after each answer ends (waitUntil): wait for all of them.
+    const db = await routerDbs.get(answers[name].href)();
+    let found = {};
+    for (let tries = 0; tries < 50; tries++) {
+      found = await inspectedCounts(db, "bench-model");
+      if (Object.values(found).reduce((a, b) => a + b, 0) >= count) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const valid = found.valid ?? 0;
+    if (valid < sampled[0] || valid > sampled[1] || (found.invalid ?? 0) > 0)
+      throw new Error(`${name}: inspections ${JSON.stringify(found)}, expected ${sampled.join("–")} valid`);
+    console.log(`${name}: ${valid} of ${count} answers inspected and valid`);
+  }
+  // workerd ends a chunked answer cleanly even when its body broke; a declared length is what a client can check.
+  if (!(await clientSeesTruncation(answers.streamRouter, "sized")))
+    throw new Error("streamRouter: a sized answer that broke mid-body reached the client as complete");
+  const unsized = (await clientSeesTruncation(answers.streamRouter, "unsized")) ? "incomplete" : "complete";
+  console.log(`streamRouter: a broken answer is incomplete for the client when sized; ${unsized} when unsized`);
+  for (const name of ["streamRouter", "streamBare"]) {
+    const result = await streamOnce(answers[name]);
+    assertStreamed(name, result);
+    console.log(`${name}: streamed ${result.text.split("\n\n").length - 1} events in ${result.chunks} chunks`);
+  }
+}
+
+/** Inspection paired rounds (plain, inspect100, inspect10 at once) and first-chunk latency, alternating. */
+async function measureAnswers(targets, script, load, pinned) {
+  const figures = {};
+  if (pinned) {
+    const names = ["plain", "inspect100", "inspect10"];
+    const cpuBefore = cpuMicros(names.map((name) => answerPids[name]));
+    const rounds = await runTogether(
+      names.map((name) => ({ name, url: targets[name].href, script })),
+      load,
+      Number(args["paired-rounds"]),
+      ({ round, rps }) =>
+        console.log(
+          `inspection ${round} plain ${rps.plain.toFixed(0).padStart(5)}  contract@100 ${rps.inspect100.toFixed(0).padStart(5)}  contract@10 ${rps.inspect10.toFixed(0).padStart(5)} req/s`,
+        ),
+    );
+    const cpuAfter = cpuMicros(names.map((name) => answerPids[name]));
+    const cpu =
+      cpuBefore && cpuAfter ? Object.fromEntries(names.map((name, i) => [name, cpuAfter[i] - cpuBefore[i]])) : null;
+    Object.assign(figures, inspectionFigures(rounds, load.durationS, cpu), { inspectionRounds: rounds });
+  }
+  const streamed = { router: targets.streamRouter, bare: targets.streamBare };
+  await firstChunkRounds(streamed, 20); // warm-up, discarded
+  const first = await firstChunkRounds(streamed, Number(args["stream-requests"]));
+  figures.streamFirstChunk = first;
+  figures.streamRouterFirstChunkP50Ms = first.router.p50Ms;
+  figures.streamBareFirstChunkP50Ms = first.bare.p50Ms;
+  figures.streamAddedFirstChunkP50Ms = first.addedP50Ms;
+  console.log(
+    `first chunk of an event stream, p50: router ${first.router.p50Ms.toFixed(3)} ms, bare ${first.bare.p50Ms.toFixed(3)} ms` +
+      ` (added ${figures.streamAddedFirstChunkP50Ms.toFixed(3)} ms, target ≤ 1)`,
+  );
+  return figures;
+}
+
+function report(runs, quiet, load, paired, pinned, answers) {
   const of = (target, key, from = runs) => from.filter((run) => run.target === target).map((run) => run[key]);
   const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   const result = {
@@ -317,6 +442,9 @@ function report(runs, quiet, load, paired, pinned) {
           )
         : null,
   };
+  // Additive: the answer scenarios (inspection cost per inspected response, first chunk of a stream).
+  const { inspectionRounds = [], streamFirstChunk = null, ...answerKeys } = answers;
+  for (const [key, value] of Object.entries(answerKeys)) result[key] = round(value, 3);
   result.ratio = round(result.routerRps / result.bareRps, 3);
   result.addedP99Ms = round(result.routerP99Ms - result.bareP99Ms);
   result.addedP99MsC1 = round(result.routerP99MsC1 - result.bareP99MsC1, 3);
@@ -333,7 +461,10 @@ function report(runs, quiet, load, paired, pinned) {
   });
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/router.json", JSON.stringify(result, null, 2) + "\n");
-  writeFileSync("bench/results/router-runs.json", JSON.stringify({ load, runs, pairs, quiet, paired }, null, 2) + "\n");
+  writeFileSync(
+    "bench/results/router-runs.json",
+    JSON.stringify({ load, runs, pairs, quiet, paired, inspectionRounds, streamFirstChunk }, null, 2) + "\n",
+  );
   console.log(JSON.stringify(result, null, 2));
   console.log(
     `per-pair ratio ${JSON.stringify(
@@ -364,6 +495,12 @@ function report(runs, quiet, load, paired, pinned) {
       )}; router / floor ${result.routerVsFloorPairedRatio}`,
     );
   }
+  if (result.inspect100PairedRatio !== undefined)
+    console.log(
+      `response contract, paired against the router without one: sampleRate 100 (the default) ${result.inspect100PairedRatio}` +
+        ` (${result.inspect100UsPerInspected} µs per inspected response), sampleRate 10 ${result.inspect10PairedRatio}` +
+        ` (${result.inspect10UsPerInspected} µs per inspected response; a request costs ${result.plainUsPerRequest} µs)`,
+    );
   // When the bare Worker's own p99 is 10× its p50, scheduler stalls from other
   // load on the machine dominate the tail and a difference of tails means nothing.
   const stalled = result.bareP99MsC1 > 10 * result.bareP50MsC1;

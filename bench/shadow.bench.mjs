@@ -1,4 +1,4 @@
-// bench:shadow — issue 6: what mirroring costs the *served* traffic. One
+// bench:shadow — what mirroring costs the *served* traffic. One
 // router (the built bundle under Miniflare, 127.0.0.1) holds two flags that
 // differ only in shadow sampling: /on mirrors 100 % of requests to green,
 // /off mirrors none. wrk loads them alternately at the same concurrency.

@@ -1,4 +1,4 @@
-// Snapshot-scale measurements (issue 7 item 3), as pure functions of a size so
+// Snapshot-scale measurements, as pure functions of a size so
 // the same code runs at full size from bench/snapshot.bench.ts (Node, with
 // --expose-gc) and at tiny size from test/bench/snapshot-smoke.test.ts
 // (inside workerd). Contract: no Node APIs here — the caller supplies the

@@ -1,4 +1,4 @@
-// bench:snapshot — issue 7 item 3. Compile/serialize/parse time of one flag
+// bench:snapshot — Compile/serialize/parse time of one flag
 // with 100 000 overrides and 200 segment rules, and the retained heap of
 // 100 000 overrides spread over 1 000 compiled flags (and in one flag).
 // Run: node --expose-gc --import tsx bench/snapshot.bench.ts [--smoke]

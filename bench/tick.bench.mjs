@@ -1,4 +1,4 @@
-// bench:tick — issue 7 item 5: CPU and wall cost of one health-loop tick
+// bench:tick — CPU and wall cost of one health-loop tick
 // (the Worker's own `scheduled` handler: snapshot reconcile + measure →
 // judge → act) with N active rollouts on the embedded reader (D1 `outcomes`).
 // The built bundle runs under Miniflare (workerd) on 127.0.0.1; D1 lives in

@@ -1,4 +1,4 @@
-// test:load — issue 8 item 4: a steady-rate soak of the built router under
+// test:load — a steady-rate soak of the built router under
 // Miniflare on 127.0.0.1. Two origin processes (green answers 503 to 1 in 5
 // requests), one flag with an active rollout at 25 %, OUTCOMES_EMBEDDED=1,
 // and the cron handler dispatched every ~10 s like the real trigger.

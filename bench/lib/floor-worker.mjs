@@ -3,8 +3,13 @@
 // src/edge/forward.ts does it, a request id, the per-flag timeout to response
 // headers (a timer that is never cleared, as the router's), one outcome point
 // of the real layout (src/telemetry/outcome-layout.ts), and the routing
-// headers. No router can cost less than this, so floor / bare bounds what
-// the router's own logic may cost if router / bare is to reach its target.
+// headers. The outcome describes the whole answer, so it is written once the
+// body has ended: a small answer with a declared length (all the bench's
+// answers) is read whole with one native read under the body deadline, the
+// cheapest way measured for a Worker to see a body end (a native pipe or a
+// JS stream cost more per request); other answers pass through unwatched.
+// No router can cost less than this, so floor / bare bounds what the
+// router's own logic may cost if router / bare is to reach its target.
 // Keep it in step with the hot path when SPEC's per-request work changes.
 export const FLOOR_SCRIPT = `const DROPPED = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
   "transfer-encoding", "upgrade", "host", "x-model-variant", "x-flag-reason", "x-flag-rule"];
@@ -25,12 +30,21 @@ export default {
     const exchange = fetch(env.ORIGIN + url.pathname + url.search, { method: request.method, headers, body: request.body, redirect: "manual" });
     const response = await Promise.race([exchange, new Promise((resolve) => setTimeout(resolve, 2000, null))]);
     if (response === null) return new Response("timeout", { status: 504 });
+    const latency = Date.now() - started;
+    // The outcome describes the whole answer: a small sized one is read whole, natively, under the body deadline.
+    let body = response.body;
+    const declared = response.headers.get("content-length");
+    if (declared !== null && Number(declared) <= 65536 && !(response.headers.get("content-type") ?? "").includes("event-stream")) {
+      body = await Promise.race([response.arrayBuffer(), new Promise((resolve) => setTimeout(resolve, 300000, null))]).catch(() => null);
+      if (body === null) return new Response("broken", { status: 502 });
+    }
+    const duration = Date.now() - started;
     env.OUTCOMES.writeDataPoint({
       indexes: ["bench-model"],
       blobs: ["blue", "SPLIT", "", "serve:25", "bench-r1", "2xx", "local", requestId, "provided", "served", ""],
-      doubles: [Date.now() - started, response.status, 0, 0, -1, -1, 0, -1, -1, -1],
+      doubles: [latency, response.status, 0, 0, -1, -1, 0, -1, -1, -1, duration, duration],
     });
-    const routed = new Response(response.body, response);
+    const routed = new Response(body, response);
     routed.headers.set("x-model-variant", "blue");
     routed.headers.set("x-flag-reason", "SPLIT");
     routed.headers.set("x-request-id", requestId);

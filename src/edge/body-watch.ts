@@ -45,6 +45,9 @@ export interface RecordDeps {
   random: () => number;
 }
 
+/** Strict UTF-8: a whole-body decode keeps no state between calls, so one decoder serves every inspection. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Chunks kept for inspection, up to a cap; null once over it (or when not sampled). */
 class KeptCopy {
   private chunks: Uint8Array[] | null = [];
@@ -62,13 +65,15 @@ class KeptCopy {
   /** The whole body as text, or null when it outgrew the cap. Invalid UTF-8 throws. */
   text(): string | null {
     if (this.chunks === null) return null;
+    // One piece (every small answer read whole) is decoded as it is, without joining.
+    if (this.chunks.length === 1) return UTF8.decode(this.chunks[0]);
     const whole = new Uint8Array(this.bytes);
     let at = 0;
     for (const chunk of this.chunks) {
       whole.set(chunk, at);
       at += chunk.byteLength;
     }
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(whole);
+    return UTF8.decode(whole);
   }
 }
 
@@ -194,13 +199,40 @@ export function recordWhenBodyEnds(
  */
 export const WHOLE_BODY_MAX_BYTES = 64 * 1024;
 
+/** The answer's declared body length, or null when it has none (or a malformed one). */
+function declaredLength(response: Response): number | null {
+  const declared = response.headers.get("content-length");
+  if (declared === null || declared === "") return null;
+  const length = Number(declared);
+  return Number.isSafeInteger(length) && length >= 0 ? length : null;
+}
+
 /** Whether `readWholeBody` applies to this answer. */
 export function readsWhole(response: Response): boolean {
-  const declared = response.headers.get("content-length");
-  if (declared === null || declared === "") return false;
-  const length = Number(declared);
+  const length = declaredLength(response);
   const type = response.headers.get("content-type") ?? "";
-  return Number.isInteger(length) && length <= WHOLE_BODY_MAX_BYTES && !type.includes("event-stream");
+  return length !== null && length <= WHOLE_BODY_MAX_BYTES && !type.includes("event-stream");
+}
+
+/**
+ * The watched stream to serve for `response`, keeping its declared length on
+ * the wire when it has one. workerd ends a chunked response cleanly even when
+ * its body errored (the client sees a complete, shorter answer), while a body
+ * that falls short of its Content-Length is a truncation every HTTP client
+ * reports. Unsized answers (event streams) have no such signal; their outcome
+ * still says stream_broken. A client's cancel still reaches the watch: the
+ * pipe cancels its source when the fixed-length side is cancelled.
+ */
+export function withDeclaredLength(
+  watched: ReadableStream<Uint8Array>,
+  response: Response,
+): ReadableStream<Uint8Array> {
+  const length = declaredLength(response);
+  if (length === null) return watched;
+  const { readable, writable } = new FixedLengthStream(length);
+  // Settled by the watch (end, break, deadline or cancel), which records the outcome.
+  watched.pipeTo(writable).catch(() => undefined);
+  return readable;
 }
 
 const bodyDeadline = (ms: number) => new Promise<null>((resolve) => setTimeout(resolve, ms, null));

@@ -12,7 +12,7 @@ import type { FlagCache } from "./flag-cache";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
-import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds } from "./body-watch";
+import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds, withDeclaredLength } from "./body-watch";
 import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
 import type { RequestAttribution } from "./request-id";
 
@@ -146,10 +146,11 @@ export async function routeRequest(
       const message = `The ${servedBy} origin's answer broke off before its end`;
       return errorResponse(502, "origin_unavailable", message, requestId, servedBy, evaluation, cookie);
     }
-  } else if (served instanceof ReadableStream && !outcome.failedOver) {
-    const headers = (result as { response: Response }).response.headers;
+  } else if (served instanceof ReadableStream && !outcome.failedOver && result.kind === "response") {
+    const headers = result.response.headers;
     outcome.streamed = isStreamedAnswer(headers.get("content-type"), headers.get("content-length"));
-    served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    const watched = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    served = withDeclaredLength(watched, result.response);
   } else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;

@@ -79,6 +79,23 @@ describe("answer inspection", () => {
     expect(await lastRow("ai-unsampled")).toMatchObject({ inspection: "not_inspected" });
   });
 
+  it("a body that is not UTF-8 is not JSON, and the next answer is judged on its own", async () => {
+    await greenFlag("ai-utf8", CONTRACT);
+    const sized = (bytes: Uint8Array) => ({
+      kind: "respond" as const,
+      respond: () => new Response(bytes, { headers: { "content-type": "application/json" } }),
+    });
+    fakes.current.set("green.test", sized(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])));
+    await callProxy("/ai-utf8/predict", { body: "{}", headers: { "x-user-id": "u" } });
+    fakes.current.set("green.test", sized(new TextEncoder().encode('{"label":"negative"}')));
+    await callProxy("/ai-utf8/predict", { body: "{}", headers: { "x-user-id": "u" } });
+    const rows = await outcomeRows(env.DB, "ai-utf8");
+    expect(rows.map((row) => [row.inspection, row.invalidReason, row.predictedLabel])).toEqual([
+      ["invalid", "not_json", null],
+      ["valid", null, "negative"],
+    ]);
+  });
+
   it("a flag without a contract records no inspection at all", async () => {
     await greenFlag("ai-none", {});
     fakes.current.set("green.test", { kind: "json", body: { label: null } });

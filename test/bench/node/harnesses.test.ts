@@ -72,6 +72,11 @@ describe("benchmark harnesses (smoke)", () => {
       expectSuccess(result);
       for (const name of ["router", "bare", "floor", "launchdarkly", "growthbook", "flagd"])
         expect(result.output).toMatch(new RegExp(`^${name}: 200 requests ok`, "m"));
+      // The answer scenarios: a contract at 100 % inspects every answer, and a stream arrives in pieces.
+      expect(result.output).toMatch(/^inspect100: 100 of 100 answers inspected and valid/m);
+      expect(result.output).toMatch(/^streamRouter: streamed 5 events in \d+ chunks/m);
+      // Over real HTTP: a sized answer that breaks mid-body is incomplete for the client.
+      expect(result.output).toMatch(/^streamRouter: a broken answer is incomplete for the client when sized/m);
     },
     4 * MINUTE,
   );

@@ -7,7 +7,7 @@ const p2ForH = (h: number) => Math.sin(Math.asin(Math.sqrt(0.5)) + h / 2) ** 2;
 describe("requiredSampleSize (Cohen's h, two-sided)", () => {
   // Cohen's (1988) tables for h (§6.4) tabulate n = 2(z.975 + z.80)²/h²; in mpmath that
   // is 1569.78, 392.44, 174.42, 62.79, 24.53, 15.70. We round up, so h = 0.2 → 393 per
-  // arm (the figure issue 4 requires); a table that rounds to nearest prints 392.
+  // arm (the figure the power target requires); a table that rounds to nearest prints 392.
   it.each([
     [0.1, 1570],
     [0.2, 393],
