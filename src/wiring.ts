@@ -5,6 +5,7 @@
 import { bindingByName, secretByName, type Env } from "./env";
 import { FlagCache, probeTimings } from "./edge/flag-cache";
 import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
+import { KV_WRITE_GAP_MS } from "./store/admin-publish";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
 import { createCacheProbeShare } from "./store/probe-share";
 import { createShadowExampleStore } from "./store/shadow-example-store";
@@ -29,6 +30,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 function probeIntervalMs(env: Env): number {
   const seconds = Number(env.VERSION_PROBE_SECONDS ?? DEFAULT_PROBE_SECONDS);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_PROBE_SECONDS * 1000;
+}
+
+/** Minimum ms between two KV publishes of this isolate (KV takes about one write per second per key). */
+export function kvWriteGapMs(env: Env): number {
+  const ms = Number(env.KV_WRITE_GAP_MS ?? KV_WRITE_GAP_MS);
+  return Number.isFinite(ms) && ms >= 0 ? ms : KV_WRITE_GAP_MS;
 }
 
 /** An isolate runs in one colo, so the first request's answer holds for all. */

@@ -9,7 +9,7 @@ import { openDb } from "../store/db";
 import { createAnalyticsEngineReader } from "../telemetry/readers/analytics-engine";
 import type { MetricsReader } from "../ports";
 import { createEmbeddedReader } from "../store/embedded-metrics-reader";
-import { servicesFor } from "../wiring";
+import { kvWriteGapMs, servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";
 
@@ -57,6 +57,7 @@ export async function runScheduled(
       secret: (name) => secretByName(env, name),
       deliveries,
       invalidate: () => servicesFor(env).cache.invalidate(),
+      publishGapMs: kvWriteGapMs(env),
       webhookSleep: options.webhookSleep,
     });
     const acted = report.decisions.filter((d) => d.action !== "hold");
