@@ -46,12 +46,16 @@ export interface SharedProbe {
 
 /**
  * The location-wide latest probe (the Cache API in production), so isolates
- * in one data centre share one store read. Best effort: never throws — a
+ * in one data centre share one store read — and, when the version moved, the
+ * index read at that version, so a change costs one index read per location. Best effort: never throws — a
  * failing share reads as null and a failed write is dropped.
  */
 export interface ProbeShare {
   latest(): Promise<SharedProbe | null>;
   publish(probe: SharedProbe): Promise<void>;
+  /** The index entries read at exactly this configuration version, when an isolate of this location shared them. */
+  index(version: number): Promise<FlagIndexEntry[] | null>;
+  publishIndex(version: number, entries: FlagIndexEntry[]): Promise<void>;
 }
 
 export interface OutcomeSink {

@@ -37,9 +37,10 @@ export function probeTimings(probeIntervalMs: number, shared: boolean) {
   return { checkEveryMs, shareMaxAgeMs: probeIntervalMs - checkEveryMs };
 }
 
-/** Per isolate: probes answered by the share, store round trips, and those that returned the index. */
+/** Per isolate: probes answered by the share, indexes taken from it, store round trips, and those that returned the index. */
 export interface ProbeCounters {
   sharedProbes: number;
+  sharedIndexes: number;
   storeReads: number;
   indexReads: number;
   version: number | null;
@@ -70,7 +71,7 @@ export class FlagCache {
   /** When the freshest probe this isolate relies on (its own store read or a shared one) started. */
   private knownAtMs = -Infinity;
   private readonly timings: { checkEveryMs: number; shareMaxAgeMs: number };
-  readonly counters: ProbeCounters = { sharedProbes: 0, storeReads: 0, indexReads: 0, version: null };
+  readonly counters: ProbeCounters = { sharedProbes: 0, sharedIndexes: 0, storeReads: 0, indexReads: 0, version: null };
 
   constructor(
     private readonly store: SnapshotStore,
@@ -167,13 +168,23 @@ export class FlagCache {
         this.probedAtMs = now;
         return;
       }
+      // Moved: another isolate here may already have shared the index read at that version.
+      const entries = moved && seen ? await share.index(seen.version) : null;
+      if (seen && entries && this.apply(generation, { version: seen.version, entries })) {
+        this.counters.sharedIndexes++;
+        this.knownAtMs = seen.readAtMs;
+        return;
+      }
     }
     const readAtMs = this.clock.now();
     this.counters.storeReads++;
     const read = await this.store.loadIndex(this.appliedVersion);
+    if (read.entries !== null) this.counters.indexReads++;
     if (this.apply(generation, read)) this.knownAtMs = readAtMs;
-    if (this.options.share && read.version !== null)
-      await this.options.share.publish({ version: read.version, readAtMs });
+    const sharing = this.options.share;
+    if (!sharing || read.version === null) return;
+    await sharing.publish({ version: read.version, readAtMs });
+    if (read.entries !== null) await sharing.publishIndex(read.version, read.entries);
   }
 
   /** Applies a store read unless a newer one was applied; returns whether it was. */
@@ -186,7 +197,6 @@ export class FlagCache {
       this.entries = entries;
       this.keyed = null;
       this.appliedVersion = read.version;
-      this.counters.indexReads++;
       this.counters.version = read.version;
     }
     this.appliedGeneration = generation;

@@ -21,19 +21,32 @@ const entry = (killSwitch: boolean): FlagIndexEntry => ({
 
 function world(options: { locations: number; perLocation: number; share?: "working" | "failing" | "none" }) {
   const clock = { t: 0, now: () => clock.t };
-  const store = { version: 1, killed: false, reads: 0 };
+  const store = { version: 1, killed: false, reads: 0, indexReads: 0 };
   const backing: SnapshotStore = {
     async loadIndex(known) {
       store.reads++;
       if (known === store.version) return { version: known, entries: null };
+      store.indexReads++;
       return { version: store.version, entries: [entry(store.killed)] };
     },
     loadSnapshot: async () => null,
   };
   const shares = Array.from({ length: options.locations }, (): ProbeShare => {
     let latest: SharedProbe | null = null;
-    if (options.share === "failing") return { latest: async () => null, publish: async () => {} };
-    return { latest: async () => latest, publish: async (probe) => void (latest = probe) };
+    const indexes = new Map<number, FlagIndexEntry[]>();
+    if (options.share === "failing")
+      return {
+        latest: async () => null,
+        publish: async () => {},
+        index: async () => null,
+        publishIndex: async () => {},
+      };
+    return {
+      latest: async () => latest,
+      publish: async (probe) => void (latest = probe),
+      index: async (version) => indexes.get(version) ?? null,
+      publishIndex: async (version, entries) => void indexes.set(version, entries),
+    };
   });
   const isolates = shares.flatMap((share) =>
     Array.from(
@@ -85,6 +98,7 @@ describe("location-wide probe share", () => {
       const w = world({ locations: 2, perLocation: 6 });
       await w.run(10_000, 100);
       const killAt = 10_000 + phase;
+      const indexReadsBefore = w.store.indexReads;
       const killedAt = await w.run(killAt + 2 * P, 100, (t) => {
         if (t === killAt) {
           w.store.killed = true;
@@ -93,6 +107,9 @@ describe("location-wide probe share", () => {
       });
       // Bound: the interval, plus the gap to the isolate's next request (reads take no time here).
       for (const at of killedAt) expect(at - killAt).toBeLessThanOrEqual(P + 100);
+      // The new index was read once per location; the other isolates took it from their location's share.
+      expect(w.store.indexReads - indexReadsBefore).toBe(2);
+      expect(w.isolates.reduce((sum, isolate) => sum + isolate.counters.sharedIndexes, 0)).toBe(10);
     },
   );
 
@@ -145,6 +162,17 @@ describe("the Cache API adapter", () => {
       new Response('{"version":"x"}', { headers: { "cache-control": "max-age=60" } }),
     );
     expect(await share.latest()).toBeNull();
+    const index = [
+      { key: "fx", version: 3, killSwitch: true, route: { method: "POST", path: "/fx" }, blue: {}, timeoutMs: 1 },
+    ];
+    await share.publishIndex(7, index);
+    expect(await share.index(7)).toEqual(index);
+    expect(await share.index(8)).toBeNull();
+    await cache.put(
+      "https://switchyard.internal/_probe/index/v1/SIN/9",
+      new Response('[{"key":"fx"}]', { headers: { "cache-control": "max-age=60" } }),
+    );
+    expect(await share.index(9)).toBeNull();
   });
 
   it("a failing cache reads as no probe and drops writes without throwing", async () => {
