@@ -6,13 +6,9 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error -- plain .mjs module shared with the benchmarks (no type declarations)
-import {
-  DEFAULT_PRICES,
-  SIZES,
-  locationProbesPerSecond,
-  model,
-  shareTimings,
-} from "../../../bench/lib/scale-model.mjs";
+import * as scaleModel from "../../../bench/lib/scale-model.mjs";
+
+const { DEFAULT_PRICES, SIZES, locationProbesPerSecond, model, shareTimings } = scaleModel;
 
 const MINUTE = 60_000;
 const size = (extra: Record<string, number> = {}) => ({
