@@ -48,6 +48,8 @@ export default defineConfig(async () => {
                   OUTCOMES_EMBEDDED: "1",
                   DEV_MODE: "1",
                   VERSION_PROBE_SECONDS: "0",
+                  // Publish every admin change to KV at once (local KV has no per-key write rate).
+                  KV_WRITE_GAP_MS: "0",
                 },
               },
             }),

@@ -10,8 +10,8 @@ import path from "node:path";
 import { buildBundle } from "./lib/harness.mjs";
 import { ensureWrk } from "./lib/wrk.mjs";
 
-const BENCHES = ["eval", "snapshot", "startup", "killswitch", "shadow", "router", "tick"];
-const TAKES_BUNDLE = new Set(["killswitch", "shadow", "router", "tick"]);
+const BENCHES = ["eval", "snapshot", "startup", "killswitch", "shadow", "router", "tick", "scale"];
+const TAKES_BUNDLE = new Set(["killswitch", "shadow", "router", "tick", "scale"]);
 ensureWrk();
 const timings = [];
 const started = performance.now();

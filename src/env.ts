@@ -28,6 +28,8 @@ interface UndeclaredBindings {
   REQUEST_ID_SECRET?: string;
   /** Secret: default HMAC key of health-loop webhooks (a flag may name another secret). */
   HEALTH_WEBHOOK_SECRET?: string;
+  /** Minimum ms between two KV snapshot publishes of one isolate (default 1000: KV's per-key write rate; 0 publishes every change at once). */
+  KV_WRITE_GAP_MS?: string;
   /** Only present under vitest: the SQL migrations to apply. */
   TEST_MIGRATIONS?: D1Migration[];
 }

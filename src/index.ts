@@ -28,10 +28,11 @@ const ofrepApp = onFirstUse(async () => (await import("./ofrep/app")).createOfre
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const services = servicesFor(env);
+    services.coloOf(request); // the location-wide probe share is keyed by it (store/probe-share.ts)
     const url = new URL(request.url);
     const path = url.pathname;
     if (path === `${OWN_PREFIX}healthz`) {
-      return Response.json({ ok: true, outcomes: services.outcomes.counters });
+      return Response.json({ ok: true, outcomes: services.outcomes.counters, flagIndex: services.cache.counters });
     }
     if (path.startsWith("/admin/api/")) return (await adminApp()).fetch(request, env, ctx);
     if (path === "/admin" || path.startsWith("/admin/")) return (await dashboardApp()).fetch(request, env, ctx);

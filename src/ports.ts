@@ -17,11 +17,45 @@ export interface FlagIndexEntry {
   timeoutMs: number;
 }
 
+/**
+ * One index read: the configuration version (moved in the same D1 batch as
+ * every change of an index entry; null when the store keeps none) and the
+ * entries read with it, or null when the version equals the one the caller
+ * already holds (nothing else was read).
+ */
+export interface IndexRead {
+  version: number | null;
+  entries: FlagIndexEntry[] | null;
+}
+
 export interface SnapshotStore {
-  /** All flags' index entries. Throws when the store is unreachable. */
-  loadIndex(): Promise<FlagIndexEntry[]>;
+  /**
+   * The configuration version and, unless it equals `known`, every flag's
+   * index entry (one round trip). Throws when the store is unreachable.
+   */
+  loadIndex(known: number | null): Promise<IndexRead>;
   /** Raw snapshot JSON at least as new as `minVersion`, or null. Throws on I/O failure. */
   loadSnapshot(flagKey: string, minVersion: number): Promise<unknown>;
+}
+
+/** The latest version probe in this location: what a store read saw, and when that read started (ms). */
+export interface SharedProbe {
+  version: number;
+  readAtMs: number;
+}
+
+/**
+ * The location-wide latest probe (the Cache API in production), so isolates
+ * in one data centre share one store read — and, when the version moved, the
+ * index read at that version, so a change costs one index read per location. Best effort: never throws — a
+ * failing share reads as null and a failed write is dropped.
+ */
+export interface ProbeShare {
+  latest(): Promise<SharedProbe | null>;
+  publish(probe: SharedProbe): Promise<void>;
+  /** The index entries read at exactly this configuration version, when an isolate of this location shared them. */
+  index(version: number): Promise<FlagIndexEntry[] | null>;
+  publishIndex(version: number, entries: FlagIndexEntry[]): Promise<void>;
 }
 
 export interface OutcomeSink {

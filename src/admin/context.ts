@@ -4,9 +4,9 @@
 // honoured at its very next request).
 import type { Context } from "hono";
 import type { Env } from "../env";
-import { publishFlags, unpublishFlag } from "../store/admin-publish";
+import { publishFlags } from "../store/admin-publish";
 import type { Db } from "../store/db";
-import { servicesFor } from "../wiring";
+import { kvWriteGapMs, servicesFor } from "../wiring";
 import type { Actor } from "./auth";
 import { ApiError } from "./errors";
 
@@ -51,8 +51,12 @@ export function auditBase(c: AdminContext) {
 /** After a committed batch: publish snapshots to KV and refresh this isolate. */
 export async function afterCommit(c: AdminContext, flagKeys: string[], deletedFlag?: string): Promise<void> {
   try {
-    if (deletedFlag !== undefined) await unpublishFlag(c.env.DB, c.env.SNAPSHOTS, deletedFlag);
-    await publishFlags(c.env.DB, c.env.SNAPSHOTS, flagKeys);
+    // A burst of changes is coalesced into one trailing publish, which outlives the response (admin-publish.ts).
+    const keys = deletedFlag === undefined ? flagKeys : [...flagKeys, deletedFlag];
+    await publishFlags(c.env.DB, c.env.SNAPSHOTS, keys, {
+      gapMs: kvWriteGapMs(c.env),
+      defer: (publish) => c.executionCtx.waitUntil(publish),
+    });
   } catch (error) {
     // D1 is the source of truth and already committed: the hot path's D1
     // version probe and the cron reconcile republish, so the change stands.

@@ -32,6 +32,8 @@ export interface ActDeps {
   /** Drops this isolate's flag cache so the hot path sees the change at once. */
   invalidate: () => void;
   webhookSleep?: (ms: number) => Promise<void>;
+  /** Minimum ms between two KV publishes (admin-publish.ts); the tick awaits a trailing one. */
+  publishGapMs?: number;
   /** Records a decision without a transition (the health loop passes a batching writer). */
   recordDecision?: (decision: DecisionRecord) => Promise<void>;
 }
@@ -43,7 +45,7 @@ type Webhook = HealthSettings["webhook"];
 
 async function publish(deps: ActDeps, flagKey: string): Promise<void> {
   try {
-    await publishFlags(deps.d1, deps.kv, [flagKey]);
+    await publishFlags(deps.d1, deps.kv, [flagKey], { gapMs: deps.publishGapMs });
   } catch (error) {
     // D1 already holds the decision; the next tick's reconcile republishes KV.
     console.error("health loop: snapshot publish failed after commit", { flagKey, error: String(error) });

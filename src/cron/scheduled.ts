@@ -7,7 +7,7 @@ import { secretByName, type Env } from "../env";
 import { reconcileSnapshots } from "../store/snapshot-publish";
 import { openDb } from "../store/db";
 import type { MetricsReader } from "../ports";
-import { metricsReaderFor, servicesFor } from "../wiring";
+import { kvWriteGapMs, metricsReaderFor, servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";
 
@@ -43,6 +43,7 @@ export async function runScheduled(
       secret: (name) => secretByName(env, name),
       deliveries,
       invalidate: () => servicesFor(env).cache.invalidate(),
+      publishGapMs: kvWriteGapMs(env),
       webhookSleep: options.webhookSleep,
     });
     const acted = report.decisions.filter((d) => d.action !== "hold");

@@ -1,6 +1,7 @@
 // SnapshotStore adapter (the hot path's port) over KV and D1. Modes: "hybrid"
-// (default) reads the index from D1 — the strongly consistent kill/version
-// record — and snapshots from KV, falling back to D1 when KV is missing,
+// (default) probes D1's one-row configuration version and reads the index from
+// D1 — the strongly consistent kill/version record — only when it moved, and
+// snapshots from KV, falling back to D1 when KV is missing,
 // stale or failing (and back to KV's last good copy when D1's newer rows fail
 // validation); "kv" reads only KV; "d1" reads only D1. The hot path calls
 // these at most once per probe interval (index) or per flag version
@@ -8,7 +9,7 @@
 // path, so it never imports drizzle: the index is one plain statement, and
 // the snapshot builder (drizzle) loads only when a snapshot is read from D1.
 // Publishing to KV lives in snapshot-publish.ts.
-import type { FlagIndexEntry, SnapshotStore } from "../ports";
+import type { FlagIndexEntry, IndexRead, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot, OriginSpec } from "../core/types";
 import type { Db } from "./db";
@@ -17,6 +18,8 @@ import { parseJson } from "./json-column";
 export type StoreMode = "hybrid" | "kv" | "d1";
 
 export const INDEX_KV_KEY = "index:v1";
+/** KV's documented rate for writes to one key: admin publishes are coalesced to it (admin-publish.ts). */
+export const KV_WRITE_GAP_MS = 1000;
 export const snapshotKvKey = (flagKey: string) => `flag:v1:${flagKey}`;
 
 export function parseStoreMode(value: string | undefined): StoreMode {
@@ -69,6 +72,47 @@ export async function readIndexFromD1(d1: D1Database): Promise<FlagIndexEntry[]>
   return results.map(toIndexEntry);
 }
 
+type ProbeRow = { configVersion: number | null } & { [K in keyof IndexRow]: IndexRow[K] | null };
+
+// `moved` has one row or none; CROSS JOIN keeps it the outer loop, so `flags` is not visited when none.
+const PROBE_SQL = `SELECT version AS configVersion, NULL AS key, NULL AS version, NULL AS killSwitch, NULL AS routeMethod,
+    NULL AS routePath, NULL AS routeHost, NULL AS blueOrigin, NULL AS timeoutMs
+  FROM config_version WHERE id = 1
+  UNION ALL
+  SELECT NULL, ${Object.values(INDEX_COLUMNS)
+    .map((column) => `f."${column}"`)
+    .join(", ")}
+  FROM (SELECT 1 WHERE NOT (?1 IS NOT NULL AND EXISTS (SELECT 1 FROM config_version WHERE id = 1 AND version = ?1))) AS moved
+  CROSS JOIN "${INDEX_TABLE}" AS f`;
+
+/**
+ * The configuration version (migrations/0008_config_version.sql: a trigger
+ * moves it with every `flags` row change) and, unless it equals `known`, the
+ * index — one statement, one round trip. When the version matches, the second
+ * SELECT's outer loop is empty and no `flags` row is read, so a steady-state
+ * probe reads one row (D1 bills rows read). A database without the table (a
+ * Worker deployed before its migration) gets the plain index with version null.
+ */
+export async function readIndexSince(d1: D1Database, known: number | null): Promise<IndexRead> {
+  let rows: ProbeRow[];
+  try {
+    rows = (await d1.prepare(PROBE_SQL).bind(known).all<ProbeRow>()).results;
+  } catch (error) {
+    if (!/no such table: config_version/i.test(messageChain(error))) throw error;
+    return { version: null, entries: await readIndexFromD1(d1) };
+  }
+  const version = rows.find((row) => row.key === null)?.configVersion ?? null;
+  const flagRows = rows.filter((row) => row.key !== null) as IndexRow[];
+  // Without a version row every probe reads the index (it is then never "unchanged").
+  if (known !== null && version === known && flagRows.length === 0) return { version, entries: null };
+  return { version, entries: flagRows.map(toIndexEntry) };
+}
+
+function messageChain(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return `${String(error)} ${cause ? String(cause) : ""}`;
+}
+
 export function createSnapshotStore(d1: D1Database, kv: KVNamespace, mode: StoreMode): SnapshotStore {
   let db: Promise<Db> | undefined;
   const readFromD1 = async (flagKey: string) => {
@@ -79,15 +123,16 @@ export function createSnapshotStore(d1: D1Database, kv: KVNamespace, mode: Store
     return readFlagSnapshot(handle, flagKey);
   };
   return {
-    async loadIndex() {
-      if (mode === "kv") return (await kv.get<FlagIndexEntry[]>(INDEX_KV_KEY, "json")) ?? [];
+    async loadIndex(known) {
+      if (mode === "kv")
+        return { version: null, entries: (await kv.get<FlagIndexEntry[]>(INDEX_KV_KEY, "json")) ?? [] };
       try {
-        return await readIndexFromD1(d1);
+        return await readIndexSince(d1, known);
       } catch (error) {
         if (mode === "d1") throw error;
         const cached = await kv.get<FlagIndexEntry[]>(INDEX_KV_KEY, "json");
         if (!cached) throw error;
-        return cached;
+        return { version: null, entries: cached };
       }
     },
     async loadSnapshot(flagKey, minVersion) {

@@ -109,13 +109,13 @@ describe("kill switch", () => {
     expect((await call("POST", "/flags/k-prop/kill", { body: { reason: "drill" }, env: instanceA })).status).toBe(200);
     // A: its cache was invalidated by the admin call — blue at the very next request.
     expect(await predict("k-prop", "u1", instanceA)).toEqual({ variant: "blue", reason: "KILL_SWITCH" });
-    // B: still inside its probe interval, it has not looked yet (this is what the bound is about)…
-    vi.setSystemTime(t0 + 4_000);
+    // B: it has not looked yet (it looks at its location's shared probe every fifth of the interval)…
+    vi.setSystemTime(t0 + 900);
     expect(await predict("k-prop", "u1", instanceB)).toEqual({ variant: "green", reason: "OVERRIDE" });
-    // …once the interval has passed, the next request re-reads D1's version/kill
-    // record in the background (ctx.waitUntil) and is itself matched against the
-    // index it had: no request waits on D1. The request after that is blue.
-    vi.setSystemTime(t0 + 5_000);
+    // …at its next look it finds the probe A's re-read shared with the location (a moved version), and
+    // re-reads D1's index in the background (ctx.waitUntil); this request is itself matched against the
+    // index it had: no request waits on D1. The request after that is blue — well inside the interval.
+    vi.setSystemTime(t0 + 1_000);
     expect(await predict("k-prop", "u1", instanceB)).toEqual({ variant: "green", reason: "OVERRIDE" });
     expect(await predict("k-prop", "u1", instanceB)).toEqual({ variant: "blue", reason: "KILL_SWITCH" });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FlagCache } from "../../src/edge/flag-cache";
-import type { FlagIndexEntry, SnapshotStore } from "../../src/ports";
+import type { FlagIndexEntry, IndexRead, SnapshotStore } from "../../src/ports";
 import fixture from "../fixtures/evaluation-cases.json";
 
 function entry(version: number, killSwitch = false): FlagIndexEntry {
@@ -17,15 +17,19 @@ function entry(version: number, killSwitch = false): FlagIndexEntry {
 function fakeStore() {
   const state = {
     index: [entry(1)] as FlagIndexEntry[] | Error,
+    /** The store's configuration version; null (none) re-reads the index at every probe. */
+    version: null as number | null,
     snapshot: { ...fixture.base, version: 1 } as unknown,
+    /** Store round trips. */
     indexReads: 0,
     snapshotReads: 0,
   };
   const store: SnapshotStore = {
-    async loadIndex() {
+    async loadIndex(known) {
       state.indexReads++;
       if (state.index instanceof Error) throw state.index;
-      return state.index;
+      if (known !== null && known === state.version) return { version: known, entries: null };
+      return { version: state.version, entries: state.index };
     },
     async loadSnapshot() {
       state.snapshotReads++;
@@ -182,7 +186,7 @@ describe("FlagCache", () => {
         ...built,
       };
     })();
-    const pending: { resolve: (entries: FlagIndexEntry[]) => void; entries: FlagIndexEntry[] }[] = [];
+    const pending: { resolve: (read: IndexRead) => void; entries: FlagIndexEntry[] }[] = [];
     const slowStore: SnapshotStore = {
       ...store,
       loadIndex: () =>
@@ -197,11 +201,27 @@ describe("FlagCache", () => {
     cache.invalidate(); // a local admin change lands while read #1 is still out
     const afterChange = cache.match("POST", "h", "/fx");
     expect(state.indexReads).toBe(2); // a fresh read, not a share of the stale one
-    pending[1]!.resolve(pending[1]!.entries);
+    pending[1]!.resolve({ version: null, entries: pending[1]!.entries });
     expect(await afterChange).toMatchObject({ version: 2, killSwitch: true });
-    pending[0]!.resolve(pending[0]!.entries); // the stale read ends last…
+    pending[0]!.resolve({ version: null, entries: pending[0]!.entries }); // the stale read ends last…
     await first;
     expect(await cache.match("POST", "h", "/fx")).toMatchObject({ version: 2, killSwitch: true }); // …and is ignored
+  });
+
+  it("with a configuration version, re-reads the index only when the version moved", async () => {
+    const { clock, state, cache } = setup();
+    state.version = 7;
+    await cache.match("POST", "h", "/fx");
+    for (const t of [5000, 10_000, 15_000]) {
+      clock.t = t;
+      await cache.match("POST", "h", "/fx");
+    }
+    expect(cache.counters).toMatchObject({ storeReads: 4, indexReads: 1, version: 7 });
+    state.version = 8;
+    state.index = [entry(2, true)];
+    clock.t = 20_000;
+    expect(await cache.match("POST", "h", "/fx")).toMatchObject({ version: 2, killSwitch: true });
+    expect(cache.counters).toMatchObject({ storeReads: 5, indexReads: 2, version: 8 });
   });
 
   it("shares one index read among concurrent requests", async () => {

@@ -14,7 +14,7 @@ const FROM_WRANGLER_TOML = [
   "OUTCOMES_EMBEDDED",
   "DEV_MODE",
 ];
-const TEST_OVERRIDES = ["TEST_MIGRATIONS"];
+const TEST_OVERRIDES = ["TEST_MIGRATIONS", "KV_WRITE_GAP_MS"];
 /** The pool's own plumbing (self service, runner object, loopback), not configuration. */
 const POOL_INTERNAL = /^__VITEST_POOL_WORKERS_/;
 
