@@ -14,6 +14,7 @@ import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../p
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds } from "./body-watch";
 import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
+import { watchUsage } from "./usage-watch";
 import type { RequestAttribution } from "./request-id";
 
 export interface RouterDeps {
@@ -139,15 +140,17 @@ export async function routeRequest(
   // failover: it then describes green's failed attempt, complete at its headers.
   let served: ReadableStream | ArrayBuffer | null = result.kind === "response" ? result.response.body : null;
   const bodyTimeoutMs = flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const answer = result.kind === "response" ? result.response : null;
+  const usage = watchUsage(outcome, flag?.response.usage, answer, origins[servedBy].price);
   if (served && !outcome.failedOver && result.kind === "response" && readsWhole(result.response)) {
-    served = await readWholeBody(outcome, result.response, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    served = await readWholeBody(outcome, result.response, bodyTimeoutMs, deps, flag?.response.contract ?? null, usage);
     if (served === null) {
       const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
       const message = `The ${servedBy} origin's answer broke off before its end`;
       return errorResponse(502, "origin_unavailable", message, requestId, servedBy, evaluation, cookie);
     }
   } else if (served instanceof ReadableStream && !outcome.failedOver) {
-    served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    served = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null, usage);
   } else recordOutcome(outcome, deps);
 
   const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
