@@ -65,6 +65,13 @@ describe("Analytics Engine SQL reader", () => {
               feedback_successes: 15,
               inspected: "400",
               invalid: "12",
+              usage_known: "900",
+              input_tokens_sum: 18000,
+              output_tokens_sum: 45000,
+              output_tokens_sum_sq: 2500000,
+              cost_known: "800",
+              cost_sum: 0.4,
+              cost_sum_sq: 0.0003,
             },
           ]),
     );
@@ -90,6 +97,13 @@ describe("Analytics Engine SQL reader", () => {
           feedbackSuccesses: 15,
           inspected: 400,
           invalid: 12,
+          usageKnown: 900,
+          inputTokensSum: 18000,
+          outputTokensSum: 45000,
+          outputTokensSumSq: 2500000,
+          costKnown: 800,
+          costSum: 0.4,
+          costSumSq: 0.0003,
         },
       },
     ]);
@@ -98,6 +112,11 @@ describe("Analytics Engine SQL reader", () => {
       "sum(if(double6 = -1, if(blob13 IN ('valid', 'invalid'), _sample_interval, 0), 0)) AS inspected",
     );
     expect(sql).toContain("sum(if(double6 = -1, if(blob13 = 'invalid', _sample_interval, 0), 0)) AS invalid");
+    // Usage sums only over answers whose usage (or cost) is known: -1 (unknown) never enters a sum.
+    expect(sql).toContain(
+      "sum(if(double6 = -1, if(blob16 = 'known', _sample_interval * double17, 0), 0)) AS output_tokens_sum",
+    );
+    expect(sql).toContain("sum(if(double6 = -1, if(double18 >= 0, _sample_interval * double18, 0), 0)) AS cost_sum");
     expect(seen).toHaveLength(2);
     expect(seen[0]!.url).toBe("https://api.cloudflare.com/client/v4/accounts/acc123/analytics_engine/sql");
     expect(seen[0]!.auth).toBe("Bearer tok");

@@ -21,6 +21,7 @@ import {
   type GuardName,
 } from "./guards";
 import { invalidRateGuard } from "./answer-guards";
+import { usageGuardCount, usageGuards } from "./usage-guards";
 import type { ArmWindow, HealthScope } from "./metrics";
 import type { HealthSettings } from "./settings";
 
@@ -119,6 +120,7 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
     shadowGuard(guards.shadowAgreementMin, pairs, agreements, required, knobs),
     feedbackGuard(guards.feedbackMaxDrop, control, input.green, input.settings.minFeedbackSamples, knobs),
     invalidRateGuard(guards, answers(control), answers(input.green), knobs),
+    ...usageGuards(guards, control, input.green, knobs),
   ];
   if (input.green.rows >= required) {
     figures.splice(
@@ -153,7 +155,8 @@ export function assessHealth(input: AssessInput): Assessment {
   const required = requiredSamples(rollout);
   const chosen = chooseControl(input, required);
   const green = input.green.rows;
-  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
+  const tested = testedGuardCount(settings.guards, input.shadow.pairs, input.checksAnswers === true);
+  const alpha = settings.alpha / (tested + usageGuardCount(settings.guards));
   const base = {
     scope: input.scope,
     stageIndex: rollout.stageIndex,

@@ -25,6 +25,8 @@ export const GUARD_NAMES = [
   "feedback",
   "invalid_rate",
   "prediction_drift",
+  "cost_per_request",
+  "output_tokens",
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";

@@ -26,6 +26,19 @@ export interface ArmWindow {
   /** Answers checked against the flag's response contract, and how many broke it (docs/design/answer-checks.md). */
   inspected: number;
   invalid: number;
+  /**
+   * Chat-completion usage (docs/design/llm-traffic.md): answers whose usage is
+   * known, and sums over them only (an unknown usage is never counted as zero).
+   * Absent = 0 (windows read or captured before usage was recorded).
+   */
+  usageKnown?: number;
+  inputTokensSum?: number;
+  outputTokensSum?: number;
+  outputTokensSumSq?: number;
+  /** Answers whose cost is known (usage known and the origin priced), and sums of their cost in USD. */
+  costKnown?: number;
+  costSum?: number;
+  costSumSq?: number;
 }
 
 /** One group of a window read: outcomes with the same variant, reason, rule and kind. */
@@ -105,6 +118,13 @@ export function armOf(
     feedbackSuccesses: sum("feedbackSuccesses"),
     inspected: sum("inspected"),
     invalid: sum("invalid"),
+    usageKnown: sum("usageKnown"),
+    inputTokensSum: sum("inputTokensSum"),
+    outputTokensSum: sum("outputTokensSum"),
+    outputTokensSumSq: sum("outputTokensSumSq"),
+    costKnown: sum("costKnown"),
+    costSum: sum("costSum"),
+    costSumSq: sum("costSumSq"),
   };
 }
 

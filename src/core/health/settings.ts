@@ -31,6 +31,12 @@ export interface GuardSettings {
   predictionDriftPsi: number;
   /** Inspected answers per arm before invalid_rate and prediction_drift are judged. */
   minInspectedSamples: number;
+  /** Green's mean cost per request must stay ≤ ratio × control's (null = guard off; usage-guards.ts). */
+  costPerRequestRatio: number | null;
+  /** Green's mean output tokens per request must stay ≤ ratio × control's (null = guard off). */
+  outputTokensRatio: number | null;
+  /** Answers with known usage per arm before cost_per_request and output_tokens are judged. */
+  minUsageSamples: number;
 }
 
 export interface HealthSettings {
@@ -68,6 +74,9 @@ export const DEFAULT_GUARDS: Readonly<GuardSettings> = Object.freeze({
   maxInvalidRate: null,
   predictionDriftPsi: 0.25,
   minInspectedSamples: 200,
+  costPerRequestRatio: null,
+  outputTokensRatio: null,
+  minUsageSamples: 200,
 });
 
 export const DEFAULT_HEALTH_SETTINGS: Readonly<HealthSettings> = Object.freeze({
@@ -116,6 +125,9 @@ const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
   maxInvalidRate: nullable(fraction),
   predictionDriftPsi: positive,
   minInspectedSamples: atLeastOne,
+  costPerRequestRatio: nullable(atLeastOne),
+  outputTokensRatio: nullable(atLeastOne),
+  minUsageSamples: atLeastOne,
 };
 
 function pick<T extends object>(
