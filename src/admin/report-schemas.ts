@@ -59,6 +59,17 @@ export const ShadowReport = z
     latencyOutliers: z.array(
       z.strictObject({ requestId: z.string(), blueLatencyMs: Num, greenLatencyMs: Num, ratio: Num }),
     ),
+    similarity: z
+      .strictObject({
+        n: z.number().int(),
+        mean: Num,
+        p10: Num,
+        p50: Num,
+        p90: Num,
+        histogram: z.array(z.number().int()).length(10),
+      })
+      .nullable()
+      .openapi({ description: "comparator similarity of compared pairs: quantiles and ten bins over [0, 1]" }),
     recommendation: z.enum(SHADOW_RECOMMENDATIONS),
     reasons: z.array(z.string()),
     thresholds: z.strictObject({ minAgreement: Num, maxP95Ratio: Num, maxErrorRatio: Num, minSamples: Num }),

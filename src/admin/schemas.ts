@@ -68,6 +68,8 @@ export const Comparator = z.discriminatedUnion("kind", [
     minOverlap: z.number().min(0).max(1),
     idField: z.string().min(1).max(128).optional(),
   }),
+  /** Generated text, streamed or whole, compared by normalised token overlap (docs/design/llm-traffic.md). */
+  z.strictObject({ kind: z.literal("text"), minSimilarity: z.number().min(0).max(1).optional() }),
 ]);
 const ShadowSettings = z.strictObject({
   sampleRate: z.number().min(0).max(100).optional(),
