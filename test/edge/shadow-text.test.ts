@@ -60,6 +60,31 @@ function sequence(answers: ChatAnswer[]): OriginBehaviour {
 const BLUE: ChatAnswer = { format: "openai", tokens: ["The", " rollout", " is", " healthy", " today"], inputTokens: 9 };
 
 describe("text shadow comparison", () => {
+  it("records green's token usage and cost on mirrored pairs when the flag declares usage", async () => {
+    await seedFlag(env.DB, {
+      key: "sht-usage",
+      greenOrigin: JSON.stringify({ url: "https://green.test", price: { inputPerMTok: 1, outputPerMTok: 3 } }),
+      settings: JSON.stringify({ response: { usage: "anthropic" }, shadow: { comparator: { kind: "text" } } }),
+    });
+    await seedRollout(env.DB, "sht-usage", "sht-usage-r", 0, "shadow");
+    origins.set("blue.test", chatStreamOrigin({ ...BLUE, format: "anthropic" }));
+    origins.set(
+      "green.test",
+      chatStreamOrigin({ format: "anthropic", tokens: ["a", "b"], inputTokens: 9, outputTokens: 40 }),
+    );
+    await send("sht-usage", "u1");
+    const rows = await outcomeRows(env.DB, "sht-usage");
+    expect(rows.find((row) => row.kind === "shadow")).toMatchObject({
+      usage: "known",
+      inputTokens: 9,
+      outputTokens: 40,
+      costUsd: (9 * 1 + 40 * 3) / 1e6,
+      ttftMs: null,
+    });
+    // Blue's served answer has its own usage (and no price: cost unknown).
+    expect(rows.find((row) => row.kind === "served")).toMatchObject({ usage: "known", outputTokens: 5, costUsd: null });
+  });
+
   it("scores green's streamed text against blue's, whatever either's format, and reports the spread", async () => {
     await textShadowFlag("sht");
     origins.set("blue.test", chatStreamOrigin(BLUE));
