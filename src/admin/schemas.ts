@@ -34,6 +34,8 @@ export const Origin = z
     url: z.string().min(1).max(2048).optional(),
     service: BindingName.optional(),
     authHeader: z.strictObject({ name: HeaderName, secret: BindingName }).optional(),
+    /** The model this origin serves; OFREP answers carry it as `model` metadata. */
+    model: z.string().min(1).max(128).optional(),
     /** USD per million tokens; the cost of an answer whose usage is read (settings.response.usage). */
     price: z
       .strictObject({

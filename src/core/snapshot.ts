@@ -57,6 +57,12 @@ function checkOrigin(value: unknown, path: string): void {
   const hasUrl = typeof value.url === "string" && /^https?:\/\//.test(value.url);
   const hasService = typeof value.service === "string" && value.service.length > 0;
   need(hasUrl !== hasService, path, "needs exactly one of an http(s) url or a service binding");
+  if (value.model !== undefined)
+    need(
+      typeof value.model === "string" && value.model.length >= 1 && value.model.length <= 128,
+      `${path}.model`,
+      "must be a string of 1–128 characters",
+    );
   if (value.price !== undefined) {
     const problem = priceProblem(value.price);
     need(problem === null, `${path}.price`, problem ?? "");

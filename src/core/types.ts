@@ -83,6 +83,8 @@ export interface OriginSpec {
   authHeader?: { name: string; secret: string };
   /** USD per million input/output tokens, for the cost of an answer whose usage is read (llm/price.ts). */
   price?: TokenPrice;
+  /** The model this origin serves (e.g. "gpt-4o-mini"): shown to OpenFeature clients so they can attribute usage. */
+  model?: string;
 }
 
 export interface RolloutSpec {
