@@ -176,6 +176,16 @@ const SimpsonCheck = z.strictObject({
 });
 const METRIC_NAMES = ["errorRate", "timeoutRate", "feedbackSuccessRate", "latencyMean", "latencyP95"] as const;
 
+const Spread = { n: z.number().int(), mean: NullableNum, p50: NullableNum, p95: NullableNum };
+const VariantUsage = z.strictObject({
+  requests: z.number().int(),
+  usageKnown: z.number().int(),
+  inputTokens: z.strictObject(Spread),
+  outputTokens: z.strictObject(Spread),
+  costPerRequest: z.strictObject({ ...Spread, per1000Requests: NullableNum }),
+  ttftMs: z.strictObject(Spread),
+});
+
 export const ExperimentReport = z
   .strictObject({
     flag: z.string(),
@@ -197,6 +207,10 @@ export const ExperimentReport = z
       .record(z.enum(METRIC_NAMES), SimpsonCheck)
       .nullable()
       .openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
+    usage: z
+      .strictObject({ blue: VariantUsage, green: VariantUsage })
+      .nullable()
+      .openapi({ description: "tokens, cost and time to first token per variant; null when the flag reads no usage" }),
   })
   .openapi("ExperimentReport");
 
