@@ -6,6 +6,7 @@ import { linearScale } from "../chart-math";
 import { formatMs, formatNumber, formatPercent } from "../format";
 import type { Section } from "../data/flag-data";
 import type { ExperimentView, ShadowView } from "../types";
+import { SimilarityFacts, UsageTable } from "./usage";
 
 export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   if (!shadow.ok) return <p class="muted">{shadow.why}</p>;
@@ -30,6 +31,7 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
       <dd>
         blue {formatPercent(s.errors.blueRate)} · green {formatPercent(s.errors.greenRate)}
       </dd>
+      <SimilarityFacts similarity={s.similarity} />
       <dt>Recommendation</dt>
       <dd>
         <strong>{s.recommendation.replace(/_/g, " ").toLowerCase()}</strong>
@@ -99,12 +101,22 @@ function IntervalRow({ effect }: { effect: Effect }) {
 export function ExperimentPanel({ experiment }: { experiment: Section<ExperimentView> }) {
   if (!experiment.ok) return <p class="muted">{experiment.why}</p>;
   const effects = effectsOf(experiment.value);
-  if (effects.length === 0) return <p class="muted">The experiment report has no effects with intervals yet.</p>;
+  const usage = experiment.value.usage ? <UsageTable usage={experiment.value.usage} /> : null;
+  if (effects.length === 0)
+    return (
+      <>
+        <p class="muted">The experiment report has no effects with intervals yet.</p>
+        {usage}
+      </>
+    );
   return (
-    <ul class="effects">
-      {effects.map((e) => (
-        <IntervalRow effect={e} />
-      ))}
-    </ul>
+    <>
+      <ul class="effects">
+        {effects.map((e) => (
+          <IntervalRow effect={e} />
+        ))}
+      </ul>
+      {usage}
+    </>
   );
 }
