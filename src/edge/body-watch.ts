@@ -180,11 +180,11 @@ export function recordWhenBodyEnds(
           controller.close();
           return;
         }
-        const atMs = clock.now() - startedMs;
-        outcome.firstByteMs ??= atMs;
+        outcome.firstByteMs ??= clock.now() - startedMs;
         copy?.add(chunk.value);
         controller.enqueue(chunk.value);
-        usage?.add(chunk.value, atMs);
+        // `?.` skips the clock read too: a flag without usage pays nothing per chunk.
+        usage?.add(chunk.value, clock.now() - startedMs);
       },
       cancel(reason) {
         settle(CLIENT_ABORTED);
