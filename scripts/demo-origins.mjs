@@ -2,9 +2,12 @@
 // (word lists), green = "sentiment v2" (word lists plus negation handling).
 // Answers are {"model","model_version","label","score"} with score in 0..1;
 // `?stream=1` streams the same JSON in chunks (scripts/lib/demo-faults.mjs).
+// The same origins answer POST …/chat/completions as "chat v1" / "chat v2"
+// (scripts/lib/demo-chat.mjs), for the demo-chat flag.
 // Usage: node scripts/demo-origins.mjs [bluePort] [greenPort]
 import http from "node:http";
 import { controlRequest, createFaults, planAnswer, sentimentAnswer, streamChunks } from "./lib/demo-faults.mjs";
+import { chatAnswer, chatCompletion, chatEvents } from "./lib/demo-chat.mjs";
 
 const POSITIVE = ["good", "great", "love", "excellent", "happy", "nice", "awesome", "fast"];
 const NEGATIVE = ["bad", "terrible", "hate", "awful", "sad", "slow", "broken", "poor"];
@@ -48,6 +51,31 @@ function streamAnswer(response, status, body, breakStream) {
   send();
 }
 
+/**
+ * A chat completion (…/chat/completions): the demo chat model of this origin's
+ * version (scripts/lib/demo-chat.mjs), streamed as server-sent events when
+ * the request says `stream: true`, each token after its delay.
+ */
+function answerChat(response, version, body) {
+  let request;
+  try {
+    request = JSON.parse(body || "{}");
+  } catch {
+    return sendJson(response, 400, { error: { message: "body must be a JSON chat completion request" } });
+  }
+  const answer = chatAnswer(version, request);
+  if (request.stream !== true) return sendJson(response, 200, chatCompletion(answer));
+  const events = chatEvents(version, answer, { includeUsage: request.stream_options?.include_usage === true });
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
+  let next = 0;
+  const send = () => {
+    response.write(events[next++].text);
+    if (next === events.length) return response.end();
+    setTimeout(send, events[next].delayMs);
+  };
+  setTimeout(send, events[0].delayMs);
+}
+
 export function startDemoOrigin(port, version, score) {
   // Dev-only fault switches for the walkthroughs (docs/design/health-loop.md,
   // docs/design/answer-checks.md), set through /__control/* (scripts/lib/demo-faults.mjs).
@@ -61,6 +89,7 @@ export function startDemoOrigin(port, version, score) {
         const answer = controlRequest(faults, version, request.method, url.pathname.slice("/__control/".length), body);
         return sendJson(response, answer.status, answer.body);
       }
+      if (url.pathname.endsWith("/chat/completions")) return answerChat(response, version, body);
       let text = "";
       try {
         text = String(JSON.parse(body || "{}").text ?? "");

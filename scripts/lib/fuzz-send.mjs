@@ -142,7 +142,8 @@ export function sendRaw(base, c) {
         if (chunk === "body") {
           await new Promise((r) => setTimeout(r, 300));
           socket.write("body");
-        } else socket.write(chunk.replaceAll("Host: router", `Host: ${url.host}`).replaceAll("http://router", url.origin));
+        } else
+          socket.write(chunk.replaceAll("Host: router", `Host: ${url.host}`).replaceAll("http://router", url.origin));
         if (c.slow) await new Promise((r) => setTimeout(r, 60));
       }
       quiet();

@@ -60,6 +60,17 @@ export const ShadowReport = z
     latencyOutliers: z.array(
       z.strictObject({ requestId: z.string(), blueLatencyMs: Num, greenLatencyMs: Num, ratio: Num }),
     ),
+    similarity: z
+      .strictObject({
+        n: z.number().int(),
+        mean: Num,
+        p10: Num,
+        p50: Num,
+        p90: Num,
+        histogram: z.array(z.number().int()).length(10),
+      })
+      .nullable()
+      .openapi({ description: "comparator similarity of compared pairs: quantiles and ten bins over [0, 1]" }),
     recommendation: z.enum(SHADOW_RECOMMENDATIONS),
     reasons: z.array(z.string()),
     thresholds: z.strictObject({ minAgreement: Num, maxP95Ratio: Num, maxErrorRatio: Num, minSamples: Num }),
@@ -167,6 +178,16 @@ const SimpsonCheck = z.strictObject({
 });
 const METRIC_NAMES = ["errorRate", "timeoutRate", "feedbackSuccessRate", "latencyMean", "latencyP95"] as const;
 
+const Spread = { n: z.number().int(), mean: NullableNum, p50: NullableNum, p95: NullableNum };
+const VariantUsage = z.strictObject({
+  requests: z.number().int(),
+  usageKnown: z.number().int(),
+  inputTokens: z.strictObject(Spread),
+  outputTokens: z.strictObject(Spread),
+  costPerRequest: z.strictObject({ ...Spread, per1000Requests: NullableNum }),
+  ttftMs: z.strictObject(Spread),
+});
+
 export const ExperimentReport = z
   .strictObject({
     flag: z.string(),
@@ -189,6 +210,10 @@ export const ExperimentReport = z
       .nullable()
       .openapi({ description: "per-colo breakdown per metric (Simpson check)" }),
     answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
+    usage: z
+      .strictObject({ blue: VariantUsage, green: VariantUsage })
+      .nullable()
+      .openapi({ description: "tokens, cost and time to first token per variant; null when the flag reads no usage" }),
   })
   .openapi("ExperimentReport");
 

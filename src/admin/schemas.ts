@@ -11,6 +11,8 @@ import { SCOPES } from "./auth";
 import { ERROR_CODES } from "./errors";
 import { LIMITS } from "./limits";
 import { MAX_SHADOW_BODY_BYTES } from "../core/shadow/settings";
+import { MAX_PRICE_PER_MTOK } from "../core/llm/price";
+import { USAGE_FORMATS } from "../core/llm/usage-format";
 import { MAX_BODY_TIMEOUT_MS, MAX_RESPONSE_BODY_BYTES } from "../core/response-settings";
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -32,6 +34,15 @@ export const Origin = z
     url: z.string().min(1).max(2048).optional(),
     service: BindingName.optional(),
     authHeader: z.strictObject({ name: HeaderName, secret: BindingName }).optional(),
+    /** The model this origin serves; OFREP answers carry it as `model` metadata. */
+    model: z.string().min(1).max(128).optional(),
+    /** USD per million tokens; the cost of an answer whose usage is read (settings.response.usage). */
+    price: z
+      .strictObject({
+        inputPerMTok: z.number().min(0).max(MAX_PRICE_PER_MTOK),
+        outputPerMTok: z.number().min(0).max(MAX_PRICE_PER_MTOK),
+      })
+      .optional(),
   })
   .refine((o) => (o.url === undefined) !== (o.service === undefined), "needs exactly one of url or service")
   .openapi("Origin");
@@ -59,6 +70,8 @@ export const Comparator = z.discriminatedUnion("kind", [
     minOverlap: z.number().min(0).max(1),
     idField: z.string().min(1).max(128).optional(),
   }),
+  /** Generated text, streamed or whole, compared by normalised token overlap (docs/design/llm-traffic.md). */
+  z.strictObject({ kind: z.literal("text"), minSimilarity: z.number().min(0).max(1).optional() }),
 ]);
 const ShadowSettings = z.strictObject({
   sampleRate: z.number().min(0).max(100).optional(),
@@ -91,6 +104,8 @@ const ResponseSettings = z.strictObject({
   sampleRate: z.number().min(0).max(100).optional(),
   /** Answers larger than this are not inspected. */
   maxBodyBytes: z.number().int().min(1).max(MAX_RESPONSE_BODY_BYTES).optional(),
+  /** Chat-completion format whose token usage every answer is read for (docs/design/llm-traffic.md). */
+  usage: z.enum(USAGE_FORMATS).optional(),
 });
 
 const Settings = z.strictObject({

@@ -1,6 +1,7 @@
 // One request's record (docs/design/routing-hot-path.md, outcomes). A plain data type shared by the hot path
 // (which fills it) and telemetry (which owns how it is stored).
 import type { InspectionState } from "./answer-inspection";
+import type { UsageState } from "./llm/usage-reader";
 import type { Reason, Variant } from "./types";
 
 export interface Outcome {
@@ -36,6 +37,19 @@ export interface Outcome {
   /** The predicted label (string/boolean), or the predicted number, of an inspected answer. */
   predictedLabel?: string | null;
   predictedValue?: number | null;
+  /**
+   * Token usage of a chat-completion answer (settings.response.usage, docs/design/llm-traffic.md):
+   * `known` or `unknown` (never zero tokens for a usage that was not stated); null/absent when not declared.
+   */
+  usage?: UsageState | null;
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  /** USD, from the tokens and the answering origin's price; null when either is unknown. */
+  costUsd?: number | null;
+  /** Event streams: time to the first event with generated text, and the gaps between such events. */
+  ttftMs?: number | null;
+  interTokenMeanMs?: number | null;
+  interTokenMaxMs?: number | null;
   /** 1 / 0 for shadow pairs, null when no comparison was made. */
   shadowAgreement: number | null;
   feedbackValue: number | null;

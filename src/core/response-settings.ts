@@ -4,9 +4,12 @@
 // - the response contract: a JSON Schema (2020-12) every successful answer
 //   must satisfy and a JSON path to its prediction, with a sample rate and a
 //   byte cap bounding what inspection costs (docs/design/answer-checks.md).
+// - the usage format of a chat-completion answer (`usage`: "openai" or
+//   "anthropic"), read on every answer, not sampled (docs/design/llm-traffic.md).
 // Compiled once per snapshot (the schema validator is built here, never on a
 // request); a snapshot whose section is invalid is refused whole. Pure.
 import { Validator } from "@cfworker/json-schema";
+import { USAGE_FORMATS, type UsageFormat } from "./llm/usage-format";
 import { parseJsonPath, type PathStep } from "./shadow/json-path";
 
 export interface ResponseSpec {
@@ -21,8 +24,10 @@ export interface ResponseSpec {
   prediction?: string;
   /** Percent (0–100) of answers inspected; the rest are `not_inspected`. */
   sampleRate: number;
-  /** Answers larger than this are `not_inspected` (never invalid). */
+  /** Answers larger than this are `not_inspected` (never invalid); also caps a whole JSON answer read for usage. */
   maxBodyBytes: number;
+  /** The chat-completion format whose token usage every answer is read for; absent = not read. */
+  usage?: UsageFormat;
 }
 
 export const DEFAULT_BODY_TIMEOUT_MS = 300_000;
@@ -59,12 +64,14 @@ export interface AnswerContract {
 export interface CompiledResponse {
   bodyTimeoutMs: number;
   contract: AnswerContract | null;
+  /** Usage reading: the declared format and the cap on a whole JSON answer kept for it; null = not declared. */
+  usage: { format: UsageFormat; maxBodyBytes: number } | null;
 }
 
 type Problem = { path: string; message: string };
 
 const JSON_TYPES = new Set(["null", "boolean", "object", "array", "number", "integer", "string"]);
-const KNOWN = new Set(["bodyTimeoutMs", "schema", "prediction", "sampleRate", "maxBodyBytes"]);
+const KNOWN = new Set(["bodyTimeoutMs", "schema", "prediction", "sampleRate", "maxBodyBytes", "usage"]);
 
 /** Every `type` keyword in the schema names a JSON type (the commonest schema typo), or a problem. */
 function typeProblem(schema: unknown, at: string): string | null {
@@ -151,9 +158,12 @@ export function compileResponse(raw: unknown): CompiledResponse | Problem {
   if (!Number.isInteger(spec.maxBodyBytes) || spec.maxBodyBytes < 1 || spec.maxBodyBytes > MAX_RESPONSE_BODY_BYTES) {
     return { path: "response.maxBodyBytes", message: `must be an integer 1–${MAX_RESPONSE_BODY_BYTES}` };
   }
+  if (spec.usage !== undefined && !USAGE_FORMATS.includes(spec.usage))
+    return { path: "response.usage", message: `must be one of ${USAGE_FORMATS.join(", ")}` };
   const contract = compileContract(spec);
   if (contract !== null && "message" in contract) return contract;
-  return { bodyTimeoutMs: spec.bodyTimeoutMs, contract };
+  const usage = spec.usage === undefined ? null : { format: spec.usage, maxBodyBytes: spec.maxBodyBytes };
+  return { bodyTimeoutMs: spec.bodyTimeoutMs, contract, usage };
 }
 
 /** What a flag's settings JSON declares about its answers: a schema (invalid_rate), a prediction path (prediction_drift). */

@@ -7,6 +7,7 @@ import { buildOverrideFilter } from "./override-filter";
 import { isLive } from "./rollout-machine";
 import { compileShadow } from "./shadow/settings";
 import { compileOperator, matchesAttribute } from "./operators";
+import { priceProblem } from "./llm/price";
 import { compileResponse } from "./response-settings";
 import { err, ok, type Result } from "./result";
 import {
@@ -56,6 +57,16 @@ function checkOrigin(value: unknown, path: string): void {
   const hasUrl = typeof value.url === "string" && /^https?:\/\//.test(value.url);
   const hasService = typeof value.service === "string" && value.service.length > 0;
   need(hasUrl !== hasService, path, "needs exactly one of an http(s) url or a service binding");
+  if (value.model !== undefined)
+    need(
+      typeof value.model === "string" && value.model.length >= 1 && value.model.length <= 128,
+      `${path}.model`,
+      "must be a string of 1–128 characters",
+    );
+  if (value.price !== undefined) {
+    const problem = priceProblem(value.price);
+    need(problem === null, `${path}.price`, problem ?? "");
+  }
 }
 
 function compileSegment(segment: unknown, path: string): ConstraintMatcher {

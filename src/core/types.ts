@@ -3,6 +3,7 @@
 // Pure types only; no runtime code lives here except fixed vocabularies.
 import type { OverrideFilter } from "./override-filter";
 import type { CompiledShadow, ShadowSpec } from "./shadow/settings";
+import type { TokenPrice } from "./llm/price";
 import type { CompiledResponse, ResponseSpec } from "./response-settings";
 
 export const VARIANTS = ["blue", "green"] as const;
@@ -80,6 +81,10 @@ export interface OriginSpec {
   service?: string;
   /** Header set on forwarded requests from a secret of this name (never from the client). */
   authHeader?: { name: string; secret: string };
+  /** USD per million input/output tokens, for the cost of an answer whose usage is read (llm/price.ts). */
+  price?: TokenPrice;
+  /** The model this origin serves (e.g. "gpt-4o-mini"): shown to OpenFeature clients so they can attribute usage. */
+  model?: string;
 }
 
 export interface RolloutSpec {

@@ -32,10 +32,15 @@
 // body has ended and been closed for the client, in a later task inside the
 // same waitUntil, so the client's bytes, status, headers and timing never
 // depend on it. A body over the cap, broken or abandoned is `not_inspected`.
+//
+// Usage reading (docs/design/llm-traffic.md) rides the same chunks: a
+// UsageWatch gets each one after it was enqueued for the client and parses
+// in later tasks; the outcome waits for its reading, the client never does.
 import { inspectAnswer } from "../core/answer-inspection";
 import { CLIENT_ABORTED, type ErrorClass, type Outcome } from "../core/outcome";
 import type { AnswerContract } from "../core/response-settings";
 import type { Clock, OutcomeSink } from "../ports";
+import type { UsageWatch } from "./usage-watch";
 
 export interface RecordDeps {
   outcomes: OutcomeSink;
@@ -121,6 +126,7 @@ export function recordWhenBodyEnds(
   bodyTimeoutMs: number,
   deps: RecordDeps,
   contract: AnswerContract | null = null,
+  usage: UsageWatch | null = null,
 ): ReadableStream<Uint8Array> {
   const clock = deps.clock;
   const copy = keptCopyFor(outcome, contract, deps.random);
@@ -142,10 +148,12 @@ export function recordWhenBodyEnds(
       deps.outcomes.record(outcome);
       done(deps.outcomes.flush());
     };
-    if (copy !== null && contract !== null && errorClass === null) {
+    const inspect = copy !== null && contract !== null && errorClass === null;
+    if (inspect || usage !== null) {
       // After the client's stream is closed (the caller closes it right after), in a later task.
       setTimeout(() => {
-        inspectInto(outcome, contract, copy);
+        if (inspect) inspectInto(outcome, contract, copy);
+        usage?.finish(outcome, errorClass === null);
         record();
       }, 0);
     } else {
@@ -180,6 +188,8 @@ export function recordWhenBodyEnds(
         outcome.firstByteMs ??= clock.now() - startedMs;
         copy?.add(chunk.value);
         controller.enqueue(chunk.value);
+        // `?.` skips the clock read too: a flag without usage pays nothing per chunk.
+        usage?.add(chunk.value, clock.now() - startedMs);
       },
       cancel(reason) {
         settle(CLIENT_ABORTED);
@@ -250,6 +260,7 @@ export async function readWholeBody(
   bodyTimeoutMs: number,
   deps: RecordDeps,
   contract: AnswerContract | null = null,
+  usage: UsageWatch | null = null,
 ): Promise<ArrayBuffer | null> {
   const startedMs = deps.clock.now() - outcome.latencyMs;
   const bytes = await Promise.race([response.arrayBuffer(), bodyDeadline(bodyTimeoutMs)]).catch(() => null);
@@ -257,18 +268,22 @@ export async function readWholeBody(
   if (bytes === null) {
     outcome.errorClass ??= "stream_broken";
     outcome.error = true;
+    usage?.finish(outcome, false);
     recordOutcome(outcome, deps);
     return null;
   }
   if (bytes.byteLength > 0) outcome.firstByteMs = outcome.durationMs;
   const copy = keptCopyFor(outcome, contract, deps.random);
-  if (copy !== null && contract !== null && outcome.errorClass === null) {
-    copy.add(new Uint8Array(bytes));
+  const inspect = copy !== null && contract !== null && outcome.errorClass === null;
+  usage?.add(new Uint8Array(bytes), outcome.durationMs);
+  if (inspect || usage !== null) {
+    copy?.add(new Uint8Array(bytes));
     // Judged in a later task, after the answer has been handed back.
     deps.waitUntil(
       new Promise<void>((resolve) =>
         setTimeout(() => {
-          inspectInto(outcome, contract, copy);
+          if (inspect) inspectInto(outcome, contract, copy);
+          usage?.finish(outcome, outcome.errorClass === null);
           recordOutcome(outcome, deps);
           resolve();
         }, 0),

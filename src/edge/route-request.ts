@@ -14,6 +14,7 @@ import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../p
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { readsWhole, readWholeBody, recordOutcome, recordWhenBodyEnds, withDeclaredLength } from "./body-watch";
 import { errorResponse, noRouteResponse, withRoutingHeaders } from "./responses";
+import { watchUsage } from "./usage-watch";
 import type { RequestAttribution } from "./request-id";
 
 export interface RouterDeps {
@@ -139,8 +140,10 @@ export async function routeRequest(
   // failover: it then describes green's failed attempt, complete at its headers.
   let served: ReadableStream | ArrayBuffer | null = result.kind === "response" ? result.response.body : null;
   const bodyTimeoutMs = flag?.response.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const answer = result.kind === "response" ? result.response : null;
+  const usage = watchUsage(outcome, flag?.response.usage, answer, origins[servedBy].price);
   if (served && !outcome.failedOver && result.kind === "response" && readsWhole(result.response)) {
-    served = await readWholeBody(outcome, result.response, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    served = await readWholeBody(outcome, result.response, bodyTimeoutMs, deps, flag?.response.contract ?? null, usage);
     if (served === null) {
       const cookie = context?.generated ? unitCookie(context.unitKey, deps.secureCookies) : null;
       const message = `The ${servedBy} origin's answer broke off before its end`;
@@ -149,7 +152,7 @@ export async function routeRequest(
   } else if (served instanceof ReadableStream && !outcome.failedOver && result.kind === "response") {
     const headers = result.response.headers;
     outcome.streamed = isStreamedAnswer(headers.get("content-type"), headers.get("content-length"));
-    const watched = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null);
+    const watched = recordWhenBodyEnds(outcome, served, bodyTimeoutMs, deps, flag?.response.contract ?? null, usage);
     served = withDeclaredLength(watched, result.response);
   } else recordOutcome(outcome, deps);
 

@@ -6,6 +6,8 @@
 // push the isolate toward its memory limit.
 import { bucketFromHash } from "../core/bucket";
 import { answerErrorClass, type Outcome } from "../core/outcome";
+import { requestCostUsd } from "../core/llm/price";
+import { createUsageReader, USAGE_UNKNOWN } from "../core/llm/usage-reader";
 import { redactForExample } from "../core/shadow/redact";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
@@ -75,6 +77,30 @@ export function declaredTooLarge(headers: Headers, maxBytes: number): boolean {
 const decoder = new TextDecoder();
 const ok = (status: number) => status >= 200 && status < 300;
 
+/**
+ * Green's token usage and cost in a mirrored pair, when the flag declares a
+ * usage format (docs/design/llm-traffic.md): read from the capped copy the
+ * comparison already holds, so a shadow stage can judge cost before green
+ * serves anyone. No token timing: the mirror reads the body whole.
+ */
+function mirroredUsage(flag: CompiledFlag, response: Response | null, body: CappedBody | null): Partial<Outcome> {
+  const usage = flag.response.usage;
+  if (usage === null) return {};
+  if (response === null || !ok(response.status) || body?.kind !== "bytes") return { ...USAGE_UNKNOWN, costUsd: null };
+  const eventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+  const reader = createUsageReader(usage.format, eventStream);
+  reader.feed(decoder.decode(body.bytes), 0);
+  const reading = reader.finish(true);
+  const price = flag.snapshot.origins.green.price;
+  return {
+    ...reading,
+    ttftMs: null,
+    interTokenMeanMs: null,
+    interTokenMaxMs: null,
+    costUsd: requestCostUsd(price, reading.inputTokens, reading.outputTokens),
+  };
+}
+
 /** Sends the mirrored request to green, waits for blue's answer, compares and records. */
 export async function runMirror(
   flag: CompiledFlag,
@@ -95,6 +121,14 @@ export async function runMirror(
       errorClass: null,
       firstByteMs: null,
       durationMs: null,
+      // Nor its usage: a pair carries green's (mirroredUsage) or none.
+      usage: null,
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+      ttftMs: null,
+      interTokenMeanMs: null,
+      interTokenMaxMs: null,
       ...fields,
     });
   const body = await requestBody;
@@ -132,6 +166,7 @@ export async function runMirror(
     timeout: green.kind === "timeout",
     pairedLatencyMs: blueAnswer.latencyMs,
     pairedStatus: blueAnswer.status,
+    ...mirroredUsage(flag, green.kind === "response" ? green.response : null, greenBody),
   };
   // Blue failing says nothing about green's quality: recorded, excluded from agreement.
   if (!ok(blueAnswer.status)) return record({ ...pair, comparatorReason: "blue_error" });

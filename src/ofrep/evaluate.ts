@@ -84,6 +84,9 @@ export async function evaluateEntry(
   if (evaluation.ruleId !== null) metadata.ruleId = evaluation.ruleId;
   if (evaluation.segmentKey !== null) metadata.segment = evaluation.segmentKey;
   if (evaluation.errorCode !== null) metadata.errorCode = evaluation.errorCode;
+  // An app calling its model directly attributes its own token usage to the variant's model.
+  const model = flag?.snapshot.origins[evaluation.variant].model;
+  if (model !== undefined) metadata.model = model;
   const reason = toOpenFeatureReason(evaluation.reason, isStatic(flag));
   const response: EvaluationSuccess | EvaluationFailure =
     reason === "ERROR"

@@ -6,6 +6,7 @@
 // Client-aborted requests are not requests of either arm.
 import { CLIENT_ABORTED } from "../core/outcome";
 import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
+import type { UsageRow } from "../core/llm/usage-report";
 import type { ArmMetrics, ArmPair } from "../core/stats/index";
 
 /** Colos beyond this many (by traffic) are folded into "(other)". */
@@ -120,4 +121,40 @@ export async function readExperimentData(
     segments[`colo:${colo}`] = pair as ArmPair<ArmMetrics>;
   }
   return { arms, segments };
+}
+
+/** Answers read per variant for the usage figures: bounds one report's work. */
+export const USAGE_REPORT_MAX_ROWS = 50_000;
+
+/**
+ * Per variant, the newest answers of the stage whose usage was declared (one
+ * row each, bounded); null when none was (a flag without `response.usage`).
+ */
+export async function readUsageRows(
+  d1: D1Database,
+  flagKey: string,
+  rolloutId: string,
+  stage: string,
+): Promise<Record<"blue" | "green", UsageRow[]> | null> {
+  const read = async (variant: string) => {
+    const { results } = await d1
+      .prepare(
+        `SELECT usage, input_tokens, output_tokens, cost_usd, ttft_ms FROM outcomes
+       WHERE ${WHERE} AND variant = ?4 AND feedback_value IS NULL AND usage IS NOT NULL ORDER BY ts DESC LIMIT ?5`,
+      )
+      .bind(flagKey, rolloutId, stage, variant, USAGE_REPORT_MAX_ROWS)
+      .all<Record<string, unknown>>();
+    const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+    return results.map(
+      (row): UsageRow => ({
+        usage: row.usage === "known" ? "known" : "unknown",
+        inputTokens: number(row.input_tokens),
+        outputTokens: number(row.output_tokens),
+        costUsd: number(row.cost_usd),
+        ttftMs: number(row.ttft_ms),
+      }),
+    );
+  };
+  const [blue, green] = [await read("blue"), await read("green")];
+  return blue.length + green.length === 0 ? null : { blue, green };
 }

@@ -46,7 +46,14 @@ const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(COALESCE(feedback_value, 0)) AS feedback_successes,
   SUM(feedback_value IS NULL AND inspection IN ('valid', 'invalid')) AS inspected,
   SUM(feedback_value IS NULL AND inspection = 'invalid') AS invalid,
-  SUM(feedback_value IS NULL AND streamed = 1) AS streamed
+  SUM(feedback_value IS NULL AND streamed = 1) AS streamed,
+  SUM(feedback_value IS NULL AND usage = 'known') AS usage_known,
+  SUM(CASE WHEN feedback_value IS NULL AND usage = 'known' THEN input_tokens ELSE 0 END) AS input_tokens_sum,
+  SUM(CASE WHEN feedback_value IS NULL AND usage = 'known' THEN output_tokens ELSE 0 END) AS output_tokens_sum,
+  SUM(CASE WHEN feedback_value IS NULL AND usage = 'known' THEN output_tokens * output_tokens ELSE 0 END) AS output_tokens_sum_sq,
+  SUM(feedback_value IS NULL AND cost_usd IS NOT NULL) AS cost_known,
+  SUM(CASE WHEN feedback_value IS NULL THEN COALESCE(cost_usd, 0) ELSE 0 END) AS cost_sum,
+  SUM(CASE WHEN feedback_value IS NULL THEN COALESCE(cost_usd * cost_usd, 0) ELSE 0 END) AS cost_sum_sq
 FROM w CROSS JOIN outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
 
 // Nearest rank q is the one row with n·q ≤ k < n·q + 1 (the smallest k ≥ n·q).
@@ -96,6 +103,13 @@ interface AggregateRow extends GroupKey {
   inspected: number;
   invalid: number;
   streamed: number;
+  usage_known: number | null;
+  input_tokens_sum: number | null;
+  output_tokens_sum: number | null;
+  output_tokens_sum_sq: number | null;
+  cost_known: number | null;
+  cost_sum: number | null;
+  cost_sum_sq: number | null;
 }
 interface QuantileRow extends GroupKey {
   p50: number | null;
@@ -160,6 +174,13 @@ export async function readOutcomeWindows(d1: D1Database, windows: readonly Metri
         invalid: row.invalid ?? 0,
         streamed: row.streamed ?? 0,
         ttfbP95Ms: ttfb?.get(keyOf(row)) ?? null,
+        usageKnown: row.usage_known ?? 0,
+        inputTokensSum: row.input_tokens_sum ?? 0,
+        outputTokensSum: row.output_tokens_sum ?? 0,
+        outputTokensSumSq: row.output_tokens_sum_sq ?? 0,
+        costKnown: row.cost_known ?? 0,
+        costSum: row.cost_sum ?? 0,
+        costSumSq: row.cost_sum_sq ?? 0,
       },
     });
   }

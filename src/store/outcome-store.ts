@@ -3,8 +3,10 @@
 import type { EmbeddedSink } from "../ports";
 
 const INSERT = `INSERT INTO outcomes (ts, request_id, flag_key, rollout_id, variant, reason, rule_id, stage, status, latency_ms, error, timeout, shadow_agreement, feedback_value, colo, kind, similarity, comparator_reason, paired_latency_ms, paired_status, error_class, first_byte_ms, duration_ms,
-  inspection, invalid_reason, predicted_label, predicted_value, streamed)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  inspection, invalid_reason, predicted_label, predicted_value, streamed,
+  usage, input_tokens, output_tokens, cost_usd, ttft_ms, inter_token_mean_ms, inter_token_max_ms)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+  ?, ?, ?, ?, ?, ?, ?)`;
 
 export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
   return {
@@ -42,6 +44,13 @@ export function createEmbeddedOutcomeStore(d1: D1Database): EmbeddedSink {
             o.predictedLabel ?? null,
             o.predictedValue ?? null,
             o.streamed ? 1 : 0,
+            o.usage ?? null,
+            o.inputTokens ?? null,
+            o.outputTokens ?? null,
+            o.costUsd ?? null,
+            o.ttftMs ?? null,
+            o.interTokenMeanMs ?? null,
+            o.interTokenMaxMs ?? null,
           ),
         ),
       );

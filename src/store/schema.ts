@@ -133,6 +133,15 @@ export const outcomes = sqliteTable(
     predictedValue: real("predicted_value"),
     /** 1 when the answer was streamed (core/outcome.ts isStreamedAnswer): its first byte is judged. */
     streamed: integer("streamed"),
+    /** Chat-completion usage (docs/design/llm-traffic.md): known | unknown; null = not declared. */
+    usage: text("usage"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    costUsd: real("cost_usd"),
+    /** Event streams: time to the first event with generated text; gaps between such events. */
+    ttftMs: real("ttft_ms"),
+    interTokenMeanMs: real("inter_token_mean_ms"),
+    interTokenMaxMs: real("inter_token_max_ms"),
   },
   (table) => [
     index("outcomes_flag_ts").on(table.flagKey, table.timestampMs),

@@ -85,8 +85,8 @@ export async function readShadowPairs(
 ): Promise<ShadowPair[]> {
   const rows = await d1
     .prepare(
-      `SELECT request_id, rule_id, shadow_agreement, comparator_reason, latency_ms, paired_latency_ms, status, paired_status, error
-     FROM outcomes WHERE flag_key = ? AND rollout_id = ? AND kind = 'shadow' ORDER BY ts DESC LIMIT ?`,
+      `SELECT request_id, rule_id, shadow_agreement, comparator_reason, latency_ms, paired_latency_ms, status, paired_status, error,
+     similarity FROM outcomes WHERE flag_key = ? AND rollout_id = ? AND kind = 'shadow' ORDER BY ts DESC LIMIT ?`,
     )
     .bind(flagKey, rolloutId, limit)
     .all<Record<string, unknown>>();
@@ -99,5 +99,6 @@ export async function readShadowPairs(
     blueLatencyMs: Number(r.paired_latency_ms ?? 0),
     greenError: Number(r.error) === 1,
     blueError: r.paired_status === null || Number(r.paired_status) === 0 || Number(r.paired_status) >= 500,
+    similarity: r.similarity === null ? null : Number(r.similarity),
   }));
 }

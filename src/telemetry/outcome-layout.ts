@@ -20,6 +20,10 @@ export const BLOB = {
   inspection: 13,
   invalidReason: 14,
   predictedLabel: 15,
+  /** Token usage of a chat-completion answer: "known", "unknown" or "" (not declared). */
+  usage: 16,
+  /** Mean inter-token gap as a decimal string ("" = none): the 20 doubles are spoken for. */
+  interTokenMeanMs: 17,
 } as const;
 export const DOUBLE = {
   latencyMs: 1,
@@ -37,6 +41,11 @@ export const DOUBLE = {
   predictedValue: 13,
   hasPredictedValue: 14,
   streamed: 15,
+  inputTokens: 16,
+  outputTokens: 17,
+  costUsd: 18,
+  ttftMs: 19,
+  interTokenMaxMs: 20,
 } as const;
 
 /** Column name in the AE SQL API, e.g. column("blob", BLOB.variant) → "blob1". */
@@ -66,6 +75,8 @@ export function toDataPoint(outcome: Outcome): AnalyticsEngineDataPoint {
     outcome.inspection ?? "",
     outcome.invalidReason ?? "",
     outcome.predictedLabel ?? "",
+    outcome.usage ?? "",
+    outcome.interTokenMeanMs === null || outcome.interTokenMeanMs === undefined ? "" : String(outcome.interTokenMeanMs),
   ];
   const doubles = [
     outcome.latencyMs,
@@ -84,6 +95,11 @@ export function toDataPoint(outcome: Outcome): AnalyticsEngineDataPoint {
     outcome.predictedValue ?? 0,
     outcome.predictedValue === null || outcome.predictedValue === undefined ? 0 : 1,
     outcome.streamed ? 1 : 0,
+    outcome.inputTokens ?? NO_VALUE,
+    outcome.outputTokens ?? NO_VALUE,
+    outcome.costUsd ?? NO_VALUE,
+    outcome.ttftMs ?? NO_VALUE,
+    outcome.interTokenMaxMs ?? NO_VALUE,
   ];
   return { indexes: [outcome.flagKey], blobs, doubles };
 }

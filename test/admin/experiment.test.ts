@@ -76,3 +76,45 @@ describe("GET /admin/api/flags/:key/experiment", () => {
     expect((await call("GET", "/flags/exp-shadow/experiment?stage=bogus")).status).toBe(400);
   });
 });
+
+describe("experiment usage figures (a flag that reads usage)", () => {
+  it("per variant: tokens and cost over known usage only, cost per 1 000 requests, time to first token", async () => {
+    await seedFlag(env.DB, { key: "exp-llm" });
+    await seedRollout(env.DB, "exp-llm", "exp-llm-r", 50);
+    const llm = (variant: "blue" | "green", i: number, fields: Partial<Outcome>): Outcome => ({
+      ...outcomes("exp-llm", variant, "FRA", 1, 0, () => 100)[0]!,
+      requestId: `exp-llm-${variant}-${i}`,
+      ...fields,
+    });
+    await createEmbeddedOutcomeStore(env.DB).insertBatch([
+      ...Array.from({ length: 20 }, (_, i) =>
+        llm("blue", i, { usage: "known", inputTokens: 10, outputTokens: 100 + i, costUsd: 0.001, ttftMs: 50 + i }),
+      ),
+      ...Array.from({ length: 20 }, (_, i) =>
+        llm("green", i, { usage: "known", inputTokens: 10, outputTokens: 200 + i, costUsd: 0.002, ttftMs: 80 + i }),
+      ),
+      // Unknown usage: a request, never a zero.
+      llm("green", 99, { usage: "unknown", errorClass: "stream_broken", error: true, ttftMs: 90 }),
+    ]);
+    const report = await json(await call("GET", "/flags/exp-llm/experiment"));
+    expect(report.usage.blue).toMatchObject({
+      requests: 20,
+      usageKnown: 20,
+      inputTokens: { n: 20, mean: 10, p50: 10, p95: 10 },
+      outputTokens: { n: 20, mean: 109.5, p50: 109, p95: 118 },
+      ttftMs: { n: 20, p50: 59, p95: 68 },
+    });
+    expect(report.usage.blue.costPerRequest.mean).toBeCloseTo(0.001, 12);
+    expect(report.usage.blue.costPerRequest.per1000Requests).toBeCloseTo(1, 9);
+    expect(report.usage.green).toMatchObject({ requests: 21, usageKnown: 20, outputTokens: { n: 20, mean: 209.5 } });
+    expect(report.usage.green.costPerRequest.per1000Requests).toBeCloseTo(2, 9);
+    expect(report.usage.green.ttftMs.n).toBe(21);
+  });
+
+  it("is null for a flag that reads no usage", async () => {
+    await seedFlag(env.DB, { key: "exp-nollm" });
+    await seedRollout(env.DB, "exp-nollm", "exp-nollm-r", 50);
+    await createEmbeddedOutcomeStore(env.DB).insertBatch(outcomes("exp-nollm", "blue", "FRA", 3, 0, () => 100));
+    expect((await json(await call("GET", "/flags/exp-nollm/experiment"))).usage).toBeNull();
+  });
+});

@@ -22,6 +22,25 @@ describe("single flag evaluation", () => {
     });
   });
 
+  it("carries the variant's model name in metadata when its origin declares one (an LLM flag)", async () => {
+    await seedFlag(env.DB, {
+      key: "of-llm",
+      blueOrigin: JSON.stringify({ url: "https://blue.test", model: "chat-v1" }),
+      greenOrigin: JSON.stringify({
+        url: "https://green.test",
+        model: "chat-v2",
+        price: { inputPerMTok: 1, outputPerMTok: 2 },
+      }),
+    });
+    await seedRollout(env.DB, "of-llm", "r-llm", 100);
+    expect(await json(await evaluate("of-llm", { targetingKey: "u1" }))).toMatchObject({
+      variant: "green",
+      metadata: { model: "chat-v2" },
+    });
+    await seedFlag(env.DB, { key: "of-plain" });
+    expect((await json(await evaluate("of-plain", { targetingKey: "u1" }))).metadata).not.toHaveProperty("model");
+  });
+
   it("maps override and segment match to TARGETING_MATCH, split to SPLIT, kill switch to DISABLED", async () => {
     await seedFlag(env.DB, { key: "of-map" });
     await seedRollout(env.DB, "of-map", "r-map", 100);

@@ -66,6 +66,13 @@ describe("Analytics Engine SQL reader", () => {
               inspected: "400",
               invalid: "12",
               streamed: "0",
+              usage_known: "900",
+              input_tokens_sum: 18000,
+              output_tokens_sum: 45000,
+              output_tokens_sum_sq: 2500000,
+              cost_known: "800",
+              cost_sum: 0.4,
+              cost_sum_sq: 0.0003,
             },
           ]),
     );
@@ -93,6 +100,13 @@ describe("Analytics Engine SQL reader", () => {
           invalid: 12,
           streamed: 0,
           ttfbP95Ms: null,
+          usageKnown: 900,
+          inputTokensSum: 18000,
+          outputTokensSum: 45000,
+          outputTokensSumSq: 2500000,
+          costKnown: 800,
+          costSum: 0.4,
+          costSumSq: 0.0003,
         },
       },
     ]);
@@ -101,6 +115,11 @@ describe("Analytics Engine SQL reader", () => {
       "sum(if(double6 = -1, if(blob13 IN ('valid', 'invalid'), _sample_interval, 0), 0)) AS inspected",
     );
     expect(sql).toContain("sum(if(double6 = -1, if(blob13 = 'invalid', _sample_interval, 0), 0)) AS invalid");
+    // Usage sums only over answers whose usage (or cost) is known: -1 (unknown) never enters a sum.
+    expect(sql).toContain(
+      "sum(if(double6 = -1, if(blob16 = 'known', _sample_interval * double17, 0), 0)) AS output_tokens_sum",
+    );
+    expect(sql).toContain("sum(if(double6 = -1, if(double18 >= 0, _sample_interval * double18, 0), 0)) AS cost_sum");
     expect(seen).toHaveLength(2);
     expect(seen[0]!.url).toBe("https://api.cloudflare.com/client/v4/accounts/acc123/analytics_engine/sql");
     expect(seen[0]!.auth).toBe("Bearer tok");

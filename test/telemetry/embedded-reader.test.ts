@@ -121,3 +121,33 @@ describe("embedded reader quantiles", () => {
     }
   });
 });
+
+describe("embedded reader usage sums", () => {
+  it("sums tokens and cost only over answers whose usage (or cost) is known", async () => {
+    const llm = servedOutcome({ flagKey: "emb-usage", rolloutId: "emb-usage-r" });
+    await createEmbeddedOutcomeStore(env.DB).insertBatch([
+      { ...llm, requestId: "k1", usage: "known", inputTokens: 10, outputTokens: 30, costUsd: 0.002 },
+      { ...llm, requestId: "k2", usage: "known", inputTokens: 20, outputTokens: 50, costUsd: null },
+      { ...llm, requestId: "u1", usage: "unknown", errorClass: "stream_broken", error: true },
+      { ...llm, requestId: "n1", usage: null },
+    ]);
+    const groups = await createEmbeddedReader(env.DB).readWindow({
+      flagKey: "emb-usage",
+      rolloutId: "emb-usage-r",
+      stage: null,
+      fromMs: 0,
+      toMs: 10_000,
+    });
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.metrics).toMatchObject({
+      requests: 4,
+      usageKnown: 2,
+      inputTokensSum: 30,
+      outputTokensSum: 80,
+      outputTokensSumSq: 30 * 30 + 50 * 50,
+      costKnown: 1,
+      costSum: 0.002,
+    });
+    expect(groups[0]!.metrics.costSumSq).toBeCloseTo(0.002 ** 2, 12);
+  });
+});

@@ -32,6 +32,13 @@ const SHADOW_PAIR: Outcome = {
   firstByteMs: 43.75,
   durationMs: 1_250.5,
   streamed: true,
+  usage: "known",
+  inputTokens: 19,
+  outputTokens: 5,
+  costUsd: 0.000132,
+  ttftMs: 61.25,
+  interTokenMeanMs: 12.5,
+  interTokenMaxMs: 30,
 };
 
 const BLOB_CASES: [keyof typeof BLOB, string][] = [
@@ -47,6 +54,8 @@ const BLOB_CASES: [keyof typeof BLOB, string][] = [
   ["kind", "shadow"],
   ["comparatorReason", "label_mismatch"],
   ["errorClass", "stream_broken"],
+  ["usage", "known"],
+  ["interTokenMeanMs", "12.5"],
 ];
 
 const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
@@ -63,6 +72,11 @@ const DOUBLE_CASES: [keyof typeof DOUBLE, number][] = [
   ["firstByteMs", 43.75],
   ["durationMs", 1_250.5],
   ["streamed", 1],
+  ["inputTokens", 19],
+  ["outputTokens", 5],
+  ["costUsd", 0.000132],
+  ["ttftMs", 61.25],
+  ["interTokenMaxMs", 30],
 ];
 
 describe("toDataPoint layout", () => {
@@ -78,7 +92,8 @@ describe("toDataPoint layout", () => {
 
   it("writes exactly one value per declared position and indexes by flag", () => {
     expect(point.blobs).toHaveLength(Object.keys(BLOB).length);
-    expect(point.doubles).toHaveLength(Object.keys(DOUBLE).length);
+    // The highest position, not the count: a reserved position is written as a placeholder.
+    expect(point.doubles).toHaveLength(Math.max(...Object.values(DOUBLE)));
     expect(point.indexes).toEqual(["demo-model"]);
   });
 
@@ -98,7 +113,16 @@ describe("toDataPoint layout", () => {
       errorClass: null,
       firstByteMs: null,
       durationMs: undefined,
+      usage: null,
+      inputTokens: null,
+      outputTokens: undefined,
+      costUsd: null,
+      ttftMs: null,
+      interTokenMeanMs: null,
+      interTokenMaxMs: undefined,
     });
+    expect(served.blobs?.[BLOB.usage - 1]).toBe("");
+    expect(served.blobs?.[BLOB.interTokenMeanMs - 1]).toBe("");
     expect(served.blobs?.[BLOB.errorClass - 1]).toBe("");
     expect(served.blobs?.[BLOB.rule - 1]).toBe("");
     expect(served.blobs?.[BLOB.rolloutId - 1]).toBe("");
@@ -112,6 +136,11 @@ describe("toDataPoint layout", () => {
       "pairedStatus",
       "firstByteMs",
       "durationMs",
+      "inputTokens",
+      "outputTokens",
+      "costUsd",
+      "ttftMs",
+      "interTokenMaxMs",
     ] as const) {
       expect(served.doubles?.[DOUBLE[field] - 1]).toBe(NO_VALUE);
     }

@@ -8,8 +8,9 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { SERVE_STAGE_PATTERN, servedPercentOf, stageLabelOf } from "../../core/stage-label";
 import { analyzeExperiment } from "../../core/stats/index";
 import { parseJson } from "../../store/db";
-import { readExperimentData } from "../../store/experiment-repo";
+import { readExperimentData, readUsageRows } from "../../store/experiment-repo";
 import { getFlag } from "../../store/flag-repo";
+import { summariseUsage } from "../../core/llm/usage-report";
 import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
 import { metricsReaderFor } from "../../wiring";
 import { readAnswerFiguresOrNull } from "../answer-figures";
@@ -64,6 +65,8 @@ experimentRoutes.openapi(
       segments: data.segments,
       expectedWeights: { blue: 100 - percent, green: percent },
     });
-    return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report, answers }, 200);
+    const usageRows = await readUsageRows(c.env.DB, key, rollout.id, stage);
+    const usage = usageRows && { blue: summariseUsage(usageRows.blue), green: summariseUsage(usageRows.green) };
+    return c.json({ flag: key, rolloutId: rollout.id, stage, arms: data.arms, ...report, answers, usage }, 200);
   },
 );

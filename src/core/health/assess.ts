@@ -22,6 +22,7 @@ import {
 } from "./guards";
 import { invalidRateGuard, predictionDriftGuard, ttfbGuard } from "./answer-guards";
 import type { DriftCounts } from "./predictions";
+import { usageGuardCount, usageGuards } from "./usage-guards";
 import type { ArmWindow, HealthScope } from "./metrics";
 import type { HealthSettings } from "./settings";
 
@@ -131,6 +132,7 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
       input.declares?.prediction,
     ),
     ttfbGuard(guards, control, input.green, input.aboveFirstByte ?? null, required, knobs),
+    ...usageGuards(guards, control, input.green, knobs),
   ];
   if (input.green.rows >= required) {
     figures.splice(
@@ -172,7 +174,8 @@ export function assessHealth(input: AssessInput): Assessment {
     prediction: input.declares?.prediction === true,
     streams: streams(input.green) || streams(chosen.arm),
   };
-  const alpha = settings.alpha / testedGuardCount(settings.guards, input.shadow.pairs, checks);
+  const tested = testedGuardCount(settings.guards, input.shadow.pairs, checks);
+  const alpha = settings.alpha / (tested + usageGuardCount(settings.guards));
   const base = {
     scope: input.scope,
     stageIndex: rollout.stageIndex,

@@ -26,6 +26,8 @@ export const GUARD_NAMES = [
   "invalid_rate",
   "prediction_drift",
   "ttfb_p95",
+  "cost_per_request",
+  "output_tokens",
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";

@@ -29,6 +29,19 @@ export interface ArmWindow {
   /** Streamed answers (core/outcome.ts isStreamedAnswer) and their time-to-first-byte p95. */
   streamed: number;
   ttfbP95Ms: number | null;
+  /**
+   * Chat-completion usage (docs/design/llm-traffic.md): answers whose usage is
+   * known, and sums over them only (an unknown usage is never counted as zero).
+   * Absent = 0 (windows read or captured before usage was recorded).
+   */
+  usageKnown?: number;
+  inputTokensSum?: number;
+  outputTokensSum?: number;
+  outputTokensSumSq?: number;
+  /** Answers whose cost is known (usage known and the origin priced), and sums of their cost in USD. */
+  costKnown?: number;
+  costSum?: number;
+  costSumSq?: number;
 }
 
 /** One group of a window read: outcomes with the same variant, reason, rule and kind. */
@@ -98,6 +111,13 @@ export const EMPTY_ARM: Readonly<ArmWindow> = Object.freeze({
   invalid: 0,
   streamed: 0,
   ttfbP95Ms: null,
+  usageKnown: 0,
+  inputTokensSum: 0,
+  outputTokensSum: 0,
+  outputTokensSumSq: 0,
+  costKnown: 0,
+  costSum: 0,
+  costSumSq: 0,
 });
 
 /** The rollout's own traffic is SPLIT (serving stages) or DEFAULT (shadow: 0 % split). */
@@ -140,6 +160,13 @@ export function armOf(
     invalid: sum("invalid"),
     streamed: sum("streamed"),
     ttfbP95Ms: largestStreamed.metrics.ttfbP95Ms ?? null,
+    usageKnown: sum("usageKnown"),
+    inputTokensSum: sum("inputTokensSum"),
+    outputTokensSum: sum("outputTokensSum"),
+    outputTokensSumSq: sum("outputTokensSumSq"),
+    costKnown: sum("costKnown"),
+    costSum: sum("costSum"),
+    costSumSq: sum("costSumSq"),
   };
 }
 

@@ -34,6 +34,12 @@ export interface GuardSettings {
   /** Streamed answers: green's time-to-first-byte p95 must stay ≤ max(ratio × control's, control's + minMargin). */
   ttfbP95Ratio: number;
   ttfbMinMarginMs: number;
+  /** Green's mean cost per request must stay ≤ ratio × control's (null = guard off; usage-guards.ts). */
+  costPerRequestRatio: number | null;
+  /** Green's mean output tokens per request must stay ≤ ratio × control's (null = guard off). */
+  outputTokensRatio: number | null;
+  /** Answers with known usage per arm before cost_per_request and output_tokens are judged. */
+  minUsageSamples: number;
 }
 
 export interface HealthSettings {
@@ -73,6 +79,9 @@ export const DEFAULT_GUARDS: Readonly<GuardSettings> = Object.freeze({
   minInspectedSamples: 200,
   ttfbP95Ratio: 1.5,
   ttfbMinMarginMs: 10,
+  costPerRequestRatio: null,
+  outputTokensRatio: null,
+  minUsageSamples: 200,
 });
 
 export const DEFAULT_HEALTH_SETTINGS: Readonly<HealthSettings> = Object.freeze({
@@ -123,6 +132,9 @@ const GUARD_CHECKS: Record<keyof GuardSettings, Check> = {
   minInspectedSamples: atLeastOne,
   ttfbP95Ratio: atLeastOne,
   ttfbMinMarginMs: (v) => typeof v === "number" && v >= 0,
+  costPerRequestRatio: nullable(atLeastOne),
+  outputTokensRatio: nullable(atLeastOne),
+  minUsageSamples: atLeastOne,
 };
 
 function pick<T extends object>(

@@ -2,14 +2,21 @@
 // Compiled once per snapshot from a ComparatorSpec; a compiled comparator is
 // total — malformed JSON, missing fields or wrong types are a disagreement
 // with a reason, never an exception.
+import { assembleAnswerText } from "../llm/assemble-text";
 import { parseJsonPath, pathMatches, readPath, type PathStep } from "./json-path";
+import { textSimilarity } from "./text-similarity";
 
 export type ComparatorSpec =
   | { kind: "exact" }
   | { kind: "json"; absTolerance?: number; relTolerance?: number; ignorePaths?: string[] }
   | { kind: "label"; path: string }
   | { kind: "numeric"; path: string; absTolerance?: number; relTolerance?: number }
-  | { kind: "topk"; path: string; k: number; minOverlap: number; idField?: string };
+  | { kind: "topk"; path: string; k: number; minOverlap: number; idField?: string }
+  /** Generated text (chat completions, streamed or whole): similar enough at or above `minSimilarity`. */
+  | { kind: "text"; minSimilarity?: number };
+
+/** A paraphrase keeping most content words clears this; a different answer on the same topic does not. */
+export const DEFAULT_TEXT_MIN_SIMILARITY = 0.6;
 
 export interface Comparison {
   agree: boolean;
@@ -179,6 +186,18 @@ export function compileComparator(spec: ComparatorSpec): Comparator | string {
           ? verdict(true, overlap, "overlap_ok")
           : verdict(false, overlap, "overlap_low");
       });
+    }
+    case "text": {
+      const min = spec.minSimilarity ?? DEFAULT_TEXT_MIN_SIMILARITY;
+      if (!(min >= 0 && min <= 1)) return "minSimilarity must be 0..1";
+      return (blue, green) => {
+        const [a, b] = [assembleAnswerText(blue), assembleAnswerText(green)];
+        if (a === b) return verdict(true, 1, "equal");
+        const similarity = textSimilarity(a, b);
+        return similarity >= min
+          ? verdict(true, similarity, "text_similar")
+          : verdict(false, similarity, "text_differs");
+      };
     }
     default:
       return `unknown comparator "${(spec as { kind: unknown }).kind}"`;

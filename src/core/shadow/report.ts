@@ -30,6 +30,39 @@ export interface ShadowPair {
   blueLatencyMs: number;
   greenError: boolean;
   blueError: boolean;
+  /** The comparator's 0..1 similarity of a compared pair (null/absent when not compared). */
+  similarity?: number | null;
+}
+
+/** How alike compared answers were: the spread of comparator similarities (the `text` comparator's main figure). */
+export interface SimilarityDistribution {
+  n: number;
+  mean: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  /** Counts in ten equal bins [0, 0.1), …, [0.9, 1]; 1 falls in the last. */
+  histogram: number[];
+}
+
+/** Similarity distribution of compared pairs; null when none carries a similarity. */
+export function similarityDistribution(pairs: readonly ShadowPair[]): SimilarityDistribution | null {
+  const values = pairs
+    .filter((pair) => pair.agreement !== null)
+    .map((pair) => pair.similarity)
+    .filter((value): value is number => typeof value === "number" && value >= 0 && value <= 1)
+    .sort((a, b) => a - b);
+  if (values.length === 0) return null;
+  const histogram = new Array<number>(10).fill(0);
+  for (const value of values) histogram[Math.min(9, Math.floor(value * 10))]!++;
+  return {
+    n: values.length,
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    p10: percentile(values, 0.1)!,
+    p50: percentile(values, 0.5)!,
+    p90: percentile(values, 0.9)!,
+    histogram,
+  };
 }
 
 export interface RateWithInterval {
@@ -51,6 +84,7 @@ export interface ShadowReport {
   };
   errors: { blueRate: number | null; greenRate: number | null; ratio: number | null };
   latencyOutliers: { requestId: string; blueLatencyMs: number; greenLatencyMs: number; ratio: number }[];
+  similarity: SimilarityDistribution | null;
   recommendation: ShadowRecommendation;
   reasons: string[];
   thresholds: ShadowThresholds;
@@ -139,6 +173,7 @@ export function buildShadowReport(
     },
     errors: { blueRate, greenRate, ratio: errorRatio },
     latencyOutliers,
+    similarity: similarityDistribution(compared),
     recommendation,
     reasons,
     thresholds,

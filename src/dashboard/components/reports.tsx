@@ -8,6 +8,7 @@ import { formatMs, formatNumber, formatPercent } from "../format";
 import type { Section } from "../data/flag-data";
 import type { ExperimentView, ShadowView } from "../types";
 import { DriftLine, InvalidLine } from "./answers";
+import { SimilarityFacts, UsageTable } from "./usage";
 
 export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
   if (!shadow.ok) return <p class="muted">{shadow.why}</p>;
@@ -37,6 +38,7 @@ export function ShadowPanel({ shadow }: { shadow: Section<ShadowView> }) {
         <InvalidLine answers={s.answers} green="green (mirrored)" />
         <DriftLine answers={s.answers} />
       </dd>
+      <SimilarityFacts similarity={s.similarity} />
       <dt>Recommendation</dt>
       <dd>
         <strong>{s.recommendation.replace(/_/g, " ").toLowerCase()}</strong>
@@ -107,6 +109,7 @@ export function ExperimentPanel({ experiment }: { experiment: Section<Experiment
   if (!experiment.ok) return <p class="muted">{experiment.why}</p>;
   const effects = effectsOf(experiment.value);
   const { answers } = experiment.value;
+  const usage = experiment.value.usage ? <UsageTable usage={experiment.value.usage} /> : null;
   return (
     <>
       {effects.length === 0 ? (
@@ -118,6 +121,7 @@ export function ExperimentPanel({ experiment }: { experiment: Section<Experiment
           ))}
         </ul>
       )}
+      {usage}
       <InvalidLine answers={answers} />
       <DriftLine answers={answers} />
     </>

@@ -55,8 +55,23 @@ export function aggregatesQuery(window: MetricsWindow, dataset: string): string 
     `sum(if(${pair}, ${W}, 0)) AS shadow_pairs, sum(if(${pair}, ${W} * ${d("shadowAgreement")}, 0)) AS shadow_agreements, ` +
     `sum(if(${IS_FEEDBACK}, ${W}, 0)) AS feedback_total, sum(if(${IS_FEEDBACK}, ${W} * ${d("feedbackValue")}, 0)) AS feedback_successes, ` +
     `${req(`if(${b("inspection")} IN ('valid', 'invalid'), ${W}, 0)`)} AS inspected, ${req(`if(${b("inspection")} = 'invalid', ${W}, 0)`)} AS invalid, ` +
-    `${req(`${W} * ${d("streamed")}`)} AS streamed ` +
+    `${req(`${W} * ${d("streamed")}`)} AS streamed, ` +
+    usageColumns(req) +
     whereOf(window, dataset, null)
+  );
+}
+
+/** Chat-completion usage sums over answers whose usage (or cost) is known: an unknown one is never a zero. */
+function usageColumns(req: (expr: string) => string): string {
+  const known = `${b("usage")} = 'known'`;
+  const costed = `${d("costUsd")} >= 0`;
+  const [input, output, cost] = [d("inputTokens"), d("outputTokens"), d("costUsd")];
+  return (
+    `${req(`if(${known}, ${W}, 0)`)} AS usage_known, ${req(`if(${known}, ${W} * ${input}, 0)`)} AS input_tokens_sum, ` +
+    `${req(`if(${known}, ${W} * ${output}, 0)`)} AS output_tokens_sum, ` +
+    `${req(`if(${known}, ${W} * ${output} * ${output}, 0)`)} AS output_tokens_sum_sq, ` +
+    `${req(`if(${costed}, ${W}, 0)`)} AS cost_known, ${req(`if(${costed}, ${W} * ${cost}, 0)`)} AS cost_sum, ` +
+    `${req(`if(${costed}, ${W} * ${cost} * ${cost}, 0)`)} AS cost_sum_sq `
   );
 }
 
@@ -172,6 +187,13 @@ export function createAnalyticsEngineReader(options: AnalyticsEngineReaderOption
             invalid: num(row.invalid),
             streamed: num(row.streamed),
             ttfbP95Ms: numOrNull(ttfb?.get(keyOf(row))),
+            usageKnown: num(row.usage_known),
+            inputTokensSum: num(row.input_tokens_sum),
+            outputTokensSum: num(row.output_tokens_sum),
+            outputTokensSumSq: num(row.output_tokens_sum_sq),
+            costKnown: num(row.cost_known),
+            costSum: num(row.cost_sum),
+            costSumSq: num(row.cost_sum_sq),
           },
         };
       });
