@@ -25,6 +25,9 @@ export const SeriesBucket = z
     errorRate: NullableNum,
     timeoutRate: NullableNum,
     p95Ms: NullableNum,
+    costPer1kUsd: NullableNum.openapi({
+      description: "mean cost of 1 000 requests (USD) over those whose cost is known; null when none is",
+    }),
   })
   .openapi("SeriesBucket");
 

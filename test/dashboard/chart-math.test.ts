@@ -99,16 +99,19 @@ describe("series filling", () => {
   it("returns dense buckets per variant with rates only where there were requests", () => {
     const filled = fillSeries(
       [
-        { bucket: 1, variant: "green", requests: 4, errors: 1, timeouts: 2, p95Ms: 120 },
-        { bucket: 0, variant: "blue", requests: 10, errors: 0, timeouts: 0, p95Ms: 80 },
-        { bucket: 9, variant: "blue", requests: 1, errors: 1, timeouts: 0, p95Ms: 1 },
-        { bucket: 0, variant: "purple", requests: 1, errors: 1, timeouts: 0, p95Ms: 1 },
+        // Green: cost known for 2 of its 4 requests, $0.003 in all → $1.50 per 1 000.
+        { bucket: 1, variant: "green", requests: 4, errors: 1, timeouts: 2, p95Ms: 120, costKnown: 2, costUsd: 0.003 },
+        { bucket: 0, variant: "blue", requests: 10, errors: 0, timeouts: 0, p95Ms: 80, costKnown: 0, costUsd: 0 },
+        { bucket: 9, variant: "blue", requests: 1, errors: 1, timeouts: 0, p95Ms: 1, costKnown: 0, costUsd: 0 },
+        { bucket: 0, variant: "purple", requests: 1, errors: 1, timeouts: 0, p95Ms: 1, costKnown: 0, costUsd: 0 },
       ],
       3,
     );
     expect(filled.blue.map((b) => b.requests)).toEqual([10, 0, 0]);
     expect(filled.blue[0]!.errorRate).toBe(0);
     expect(filled.blue[1]!.errorRate).toBeNull();
+    // No known cost is no cost figure, never $0.
+    expect(filled.blue[0]!.costPer1kUsd).toBeNull();
     expect(filled.green[1]).toEqual({
       requests: 4,
       errors: 1,
@@ -116,6 +119,7 @@ describe("series filling", () => {
       errorRate: 0.25,
       timeoutRate: 0.5,
       p95Ms: 120,
+      costPer1kUsd: 1.5,
     });
   });
 });

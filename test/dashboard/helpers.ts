@@ -93,12 +93,14 @@ export interface OutcomeSeed {
   kind?: "served" | "shadow";
   feedback?: number;
   stage?: string;
+  /** The request's cost in USD (a chat flag reading usage from priced origins). */
+  costUsd?: number;
 }
 
 export async function seedOutcomes(flagKey: string, rows: OutcomeSeed[]): Promise<void> {
   const insert =
-    env.DB.prepare(`INSERT INTO outcomes (ts, request_id, flag_key, variant, reason, stage, status, latency_ms, error, timeout, colo, kind, feedback_value)
-    VALUES (?, ?, ?, ?, 'SPLIT', ?, ?, ?, ?, ?, 'TST', ?, ?)`);
+    env.DB.prepare(`INSERT INTO outcomes (ts, request_id, flag_key, variant, reason, stage, status, latency_ms, error, timeout, colo, kind, feedback_value, cost_usd)
+    VALUES (?, ?, ?, ?, 'SPLIT', ?, ?, ?, ?, ?, 'TST', ?, ?, ?)`);
   await env.DB.batch(
     rows.map((r, i) =>
       insert.bind(
@@ -113,6 +115,7 @@ export async function seedOutcomes(flagKey: string, rows: OutcomeSeed[]): Promis
         r.timeout ? 1 : 0,
         r.kind ?? "served",
         r.feedback ?? null,
+        r.costUsd ?? null,
       ),
     ),
   );

@@ -1,7 +1,7 @@
 // GET /admin/api/flags/:key/series (the charts' data) and GET /whoami.
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createFlag, json, mintToken } from "../admin/helpers";
-import { seedOutcomes } from "./helpers";
+import { page, seedOutcomes, signIn } from "./helpers";
 
 const KEY = "dash-series";
 
@@ -52,6 +52,7 @@ describe("series", () => {
       errorRate: 0.1,
       timeoutRate: 0,
       p95Ms: 19,
+      costPer1kUsd: null,
     });
     expect(body.series.green[index]).toEqual({
       requests: 4,
@@ -60,6 +61,7 @@ describe("series", () => {
       errorRate: 0,
       timeoutRate: 0.25,
       p95Ms: 400,
+      costPer1kUsd: null,
     });
     const total = (variant: "blue" | "green") =>
       body.series[variant].reduce((n: number, b: { requests: number }) => n + b.requests, 0);
@@ -71,7 +73,30 @@ describe("series", () => {
       errorRate: null,
       timeoutRate: null,
       p95Ms: null,
+      costPer1kUsd: null,
     });
+  });
+
+  it("gives cost per 1 000 requests over those whose cost is known, and the flag page draws it", async () => {
+    const key = "dash-series-cost";
+    await createFlag(key);
+    const now = Date.now();
+    await seedOutcomes(key, [
+      { ts: now - 1_000, variant: "blue", latencyMs: 10, costUsd: 0.001 },
+      { ts: now - 1_000, variant: "blue", latencyMs: 10, costUsd: 0.003 },
+      // Usage unknown: a request, but no cost (never counted as $0).
+      { ts: now - 1_000, variant: "blue", latencyMs: 10 },
+      { ts: now - 1_000, variant: "green", latencyMs: 10, costUsd: 0.006 },
+    ]);
+    const body = await json(await call("GET", `/flags/${key}/series?hours=1&bucketMinutes=5`));
+    const last = (variant: "blue" | "green") => body.series[variant].find((b: { requests: number }) => b.requests > 0);
+    expect(last("blue").requests).toBe(3);
+    expect(last("blue").costPer1kUsd).toBeCloseTo(2, 12);
+    expect(last("green").costPer1kUsd).toBeCloseTo(6, 12);
+    const cookie = await signIn();
+    const chart = '<figure class="chart" id="chart-cost">';
+    expect(await (await page("GET", `/admin/flags/${key}`, { cookie })).text()).toContain(chart);
+    expect(await (await page("GET", `/admin/flags/${KEY}`, { cookie })).text()).not.toContain(chart);
   });
 
   it("defaults to 6 h in 5-minute buckets and validates its query", async () => {

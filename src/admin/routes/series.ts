@@ -47,6 +47,7 @@ export function fillSeries(points: SeriesPoint[], count: number): Record<Variant
     errorRate: null,
     timeoutRate: null,
     p95Ms: null,
+    costPer1kUsd: null,
   });
   const out = Object.fromEntries(VARIANTS.map((v) => [v, Array.from({ length: count }, empty)])) as Record<
     Variant,
@@ -62,6 +63,7 @@ export function fillSeries(points: SeriesPoint[], count: number): Record<Variant
       p95Ms: point.p95Ms,
       errorRate: point.requests > 0 ? point.errors / point.requests : null,
       timeoutRate: point.requests > 0 ? point.timeouts / point.requests : null,
+      costPer1kUsd: point.costKnown > 0 ? (point.costUsd / point.costKnown) * 1000 : null,
     });
   }
   return out;

@@ -6,7 +6,7 @@
 import { formatClock, linearScale, linePath, maxOf, niceTicks, project, timeTicks, lastValue } from "../chart-math";
 import { formatMs, formatNumber, formatPercent } from "../format";
 
-export type ChartUnit = "percent" | "ms" | "perMin";
+export type ChartUnit = "percent" | "ms" | "perMin" | "usd";
 
 export interface LineChartProps {
   id: string;
@@ -22,18 +22,20 @@ export interface LineChartProps {
 const W = 640;
 const H = 240;
 const M = { left: 68, right: 16, top: 14, bottom: 40 };
-/** An empty chart still gets a readable axis: 1 %, 100 ms, 1 req/min. */
-const FALLBACK_MAX: Record<ChartUnit, number> = { percent: 0.01, ms: 100, perMin: 1 };
+/** An empty chart still gets a readable axis: 1 %, 100 ms, 1 req/min, $1. */
+const FALLBACK_MAX: Record<ChartUnit, number> = { percent: 0.01, ms: 100, perMin: 1, usd: 1 };
 
 export function formatValue(unit: ChartUnit, value: number | null): string {
   if (unit === "percent") return formatPercent(value);
   if (unit === "ms") return formatMs(value);
+  if (unit === "usd") return value === null ? "–" : `$${Number(value.toPrecision(3))}`;
   return value === null ? "–" : `${formatNumber(value, value < 10 ? 1 : 0)}/min`;
 }
 
 function tickLabel(unit: ChartUnit, value: number): string {
   if (unit === "percent") return `${Number((value * 100).toPrecision(3))} %`;
   if (unit === "ms") return value >= 1000 ? `${Number((value / 1000).toPrecision(3))} s` : `${value} ms`;
+  if (unit === "usd") return `$${value}`;
   return `${value}`;
 }
 

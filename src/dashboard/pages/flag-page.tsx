@@ -24,6 +24,8 @@ function Charts({ series }: { series: SeriesView }) {
   const pick = (variant: "blue" | "green", f: (b: SeriesView["series"]["blue"][number]) => number | null) =>
     series.series[variant].map(f);
   const common = { buckets, bucketMs };
+  // Only a flag that reads token usage from priced origins has a cost (docs/design/llm-traffic.md).
+  const priced = (["blue", "green"] as const).some((v) => series.series[v].some((b) => b.costPer1kUsd !== null));
   return (
     <div class="grid2">
       <LineChart
@@ -58,6 +60,16 @@ function Charts({ series }: { series: SeriesView }) {
         blue={pick("blue", (b) => b.p95Ms)}
         green={pick("green", (b) => b.p95Ms)}
       />
+      {priced ? (
+        <LineChart
+          id="chart-cost"
+          title="Cost per 1 000 requests (USD)"
+          unit="usd"
+          {...common}
+          blue={pick("blue", (b) => b.costPer1kUsd)}
+          green={pick("green", (b) => b.costPer1kUsd)}
+        />
+      ) : null}
     </div>
   );
 }
