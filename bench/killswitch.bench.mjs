@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median } from "./lib/stats.mjs";
 
@@ -110,22 +110,7 @@ async function main() {
   cleanups.push(() => mf.dispose());
   await mf.ready;
   const db = await mf.getD1Database("DB", "a");
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
-  await db
-    .prepare(
-      `INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES ('ks', 'POST', '/ks/predict', ?1, ?2, 2000)`,
-    )
-    .bind(
-      JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }),
-      JSON.stringify({ url: `http://127.0.0.1:${green.port}` }),
-    )
-    .run();
-  await db
-    .prepare(
-      `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES ('ks-r', 'ks', ?1, 0, ?2, 'active')`,
-    )
-    .bind(JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]), Date.now())
-    .run();
+  await seedAllGreenFlag(db, "ks", blue, green);
   const [a, b] = [await mf.getWorker("a"), await mf.getWorker("b")];
   await waitUntil(b, "green", 2000);
 

@@ -35,6 +35,7 @@ import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import {
+  asChatFlag,
   asStreamFlag,
   assertStreamed,
   clientSeesTruncation,
@@ -44,7 +45,9 @@ import {
   inspectedCounts,
   inspectionFigures,
   startStreamOrigin,
+  streamCpuRounds,
   streamOnce,
+  usageCounts,
   withSettings,
 } from "./lib/answer-scenarios.mjs";
 import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
@@ -331,6 +334,12 @@ async function startAnswerTargets(scriptPath, origins, pinned) {
       startRouter(scriptPath, origins, { seed: asStreamFlag("bench-model", stream.port) }),
     ),
     streamBare: await startTracked(() => startBare(stream.port)),
+    chatRouter: await startTracked(() =>
+      startRouter(scriptPath, origins, {
+        seed: asChatFlag("bench-model", stream.port),
+        bindings: args.smoke ? { OUTCOMES_EMBEDDED: "1" } : {},
+      }),
+    ),
   };
   if (pinned) for (const { pid } of Object.values(started)) pin(pid, WORKER_CORE);
   answerPids = Object.fromEntries(Object.entries(started).map(([name, { pid }]) => [name, pid]));
@@ -364,11 +373,21 @@ async function checkAnswerTargets(answers, probes) {
     throw new Error("streamRouter: a sized answer that broke mid-body reached the client as complete");
   const unsized = (await clientSeesTruncation(answers.streamRouter, "unsized")) ? "incomplete" : "complete";
   console.log(`streamRouter: a broken answer is incomplete for the client when sized; ${unsized} when unsized`);
-  for (const name of ["streamRouter", "streamBare"]) {
+  for (const name of ["streamRouter", "streamBare", "chatRouter"]) {
     const result = await streamOnce(answers[name]);
     assertStreamed(name, result);
     console.log(`${name}: streamed ${result.text.split("\n\n").length - 1} events in ${result.chunks} chunks`);
   }
+  if (!args.smoke) return;
+  // The chat router reads every answer's usage (after it ended, in waitUntil): wait for the outcome.
+  const db = await routerDbs.get(answers.chatRouter.href)();
+  let found = {};
+  for (let tries = 0; tries < 50 && !(found.known >= 1); tries++) {
+    found = await usageCounts(db, "bench-model");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!(found.known >= 1)) throw new Error(`chatRouter: usage ${JSON.stringify(found)}, expected known`);
+  console.log(`chatRouter: usage read from the stream (${found.known} known)`);
 }
 
 /** Inspection paired rounds (plain, inspect100, inspect10 at once) and first-chunk latency, alternating. */
@@ -401,6 +420,30 @@ async function measureAnswers(targets, script, load, pinned) {
   console.log(
     `first chunk of an event stream, p50: router ${first.router.p50Ms.toFixed(3)} ms, bare ${first.bare.p50Ms.toFixed(3)} ms` +
       ` (added ${figures.streamAddedFirstChunkP50Ms.toFixed(3)} ms, target ≤ 1)`,
+  );
+  // A chat completion with usage reading on: first event against bare, and CPU per streamed request against
+  // the same stream without usage (the flag that declares none pays nothing per chunk).
+  const chat = await firstChunkRounds(
+    { chat: targets.chatRouter, bare: targets.streamBare },
+    Number(args["stream-requests"]),
+  );
+  figures.chatFirstChunkP50Ms = chat.chat.p50Ms;
+  figures.chatAddedFirstChunkP50Ms = chat.addedP50Ms;
+  const cpu = await streamCpuRounds(
+    { stream: targets.streamRouter, chat: targets.chatRouter },
+    answerPids,
+    Number(args["stream-requests"]),
+  );
+  if (cpu) {
+    figures.streamUsPerRequest = cpu.stream;
+    figures.chatUsPerRequest = cpu.chat;
+    figures.chatVsStreamCpuRatio = cpu.chat / cpu.stream;
+  }
+  console.log(
+    `chat completion with usage, first event p50: added ${chat.addedP50Ms.toFixed(3)} ms vs bare (target ≤ 1)` +
+      (cpu
+        ? `; CPU per streamed request ${cpu.chat.toFixed(0)} µs with usage vs ${cpu.stream.toFixed(0)} µs without`
+        : ""),
   );
   return figures;
 }

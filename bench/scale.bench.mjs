@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { SIZES, model } from "./lib/scale-model.mjs";
 
@@ -166,22 +166,7 @@ async function main() {
   cleanups.push(() => mf.dispose());
   await mf.ready;
   const db = await mf.getD1Database("DB", names[0].name);
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
-  await db
-    .prepare(
-      `INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES ('sc', 'POST', '/sc/predict', ?1, ?2, 2000)`,
-    )
-    .bind(
-      JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }),
-      JSON.stringify({ url: `http://127.0.0.1:${green.port}` }),
-    )
-    .run();
-  await db
-    .prepare(
-      `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES ('sc-r', 'sc', ?1, 0, ?2, 'active')`,
-    )
-    .bind(JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]), Date.now())
-    .run();
+  await seedAllGreenFlag(db, "sc", blue, green);
   const workerOf = async ({ name, location }) => ({ name, location, worker: await mf.getWorker(name) });
   const isolates = await Promise.all(names.map(workerOf));
   const baseline = await Promise.all(uncached.map(workerOf));

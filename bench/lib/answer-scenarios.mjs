@@ -38,7 +38,11 @@ export const STREAM_PATH = "/bench/stream";
 export const STREAM_CHUNKS = 5;
 export const STREAM_GAP_MS = 2;
 
-/** An origin answering every request with an event stream of STREAM_CHUNKS events, STREAM_GAP_MS apart. */
+/**
+ * An origin answering every request with an event stream of STREAM_CHUNKS
+ * events, STREAM_GAP_MS apart, shaped as an OpenAI chat completion: content
+ * deltas, then the `include_usage` chunk (a flag reading `openai` usage finds it).
+ */
 export async function startStreamOrigin() {
   const server = http.createServer((request, response) => {
     request.resume();
@@ -48,7 +52,12 @@ export async function startStreamOrigin() {
       response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       let sent = 0;
       const send = () => {
-        response.write(`data: {"token":${sent}}\n\n`);
+        const last = sent === STREAM_CHUNKS - 1;
+        response.write(
+          last
+            ? `data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${STREAM_CHUNKS - 1}}}\n\n`
+            : `data: {"choices":[{"index":0,"delta":{"content":"token ${sent} "}}]}\n\n`,
+        );
         if (++sent < STREAM_CHUNKS) setTimeout(send, STREAM_GAP_MS);
         else response.end();
       };
@@ -169,6 +178,44 @@ export const asStreamFlag = (key, port) => (db) => {
     .bind(STREAM_PATH, origin, key)
     .run();
 };
+
+/** The same stream flag read as a chat completion: `openai` usage, both origins priced. */
+export const asChatFlag = (key, port) => async (db) => {
+  const origin = JSON.stringify({
+    url: `http://127.0.0.1:${port}`,
+    price: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+  });
+  await db
+    .prepare(
+      "UPDATE flags SET route_method = 'GET', route_path = ?1, blue_origin = ?2, green_origin = ?2, settings = ?3 WHERE key = ?4",
+    )
+    .bind(STREAM_PATH, origin, JSON.stringify({ response: { usage: "openai" } }), key)
+    .run();
+};
+
+/** Usage states the embedded store holds for `key` (smoke: usage is really read). */
+export async function usageCounts(db, key) {
+  const { results } = await db
+    .prepare("SELECT usage, COUNT(*) AS n FROM outcomes WHERE flag_key = ?1 GROUP BY usage")
+    .bind(key)
+    .all();
+  return Object.fromEntries(results.map((row) => [row.usage ?? "none", row.n]));
+}
+
+/**
+ * CPU per streamed request of each target (µs, from /proc), `count` requests
+ * each, alternating one at a time: streamed answers wait on their origin, so
+ * throughput would measure the origin, while CPU per request measures the Worker.
+ */
+export async function streamCpuRounds(targets, pids, count) {
+  const names = Object.keys(targets);
+  const before = cpuMicros(names.map((name) => pids[name]));
+  for (let i = 0; i < count; i++)
+    for (const name of names) assertStreamed(name, await streamOnce(targets[name], { "x-user-id": `cpu-${i}` }));
+  const after = cpuMicros(names.map((name) => pids[name]));
+  if (!before || !after) return null;
+  return Object.fromEntries(names.map((name, i) => [name, (after[i] - before[i]) / count]));
+}
 
 /**
  * CPU time (user + system, all threads) each process has used so far, in µs,

@@ -23,3 +23,33 @@ export function migrationStatements() {
     .map((statement) => statement.trim())
     .filter((statement) => statement !== "");
 }
+
+/**
+ * Migrates a fresh D1 and seeds flag `key` (POST /<key>/predict) with a rollout at
+ * 100 % green, so a kill switch shows as every user turning blue.
+ */
+export async function seedAllGreenFlag(db, key, blue, green) {
+  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  await db
+    .prepare(
+      "INSERT INTO flags (key, route_method, route_path, blue_origin, green_origin, timeout_ms) VALUES (?1, 'POST', ?2, ?3, ?4, 2000)",
+    )
+    .bind(
+      key,
+      `/${key}/predict`,
+      JSON.stringify({ url: `http://127.0.0.1:${blue.port}` }),
+      JSON.stringify({ url: `http://127.0.0.1:${green.port}` }),
+    )
+    .run();
+  await db
+    .prepare(
+      "INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, state) VALUES (?1, ?2, ?3, 0, ?4, 'active')",
+    )
+    .bind(
+      `${key}-r`,
+      key,
+      JSON.stringify([{ mode: "serve", percent: 100, minDurationSeconds: 60, minSamples: 1 }]),
+      Date.now(),
+    )
+    .run();
+}

@@ -77,6 +77,8 @@ describe("benchmark harnesses (smoke)", () => {
       expect(result.output).toMatch(/^streamRouter: streamed 5 events in \d+ chunks/m);
       // Over real HTTP: a sized answer that breaks mid-body is incomplete for the client.
       expect(result.output).toMatch(/^streamRouter: a broken answer is incomplete for the client when sized/m);
+      // A chat completion: its usage is read from the stream's final chunk.
+      expect(result.output).toMatch(/^chatRouter: usage read from the stream \(\d+ known\)/m);
     },
     4 * MINUTE,
   );
