@@ -12,28 +12,16 @@
 // per tick instead of ~5 per rollout. The AE reader stays at a small bound
 // (HTTP API rate limits).
 import {
-  aboveOf,
   armOf,
-  assessHealth,
-  chooseControl,
-  exceedanceThresholds,
   parseHealthSettings,
-  requiredSamples,
   scopeLabel,
   type ArmWindow,
   type Assessment,
-  type ControlKind,
-  type ExceedanceGroup,
-  type ExceedanceMetric,
-  type HealthScope,
   type HealthSettings,
-  type WindowGroup,
 } from "../core/health";
-import { currentStage, type RolloutRecord } from "../core/rollout-machine";
+import { currentStage } from "../core/rollout-machine";
 import { declaredAnswerChecks } from "../core/response-settings";
-import { ttfbThreshold } from "../core/health/answer-guards";
-import type { DriftCounts } from "../core/health/predictions";
-import { readDrift, type ControlSource } from "./drift-read";
+import { judge, type JudgeContext } from "./judge-scope";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
 import {
@@ -48,7 +36,7 @@ import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "./act";
-import { probeReadiness, type Readiness } from "../telemetry/readiness";
+import { probeReadiness } from "../telemetry/readiness";
 
 export interface HealthLoopDeps extends ActDeps {
   db: Db;
@@ -109,96 +97,6 @@ async function loadBaseline(
     metrics: arm,
   });
   return { arm, window };
-}
-
-interface JudgeContext {
-  deps: HealthLoopDeps;
-  record: RolloutRecord;
-  settings: HealthSettings;
-  window: MetricsWindow;
-  groups: WindowGroup[];
-  baseline: { arm: ArmWindow | null; window: MetricsWindow };
-  /** Blue of this rollout in any stage: read at most once per tick, only when a scope's concurrent blue is short. */
-  earlier: { window: MetricsWindow; groups: Promise<WindowGroup[]> | null };
-  readiness: Readiness | null;
-  exceedances: Map<string, Promise<ExceedanceGroup[]>>;
-  /** What the flag declares about its answers (schema → invalid_rate, prediction path → prediction_drift). */
-  declares: { schema: boolean; prediction: boolean };
-}
-
-function exceedancesOf(
-  ctx: JudgeContext,
-  window: MetricsWindow,
-  thresholds: number[],
-  metric: ExceedanceMetric = "latency",
-): Promise<ExceedanceGroup[]> {
-  const key = JSON.stringify([window.rolloutId, window.stage, window.fromMs, window.toMs, thresholds, metric]);
-  let pending = ctx.exceedances.get(key);
-  if (!pending) ctx.exceedances.set(key, (pending = ctx.deps.reader.readExceedances(window, thresholds, metric)));
-  return pending;
-}
-
-/** Where the chosen control's outcomes are: the window to read and the scope to slice it by. */
-function controlSource(ctx: JudgeContext, kind: ControlKind, scope: HealthScope): ControlSource {
-  if (kind === "earlier_stages") return { window: ctx.earlier.window, scope };
-  if (kind === "baseline") return { window: ctx.baseline.window, scope: { kind: "rollout" } };
-  return { window: ctx.window, scope };
-}
-
-async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment> {
-  const shadowRows = armOf(ctx.groups, "green", scope, "shadow");
-  // In a shadow stage green serves nobody: its mirrored answers are its sample.
-  const greenKind = currentStage(ctx.record)?.mode === "shadow" ? "shadow" : "served";
-  const blue = armOf(ctx.groups, "blue", scope);
-  const green = greenKind === "shadow" ? shadowRows : armOf(ctx.groups, "green", scope);
-  const baseline = scope.kind === "rollout" ? ctx.baseline.arm : null;
-  const required = requiredSamples(ctx.record);
-  let earlier: ArmWindow | null = null;
-  if (blue.rows < required) {
-    ctx.earlier.groups ??= ctx.deps.reader.readWindow(ctx.earlier.window);
-    earlier = armOf(await ctx.earlier.groups, "blue", scope);
-  }
-  const control = chooseControl({ blue, earlier, baseline }, required);
-  let above: { green: number[]; control: number[] } | null = null;
-  let aboveFirstByte: { green: number; control: number } | null = null;
-  let drift: DriftCounts | null = null;
-  // Exceedance counts and predictions are only worth a query once the guards will run.
-  if (green.rows >= required && control.arm) {
-    const source = controlSource(ctx, control.kind, scope);
-    const tails = async (thresholds: number[], metric: ExceedanceMetric) => {
-      const current = await exceedancesOf(ctx, ctx.window, thresholds, metric);
-      const controlGroups =
-        source.window === ctx.window ? current : await exceedancesOf(ctx, source.window, thresholds, metric);
-      return {
-        green: aboveOf(current, "green", scope, thresholds.length, greenKind),
-        control: aboveOf(controlGroups, "blue", source.scope, thresholds.length),
-      };
-    };
-    above = await tails(exceedanceThresholds(ctx.settings, control.arm), "latency");
-    const firstByteLimit = ttfbThreshold(ctx.settings.guards, control.arm);
-    if (firstByteLimit !== null && (green.streamed > 0 || control.arm.streamed > 0)) {
-      const counts = await tails([firstByteLimit], "first_byte");
-      aboveFirstByte = { green: counts.green[0] ?? 0, control: counts.control[0] ?? 0 };
-    }
-    if (ctx.declares.prediction)
-      drift = await readDrift(ctx.deps.reader, { window: ctx.window, scope, kind: greenKind }, source);
-  }
-  return assessHealth({
-    now: ctx.deps.now,
-    rollout: ctx.record,
-    scope,
-    settings: ctx.settings,
-    green,
-    blue,
-    earlier,
-    baseline,
-    above,
-    aboveFirstByte,
-    drift,
-    shadow: { pairs: shadowRows.shadowPairs, agreements: shadowRows.shadowAgreements },
-    blueReady: ctx.readiness ? ctx.readiness.ready : null,
-    declares: ctx.declares,
-  });
 }
 
 async function checkRollout(
