@@ -5,7 +5,7 @@
 // chunk) hold through the fixed-length stream as for any streamed answer.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { withDeclaredLength, WHOLE_BODY_MAX_BYTES } from "../../src/edge/body-watch";
+import { withDeclaredLength, WHOLE_BODY_MAX_BYTES } from "../../src/edge/whole-body";
 import worker from "../../src/index";
 import { useFakeOrigins } from "../helpers/proxy-call";
 import { outcomeRows, seedFlag, seedRollout } from "../helpers/seed";

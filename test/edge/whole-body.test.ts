@@ -4,7 +4,7 @@
 // router's 502 instead of a truncated answer.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readsWhole, WHOLE_BODY_MAX_BYTES } from "../../src/edge/body-watch";
+import { readsWhole, WHOLE_BODY_MAX_BYTES } from "../../src/edge/whole-body";
 import { callProxy, useFakeOrigins } from "../helpers/proxy-call";
 import { outcomeRows, seedFlag, seedRollout } from "../helpers/seed";
 
