@@ -431,7 +431,7 @@ async function measureAnswers(targets, script, load, pinned) {
   figures.chatAddedFirstChunkP50Ms = chat.addedP50Ms;
   const cpu = await streamCpuRounds(
     { stream: targets.streamRouter, chat: targets.chatRouter },
-    answerPids,
+    { stream: answerPids.streamRouter, chat: answerPids.chatRouter },
     Number(args["stream-requests"]),
   );
   if (cpu) {
