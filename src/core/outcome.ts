@@ -93,8 +93,13 @@ export function answerErrorClass(kind: "response" | "timeout" | "unreachable", s
  * a user waits for, so the `ttfb_p95` guard judges it (docs/design/answer-checks.md).
  */
 export function isStreamedAnswer(contentType: string | null, contentLength: string | null): boolean {
-  if (contentType?.toLowerCase().includes("text/event-stream")) return true;
+  if (isEventStream(contentType)) return true;
   return contentLength === null || contentLength === "";
+}
+
+/** A server-sent event stream, whatever the media type's case or parameters. */
+export function isEventStream(contentType: string | null): boolean {
+  return contentType?.toLowerCase().includes("text/event-stream") === true;
 }
 
 export function statusClass(status: number): string {

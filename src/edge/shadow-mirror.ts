@@ -5,7 +5,7 @@
 // task. Bodies are read at most `maxBodyBytes` per side, so a mirror can never
 // push the isolate toward its memory limit.
 import { bucketFromHash } from "../core/bucket";
-import { answerErrorClass, type Outcome } from "../core/outcome";
+import { answerErrorClass, isEventStream, type Outcome } from "../core/outcome";
 import { requestCostUsd } from "../core/llm/price";
 import { createUsageReader, USAGE_UNKNOWN } from "../core/llm/usage-reader";
 import { redactForExample } from "../core/shadow/redact";
@@ -87,7 +87,7 @@ function mirroredUsage(flag: CompiledFlag, response: Response | null, body: Capp
   const usage = flag.response.usage;
   if (usage === null) return {};
   if (response === null || !ok(response.status) || body?.kind !== "bytes") return { ...USAGE_UNKNOWN, costUsd: null };
-  const eventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+  const eventStream = isEventStream(response.headers.get("content-type"));
   const reader = createUsageReader(usage.format, eventStream);
   reader.feed(decoder.decode(body.bytes), 0);
   const reading = reader.finish(true);

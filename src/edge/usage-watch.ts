@@ -8,7 +8,7 @@
 // sampling): cost needs every request.
 import { requestCostUsd, type TokenPrice } from "../core/llm/price";
 import { createUsageReader, USAGE_UNKNOWN, type UsageReader } from "../core/llm/usage-reader";
-import type { Outcome } from "../core/outcome";
+import { isEventStream, type Outcome } from "../core/outcome";
 import type { CompiledResponse } from "../core/response-settings";
 
 /** An event stream is read for usage up to this many bytes (parsed as it goes, never held whole). */
@@ -75,7 +75,7 @@ export function watchUsage(
   Object.assign(outcome, USAGE_UNKNOWN, { costUsd: null });
   if (response === null || response.body === null || outcome.failedOver) return null;
   if (response.status < 200 || response.status >= 300) return null;
-  const eventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+  const eventStream = isEventStream(response.headers.get("content-type"));
   const maxBytes = eventStream ? USAGE_STREAM_MAX_BYTES : usage.maxBodyBytes;
   return new UsageWatch(createUsageReader(usage.format, eventStream), maxBytes, price ?? null);
 }

@@ -4,7 +4,7 @@
 // watched stream; a larger sized answer keeps its declared length on the wire,
 // so a client can tell when it broke off. Figures in BENCHMARKS.md.
 import type { AnswerContract } from "../core/response-settings";
-import type { Outcome } from "../core/outcome";
+import { isEventStream, type Outcome } from "../core/outcome";
 import { inspectInto, keptCopyFor, recordOutcome, type RecordDeps } from "./body-watch";
 import type { UsageWatch } from "./usage-watch";
 
@@ -17,8 +17,14 @@ import type { UsageWatch } from "./usage-watch";
  */
 export const WHOLE_BODY_MAX_BYTES = 64 * 1024;
 
-/** The answer's declared body length, or null when it has none (or a malformed one). */
+/**
+ * The answer's declared body length, or null when it has none (or a malformed
+ * one) — or when it is encoded: fetch hands the Worker the decoded body but
+ * keeps the encoded Content-Length, which is then not the length of what it reads.
+ */
 function declaredLength(response: Response): number | null {
+  const encoding = response.headers.get("content-encoding");
+  if (encoding !== null && encoding.trim().toLowerCase() !== "identity") return null;
   const declared = response.headers.get("content-length");
   if (declared === null || declared === "") return null;
   const length = Number(declared);
@@ -29,7 +35,7 @@ function declaredLength(response: Response): number | null {
 export function readsWhole(response: Response): boolean {
   const length = declaredLength(response);
   const type = response.headers.get("content-type") ?? "";
-  return length !== null && length <= WHOLE_BODY_MAX_BYTES && !type.includes("event-stream");
+  return length !== null && length <= WHOLE_BODY_MAX_BYTES && !isEventStream(type);
 }
 
 /**

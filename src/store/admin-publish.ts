@@ -9,8 +9,10 @@
 // publish at most once per `gapMs` per KV namespace: a request inside the gap
 // joins ONE trailing publish at the gap's end (handed to `defer`, i.e.
 // ctx.waitUntil; awaited when there is none), which then writes the final
-// state. A failed write is logged, never retried here: the cron's reconcile
-// republishes whatever KV lacks (snapshot-publish.ts). Writers in other
+// state. One isolate's publishes never overlap (each waits for the one
+// before), so an older index cannot land after a newer one. A failed write is
+// logged, never retried here: the cron's reconcile republishes whatever KV
+// lacks (snapshot-publish.ts). Writers in other
 // isolates are not coordinated; their rejected writes end the same way.
 // docs/design/scaling.md
 import { buildValidSnapshot } from "./snapshot-builder";
@@ -28,6 +30,8 @@ export interface PublishOptions {
 
 interface Publisher {
   lastStartMs: number;
+  /** The publish writing now (settled, never rejecting): a trailing one waits for it, so an older index never lands last. */
+  inFlight: Promise<void>;
   /** Keys waiting for the trailing publish, and that publish. */
   trailing: { keys: Set<string>; done: Promise<void> } | null;
 }
@@ -72,21 +76,24 @@ export async function publishFlags(
   const gapMs = options.gapMs ?? KV_WRITE_GAP_MS;
   let publisher = publishers.get(kv);
   if (!publisher) {
-    publisher = { lastStartMs: Number.NEGATIVE_INFINITY, trailing: null };
+    publisher = { lastStartMs: Number.NEGATIVE_INFINITY, inFlight: Promise.resolve(), trailing: null };
     publishers.set(kv, publisher);
   }
   const now = Date.now();
-  if (publisher.trailing === null && now - publisher.lastStartMs >= gapMs) {
-    publisher.lastStartMs = now;
-    return publishNow(d1, kv, flagKeys);
-  }
+  // Publishes of one isolate never overlap: each starts after the one before has written (or failed).
+  const start = (owner: Publisher, keys: Iterable<string>) => {
+    owner.lastStartMs = Date.now();
+    const run = owner.inFlight.then(() => publishNow(d1, kv, keys));
+    owner.inFlight = run.catch(() => undefined);
+    return run;
+  };
+  if (publisher.trailing === null && now - publisher.lastStartMs >= gapMs) return start(publisher, flagKeys);
   if (publisher.trailing === null) {
     const keys = new Set<string>();
     const owner = publisher;
     const done = sleep(Math.max(0, owner.lastStartMs + gapMs - now)).then(() => {
       owner.trailing = null;
-      owner.lastStartMs = Date.now();
-      return publishNow(d1, kv, keys);
+      return start(owner, keys);
     });
     publisher.trailing = { keys, done };
   }

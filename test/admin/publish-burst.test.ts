@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import { reconcileSnapshots } from "../../src/store/snapshot-publish";
-import { snapshotKvKey } from "../../src/store/snapshot-store";
+import { INDEX_KV_KEY, readIndexFromD1, snapshotKvKey } from "../../src/store/snapshot-store";
+import { publishFlags } from "../../src/store/admin-publish";
 import { BOOTSTRAP, adminEnv, createFlag } from "./helpers";
 
 function rateLimitedKv(inner: KVNamespace) {
@@ -91,4 +92,31 @@ describe("a burst of admin changes to one flag", () => {
     expect(final?.version).toBe(await d1Version("burst-raw"));
     expect(final?.overrides.u19).toBe("green");
   });
+
+  it("a trailing publish waits for a slow one still writing, so the older index never lands last", async () => {
+    await createFlag("slow-kv");
+    // The first index write takes 300 ms; the gap between publishes is 50 ms.
+    let slowIndexWrites = 1;
+    const kv = new Proxy(env.SNAPSHOTS, {
+      get(target, prop) {
+        if (prop === "put")
+          return async (key: string, value: string) => {
+            if (key === INDEX_KV_KEY && slowIndexWrites-- > 0) await new Promise((r) => setTimeout(r, 300));
+            return target.put(key, value);
+          };
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const first = publishFlags(env.DB, kv, ["slow-kv"], { gapMs: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 80)); // the first publish read D1's index and is writing it
+    await env.DB.prepare("UPDATE flags SET kill_switch = 1, version = version + 1 WHERE key = 'slow-kv'").run();
+    const deferred: Promise<void>[] = [];
+    await publishFlags(env.DB, kv, ["slow-kv"], { gapMs: 50, defer: (p) => void deferred.push(p) });
+    await Promise.all([first, ...deferred]);
+    const index = await env.SNAPSHOTS.get<{ key: string; killSwitch: boolean }[]>(INDEX_KV_KEY, "json");
+    expect(index).toEqual(JSON.parse(JSON.stringify(await readIndexFromD1(env.DB))));
+    expect(index!.find((entry) => entry.key === "slow-kv")!.killSwitch).toBe(true);
+  });
 });
+

@@ -42,6 +42,9 @@ describe("a streamed answer with a declared length", () => {
     ["a large declared length", { "content-length": String(LENGTH) }, true],
     ["no declared length", {}, false],
     ["a malformed length", { "content-length": "12abc" }, false],
+    // fetch hands the Worker the decoded body with the encoded length: that length is not the body's.
+    ["a compressed answer's length", { "content-length": String(LENGTH), "content-encoding": "gzip" }, false],
+    ["an identity encoding", { "content-length": String(LENGTH), "content-encoding": "identity" }, true],
   ])("%s → the served stream has a fixed length: %s", (_, headers, fixed) => {
     const body = new ReadableStream<Uint8Array>();
     expect(withDeclaredLength(body, new Response(null, { headers })) !== body).toBe(fixed);
@@ -62,6 +65,23 @@ describe("a streamed answer with a declared length", () => {
     await settled();
     expect(received).toBe(LENGTH);
     expect(await outcomeRows(env.DB, "dl-ok")).toMatchObject([{ variant: "green", error: 0, errorClass: null }]);
+  });
+
+  it("a compressed answer whose decoded body outgrows its declared length reaches the client whole", async () => {
+    // What fetch returns for a gzip answer: the decoded bytes, with the encoded length still in the headers.
+    const decoded = new Uint8Array(LENGTH * 3).fill(0x63);
+    const headers = {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+      "content-length": String(LENGTH),
+    };
+    fakes.current.set("green.test", { kind: "respond", respond: () => new Response(decoded, { headers }) });
+    const { reader, settled } = await open("dl-gzip");
+    let received = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += chunk.value.byteLength;
+    await settled();
+    expect(received).toBe(decoded.byteLength);
+    expect(await outcomeRows(env.DB, "dl-gzip")).toMatchObject([{ variant: "green", error: 0, errorClass: null }]);
   });
 
   it("a body that breaks fails for the client and is green's stream_broken error", async () => {
