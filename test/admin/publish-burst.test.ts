@@ -119,4 +119,3 @@ describe("a burst of admin changes to one flag", () => {
     expect(index!.find((entry) => entry.key === "slow-kv")!.killSwitch).toBe(true);
   });
 });
-
