@@ -18,6 +18,7 @@ import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median } from "./lib/stats.mjs";
+import { cleanupStack } from "../scripts/lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,14 +34,7 @@ const PROBE_SECONDS = Number(args["probe-seconds"]);
 const TRIALS = args.smoke ? 2 : Number(args.trials);
 const POLL_USERS = 20;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length)
-    await cleanups
-      .pop()()
-      .catch((error) => console.error("cleanup:", error.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function routerWorker(name, scriptPath) {

@@ -23,6 +23,7 @@ import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { SIZES, model } from "./lib/scale-model.mjs";
+import { cleanupStack } from "../scripts/lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -43,14 +44,7 @@ const INTERVALS = args.smoke ? 2 : Number(args.intervals);
 const TRIALS = args.smoke ? 1 : Number(args.trials);
 const REQUEST_GAP_MS = 100;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length)
-    await cleanups
-      .pop()()
-      .catch((error) => console.error("cleanup:", error.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function routerWorker(name, scriptPath, cache = true) {

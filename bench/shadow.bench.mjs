@@ -22,6 +22,7 @@ import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
+import { cleanupStack } from "../scripts/lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -48,15 +49,7 @@ const PAIRED_RATES = args.rates.split(",").map((rate) => {
   if (!flag) throw new Error(`--rates: no seeded flag mirrors ${rate} % (have ${FLAGS.map(([, r]) => r).join(", ")})`);
   return flag[0];
 });
-const cleanups = [];
-const cleanup = async () => {
-  stopWrk();
-  while (cleanups.length)
-    await cleanups
-      .pop()()
-      .catch((error) => console.error("cleanup:", error.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack(stopWrk);
 
 async function startRouter(scriptPath, origins) {
   const mf = new Miniflare({

@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { median, spread } from "./lib/stats.mjs";
+import { cleanupStack } from "../scripts/lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,14 +36,7 @@ const TARGET_MS = 2000;
 const CLK_TCK_MS = 10; // USER_HZ is 100 on Linux (getconf CLK_TCK)
 const MINUTE = 60_000;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length)
-    await cleanups
-      .pop()()
-      .catch((error) => console.error("cleanup:", error.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- CPU of the workerd processes spawned (directly or not) by this Node process.

@@ -29,6 +29,7 @@ import {
 } from "./lib/load-harness.mjs";
 import { runLoad } from "./lib/load-generator.mjs";
 import { loadFigures, reportChecks } from "./lib/load-report.mjs";
+import { cleanupStack } from "./lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -48,14 +49,7 @@ const KILL_AT = 0.3,
   RESTART_AT = 0.55,
   RECOVERED_FROM = 0.75;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0)
-    await cleanups
-      .pop()()
-      .catch((e) => console.error("cleanup:", e.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 
 /**
  * One POST with `Expect: 100-continue` through node:http (fetch refuses the

@@ -21,6 +21,7 @@ import { startFuzzOrigin } from "./lib/fuzz-origin.mjs";
 import { sendHttp, sendRaw } from "./lib/fuzz-send.mjs";
 import { FLAG, startRouter } from "./lib/load-harness.mjs";
 import { reportChecks } from "./lib/load-report.mjs";
+import { cleanupStack } from "./lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,14 +41,7 @@ if (!(total >= 1 && total <= 1_000_000 && concurrency >= 1 && concurrency <= 128
 /** The router's own failures, as docs/design/failure-matrix.md lists them. */
 const DOCUMENTED_ROUTER_5XX = new Set(["502 origin_unavailable", "503 store_unavailable", "504 origin_timeout"]);
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0)
-    await cleanups
-      .pop()()
-      .catch((e) => console.error("cleanup:", e.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 
 function routerCode(answer) {
   try {

@@ -32,6 +32,7 @@ import {
 } from "./lib/load-harness.mjs";
 import { runLoad } from "./lib/load-generator.mjs";
 import { loadFigures, reportChecks } from "./lib/load-report.mjs";
+import { cleanupStack } from "./lib/cleanups.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -53,14 +54,7 @@ const TICK_EVERY_MS = 10_000;
 const MAX_EXTRA_RSS_GROWTH = 1.0;
 const WARM_UP_SECONDS = 5;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0)
-    await cleanups
-      .pop()()
-      .catch((e) => console.error("cleanup:", e.message));
-};
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupStack();
 
 async function main() {
   const blue = await startOriginProcess("blue");
