@@ -23,11 +23,21 @@ const CLICKHOUSE = "test/clickhouse/**";
 const TEST_TIMEOUT_MS = 120_000;
 const NO_ENV_FILE = "test/setup/no-secrets-in-tests.env";
 
-/** wrangler.toml's bindings for Miniflare, read without `.dev.vars`/`.env` (see the header). */
+/**
+ * wrangler.toml's bindings for Miniflare, read without `.dev.vars`/`.env` (see the header).
+ * The tests run the single-Worker layout (control plane bundled), so the
+ * router's CONTROL binding to the separate control Worker is left out.
+ */
 function wranglerBindings(configPath: string) {
   // `envFiles` is accepted at run time though missing from wrangler's declared options.
   const options = { envFiles: [NO_ENV_FILE] } as Parameters<typeof unstable_getMiniflareWorkerOptions>[2];
-  return unstable_getMiniflareWorkerOptions(configPath, undefined, options).workerOptions;
+  const { serviceBindings, ...workerOptions } = unstable_getMiniflareWorkerOptions(
+    configPath,
+    undefined,
+    options,
+  ).workerOptions;
+  const { CONTROL: _controlWorker, ...otherServices } = (serviceBindings ?? {}) as Record<string, unknown>;
+  return { ...workerOptions, serviceBindings: otherServices as typeof serviceBindings };
 }
 
 export default defineConfig(async () => {
@@ -37,6 +47,8 @@ export default defineConfig(async () => {
     test: {
       projects: [
         {
+          // The single-Worker layout: src/index.ts serves the control plane itself.
+          define: { CONTROL_PLANE_BUNDLED: "true" },
           plugins: [
             cloudflareTest({
               main: "./src/index.ts",

@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark in turn, then how long each took (the
 // whole run must stay under 5 minutes on a 2-core machine; BENCHMARKS.md).
 // Contract: stops at the first failing benchmark and exits with its code;
-// each benchmark writes its own bench/results/*.json. The deploy bundle is
-// built once and handed to every Miniflare benchmark that runs it.
+// each benchmark writes its own bench/results/*.json. The single-Worker
+// bundle (the control plane bundled: the benchmarks drive the admin API and
+// the cron through the router's own URL) is built once and handed to every
+// Miniflare benchmark; bench:startup builds and profiles the deployed router.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -12,7 +12,7 @@
 // the client are reported as `figures`, never judged: a busy machine lowers
 // them while the router is right. Writes bench/results/chaos.json.
 //
-//   node scripts/chaos.mjs [--seconds 15] [--rps 100] [--bundle dist/index.js]
+//   node scripts/chaos.mjs [--seconds 15] [--rps 100] [--build-dir dist]
 //
 // Contract: stops everything it starts, on success, failure or signal; load
 // stays on 127.0.0.1, bounded by rps × seconds and 256 requests in flight.
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "15" },
     rps: { type: "string", default: "100" },
-    bundle: { type: "string" },
+    "build-dir": { type: "string" },
     out: { type: "string", default: "bench/results/chaos.json" },
   },
 });
@@ -94,7 +94,7 @@ async function main() {
   cleanups.push(green.stop);
   // A stage that cannot complete in this run: the health loop holds, so routing stays at 25 % throughout.
   const { mf, base, db } = await startRouter(
-    { blue: blue.port, green: green.port, minSamples: 1_000_000, bundle: args.bundle },
+    { blue: blue.port, green: green.port, minSamples: 1_000_000, buildDir: args["build-dir"] },
     cleanups,
   );
   await tick(mf);

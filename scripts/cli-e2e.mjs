@@ -1,11 +1,13 @@
-// `npm run test:cli`: the `switchyard` CLI end to end. Builds the deploy
-// bundle, serves it with Miniflare on 127.0.0.1 (fresh in-memory D1/KV,
+// `npm run test:cli`: the `switchyard` CLI end to end. Builds the deployed
+// layout (router + control-plane Worker, as `npm run build`), serves it with
+// Miniflare on 127.0.0.1 (the CLI talks to the router, which forwards the
+// admin API through CONTROL; fresh in-memory D1/KV,
 // migrations applied, one flag seeded), then runs every CLI command as a
 // child process (`node bin/switchyard.mjs …`) and checks exit codes and the
 // shape of each --json answer. Also evaluates the flag over real HTTP with
 // the official OpenFeature OFREP provider.
 //
-//   node scripts/cli-e2e.mjs [--bundle path/to/index.js]
+//   node scripts/cli-e2e.mjs [--build-dir dist]   # reuse `npm run build`'s output
 //
 // Contract: prints one line per check and "N passed, M failed"; exit code 0
 // only if all pass; Miniflare and the temp dir are removed on every exit.
@@ -14,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "../bench/lib/harness.mjs";
+import { buildDeployed, deployedIn, deployedWorkers, migrationStatements } from "../bench/lib/harness.mjs";
 import { checkShape, SHAPES } from "./lib/cli-shapes.mjs";
 
 const TOKEN = "syk_cli_e2e_bootstrap_token_0123456789abcdef";
@@ -80,27 +82,25 @@ async function expectCli(name, args, { code = 0, shape, options, test } = {}) {
   return value;
 }
 
-async function startRouter(bundle) {
+async function startRouter(scripts) {
   mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    scriptPath: bundle,
-    modulesRoot: path.dirname(bundle),
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
     d1Persist: false,
     kvPersist: false,
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      ADMIN_TOKEN: TOKEN,
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "0",
-      OUTCOMES_EMBEDDED: "1",
-      DEV_MODE: "1",
-    },
+    workers: deployedWorkers(scripts, {
+      d1Databases: ["DB"],
+      kvNamespaces: ["SNAPSHOTS"],
+      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+      bindings: {
+        ADMIN_TOKEN: TOKEN,
+        SNAPSHOT_STORE: "hybrid",
+        VERSION_PROBE_SECONDS: "0",
+        OUTCOMES_EMBEDDED: "1",
+        DEV_MODE: "1",
+      },
+    }),
   });
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
@@ -144,9 +144,9 @@ async function ofrepWithOfficialClient(url, readToken) {
 
 async function main() {
   const started = performance.now();
-  const argBundle = process.argv.indexOf("--bundle");
-  const bundle = argBundle > 0 ? path.resolve(process.argv[argBundle + 1]) : buildBundle(work);
-  const url = await startRouter(bundle);
+  const argBuild = process.argv.indexOf("--build-dir");
+  const scripts = argBuild > 0 ? deployedIn(path.resolve(process.argv[argBuild + 1])) : buildDeployed(work);
+  const url = await startRouter(scripts);
   const options = { url };
   const J = "--json";
   console.log(`router on ${url} (${((performance.now() - started) / 1000).toFixed(1)} s to start)`);

@@ -1,6 +1,8 @@
 // `npm run dev`: local D1/KV with migrations applied, the demo flag seeded,
-// the two demo model origins started, then `wrangler dev` on 127.0.0.1:8787.
-// Ctrl-C stops everything it started.
+// the two demo model origins started, then `wrangler dev` on 127.0.0.1:8787
+// in the single-Worker layout (the control plane bundled into the router, so
+// one local Worker serves the admin API, the dashboard and the cron trigger;
+// README, "Deploy", for the two-Worker layout). Ctrl-C stops everything it started.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
@@ -28,10 +30,15 @@ if (seed.status !== 0) process.exit(seed.status ?? 1);
 const servers = [await startDemoOrigin(8701, "v1", scoreV1), await startDemoOrigin(8702, "v2", scoreV2)];
 console.log("demo origins: blue = sentiment v1 on :8701, green = sentiment v2 on :8702");
 
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: quiet,
-});
+const single = ["--define", "CONTROL_PLANE_BUNDLED:true"];
+const dev = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", "8787", ...single, ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env: quiet,
+  },
+);
 const stop = () => {
   for (const server of servers) server.close();
   dev.kill("SIGINT");

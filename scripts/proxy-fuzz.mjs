@@ -10,7 +10,7 @@
 // connections workerd refused or left hanging (malformed requests).
 //
 //   node scripts/proxy-fuzz.mjs [--requests 10000] [--seed 1] [--concurrency 32] [--only i] [--origin-1xx]
-//                               [--bundle dist/index.js]
+//                               [--build-dir dist]
 //
 // Contract: stops everything it starts; traffic stays on 127.0.0.1 and is
 // bounded by --requests × one case each and --concurrency in flight.
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "32" },
     only: { type: "string" },
     "origin-1xx": { type: "boolean", default: false },
-    bundle: { type: "string" },
+    "build-dir": { type: "string" },
     out: { type: "string", default: "bench/results/proxy-fuzz.json" },
   },
 });
@@ -54,7 +54,10 @@ function routerCode(answer) {
 async function main() {
   const origin = await startFuzzOrigin();
   cleanups.push(origin.stop);
-  const { base, db } = await startRouter({ blue: origin.port, green: origin.port, bundle: args.bundle }, cleanups);
+  const { base, db } = await startRouter(
+    { blue: origin.port, green: origin.port, buildDir: args["build-dir"] },
+    cleanups,
+  );
   // Any method, any path under /fuzz/: the flag of the load harness, rerouted.
   await db
     .prepare("UPDATE flags SET route_method = '*', route_path = '/fuzz/*', version = version + 1 WHERE key = ?1")

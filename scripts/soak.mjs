@@ -13,7 +13,7 @@
 // machine lowers them; `npm run bench` measures speed). Writes
 // bench/results/soak.json.
 //
-//   node scripts/soak.mjs [--seconds 60] [--rps 150] [--bundle dist/index.js]
+//   node scripts/soak.mjs [--seconds 60] [--rps 150] [--build-dir dist]
 //
 // Contract: stops everything it starts (origins, Miniflare) on success,
 // failure or SIGINT/SIGTERM; load is bounded by rps × seconds (≤ 50 000
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "60" },
     rps: { type: "string", default: "150" },
-    bundle: { type: "string" },
+    "build-dir": { type: "string" },
     out: { type: "string", default: "bench/results/soak.json" },
   },
 });
@@ -62,7 +62,7 @@ async function main() {
   const green = await startOriginProcess("green", { failEvery: 5 });
   cleanups.push(green.stop);
   const router = await newWorkerdPids(() =>
-    startRouter({ blue: blue.port, green: green.port, bundle: args.bundle }, cleanups),
+    startRouter({ blue: blue.port, green: green.port, buildDir: args["build-dir"] }, cleanups),
   );
   const { mf, base, db } = router.value;
   const control = await newWorkerdPids(() => startBareControl(blue.port, cleanups));

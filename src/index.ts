@@ -1,29 +1,32 @@
 // Worker entry: wires ports from env and dispatches. Everything that is not
 // switchyard's own surface goes straight to the hot path (no framework on it).
-// Only the hot path is imported statically: the admin API, dashboard, OFREP,
-// feedback, cron and demo surfaces load on their first request, so a new
-// isolate starts without building their schemas and apps
-// (docs/design/routing-hot-path.md, "Start-up cost").
+// Only the hot path is imported statically; OFREP and feedback load on their
+// first request. The control plane (admin API, dashboard, cron) is either
+// bundled here, loaded on first use (CONTROL_PLANE_BUNDLED, the single-Worker
+// layout), or not in this script at all and reached through the CONTROL
+// service binding: the build drops the dead branch, so a deployed router
+// isolate compiles only the data plane (docs/design/routing-hot-path.md,
+// "Start-up cost").
 import type { Env } from "./env";
+import { isControlPath } from "./control-paths";
+import { onFirstUse } from "./on-first-use";
 import { routeRequest } from "./edge/route-request";
 import { servicesFor } from "./wiring";
 import { requestIdMinter } from "./feedback/ids";
 
+/** Build-time constant (wrangler `define`, vitest `define`): true bundles the control plane into this Worker. */
+declare const CONTROL_PLANE_BUNDLED: boolean;
+
 const OWN_PREFIX = "/_switchyard/";
 
-/** Loads once per isolate on first call; a failed load is retried by the next call. */
-function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () =>
-    (loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    }));
-}
-
-const adminApp = onFirstUse(async () => (await import("./admin/app")).adminApp);
-const dashboardApp = onFirstUse(async () => (await import("./dashboard/app")).dashboardApp);
 const ofrepApp = onFirstUse(async () => (await import("./ofrep/app")).createOfrepApp(servicesFor));
+
+/** Without the binding a split router cannot serve the control plane: say so in the admin error shape. */
+function controlPlaneUnbound(): Response {
+  const message =
+    "This router forwards the admin API and dashboard to the control-plane Worker, and its CONTROL service binding is missing (see README, Deploy).";
+  return Response.json({ error: { code: "control_plane_unbound", message } }, { status: 503 });
+}
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -34,12 +37,12 @@ export default {
     if (path === `${OWN_PREFIX}healthz`) {
       return Response.json({ ok: true, outcomes: services.outcomes.counters, flagIndex: services.cache.counters });
     }
-    if (path.startsWith("/admin/api/")) return (await adminApp()).fetch(request, env, ctx);
-    if (path === "/admin" || path.startsWith("/admin/")) return (await dashboardApp()).fetch(request, env, ctx);
+    if (isControlPath(path, env)) {
+      if (CONTROL_PLANE_BUNDLED) return (await import("./control-plane")).handleControlRequest(request, env, ctx);
+      return env.CONTROL ? env.CONTROL.fetch(request) : controlPlaneUnbound();
+    }
     if (path.startsWith("/ofrep/")) return (await ofrepApp()).fetch(request, env, ctx);
     if (path === "/feedback") return (await import("./feedback/handler")).handleFeedback(request, env, ctx);
-    if (path.startsWith("/__demo/") && env.DEV_MODE === "1")
-      return (await import("./dev/demo-control")).handleDemoControl(request, path);
     return routeRequest(
       request,
       {
@@ -55,6 +58,7 @@ export default {
   },
 
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(import("./cron/scheduled").then(({ runScheduled }) => runScheduled(env, controller.scheduledTime)));
+    // In the two-Worker layout the cron is the control Worker's (wrangler.control.toml).
+    if (CONTROL_PLANE_BUNDLED) (await import("./control-plane")).runControlCron(controller, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -4,18 +4,15 @@
 // path. Keyed by the DB binding so a different env (tests) gets its own set.
 import { bindingByName, secretByName, type Env } from "./env";
 import { FlagCache, probeTimings } from "./edge/flag-cache";
-import type { OriginFetchers, Clock, MetricsReader, ShadowExampleSink } from "./ports";
-import { createEmbeddedReader } from "./store/embedded-metrics-reader";
+import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
 import { KV_WRITE_GAP_MS } from "./store/snapshot-store";
 import { createEmbeddedOutcomeStore } from "./store/outcome-store";
 import { createCacheProbeShare } from "./store/probe-share";
 import { createShadowExampleStore } from "./store/shadow-example-store";
 import { createSnapshotStore, parseStoreMode } from "./store/snapshot-store";
 import { OutcomeWriter } from "./telemetry/outcome-writer";
-import { createAnalyticsEngineReader } from "./telemetry/readers/analytics-engine";
 
 export const DEFAULT_PROBE_SECONDS = 5;
-export const DEFAULT_AE_DATASET = "switchyard_outcomes";
 
 export interface IsolateServices {
   cache: FlagCache;
@@ -81,18 +78,4 @@ export function servicesFor(env: Env): IsolateServices {
   };
   perEnv.set(env.DB, services);
   return services;
-}
-
-/**
- * The reader outcomes are measured through: the health loop judges with it and
- * the admin API's answer figures report with it, so both see the same numbers.
- */
-export function metricsReaderFor(env: Env): MetricsReader {
-  const kind = env.METRICS_READER ?? (env.OUTCOMES_EMBEDDED === "1" ? "embedded" : "analytics_engine");
-  if (kind === "embedded") return createEmbeddedReader(env.DB);
-  return createAnalyticsEngineReader({
-    accountId: env.CF_ACCOUNT_ID,
-    apiToken: env.CF_API_TOKEN,
-    dataset: env.AE_DATASET ?? DEFAULT_AE_DATASET,
-  });
 }

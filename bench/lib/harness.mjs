@@ -1,18 +1,66 @@
-// Shared pieces of the Miniflare benchmark harnesses: build the deployable
-// bundle exactly as `npm run build` does, and the SQL of every migration.
+// Shared pieces of the Miniflare harnesses: wrangler's own builds of the
+// Worker in both layouts (README, "Deploy") and the SQL of every migration.
+//   - deployed: the router (wrangler.toml) and the control-plane Worker
+//     (wrangler.control.toml), exactly what `npm run build` writes, run as two
+//     Workers sharing D1/KV with the router's CONTROL service binding;
+//   - single: one Worker with the control plane bundled (CONTROL_PLANE_BUNDLED),
+//     the layout of `npm run dev` and the tests.
 // Contract: no side effects beyond the given output directory.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const COMPATIBILITY = { compatibilityDate: "2026-04-20", compatibilityFlags: ["nodejs_compat"] };
+export const ROUTER_WORKER = "switchyard";
+export const CONTROL_WORKER = "switchyard-control";
 
-/** wrangler's own bundle, exactly what `npm run build` would deploy. */
-export function buildBundle(outdir) {
+function wranglerBuild(args) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { env, encoding: "utf8" });
+  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...args], { env, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`wrangler build failed:\n${built.stdout}\n${built.stderr}`);
+}
+
+/** The single-Worker layout's bundle (control plane included): one script serves everything. */
+export function buildBundle(outdir) {
+  wranglerBuild(["--outdir", outdir, "--define", "CONTROL_PLANE_BUNDLED:true"]);
   return path.join(outdir, "index.js");
+}
+
+/** The deployed layout as `npm run build` writes it: `outdir`/index.js and `outdir`/control/control.js. */
+export function buildDeployed(outdir) {
+  wranglerBuild(["--outdir", outdir]);
+  wranglerBuild(["--config", "wrangler.control.toml", "--outdir", path.join(outdir, "control")]);
+  return deployedIn(outdir);
+}
+
+/** The two scripts of a deployed build already in `outdir` (e.g. `dist` after `npm run build`). */
+export function deployedIn(outdir) {
+  const scripts = { router: path.join(outdir, "index.js"), control: path.join(outdir, "control", "control.js") };
+  for (const file of Object.values(scripts)) if (!existsSync(file)) throw new Error(`no ${file}: run npm run build`);
+  return scripts;
+}
+
+/**
+ * Miniflare `workers` for the deployed layout: the router first (it gets the
+ * port), both with the same `storage` options (D1/KV/AE by binding name, so
+ * one database) and `bindings`; the router reaches the control Worker
+ * through CONTROL as in production.
+ */
+export function deployedWorkers(scripts, { bindings = {}, ...storage } = {}) {
+  const worker = (name, scriptPath, extra) => ({
+    name,
+    ...COMPATIBILITY,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    ...storage,
+    bindings,
+    ...extra,
+  });
+  return [
+    worker(ROUTER_WORKER, scripts.router, { serviceBindings: { CONTROL: CONTROL_WORKER } }),
+    worker(CONTROL_WORKER, scripts.control, {}),
+  ];
 }
 
 export function migrationStatements() {

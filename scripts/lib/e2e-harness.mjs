@@ -1,5 +1,7 @@
-// Browser-test harness: builds the router exactly as `npm run build` would
-// (wrangler deploy --dry-run --outdir), serves it with Miniflare on
+// Browser-test harness: builds the router and the control-plane Worker exactly
+// as `npm run build` would (wrangler deploy --dry-run), serves both with
+// Miniflare (the router forwards the admin API and dashboard through its
+// CONTROL binding, as deployed) on
 // 127.0.0.1 (DEV_MODE=1, OUTCOMES_EMBEDDED=1, a bootstrap ADMIN_TOKEN, the
 // loopback origin allow-list) in front of two local origins, applies the D1
 // migrations and seeds a demo flag: rules, overrides, a rollout at 25 %, six
@@ -7,31 +9,13 @@
 // error-prone), health-loop decisions, and a few live requests.
 // Contract: everything started is registered in `cleanups` and stopped by
 // the caller; nothing listens beyond 127.0.0.1; no network access needed.
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { Miniflare } from "miniflare";
+import { buildDeployed, deployedWorkers, migrationStatements } from "../../bench/lib/harness.mjs";
 import { startOrigin } from "../../bench/lib/origin.mjs";
 
 export const ADMIN_TOKEN = `syk_e2e_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 export const FLAG = "demo-model";
 const HOURS = 6;
-
-function buildBundle(outdir) {
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { env, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`wrangler build failed:\n${built.stdout}\n${built.stderr}`);
-  return path.join(outdir, "index.js");
-}
-
-function migrationStatements() {
-  return readdirSync("migrations")
-    .filter((name) => name.endsWith(".sql"))
-    .sort()
-    .flatMap((name) => readFileSync(path.join("migrations", name), "utf8").split("--> statement-breakpoint"))
-    .map((statement) => statement.trim())
-    .filter((statement) => statement !== "");
-}
 
 /** Admin API call against the running router (Bearer, JSON). */
 export function adminCall(base, method, apiPath, { body, ifMatch } = {}) {
@@ -250,29 +234,25 @@ export async function startRouter(workdir, cleanups) {
   cleanups.push(blue.close);
   const green = await startOrigin("sentiment-v2");
   cleanups.push(green.close);
-  const scriptPath = buildBundle(workdir);
   const mf = new Miniflare({
-    compatibilityDate: "2026-04-20",
-    compatibilityFlags: ["nodejs_compat"],
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
     d1Persist: false,
     kvPersist: false,
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "1",
-      OUTCOMES_EMBEDDED: "1",
-      DEV_MODE: "1",
-      ADMIN_TOKEN,
-      ORIGIN_ALLOWLIST: "127.0.0.1,localhost",
-    },
+    workers: deployedWorkers(buildDeployed(workdir), {
+      d1Databases: ["DB"],
+      kvNamespaces: ["SNAPSHOTS"],
+      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+      bindings: {
+        SNAPSHOT_STORE: "hybrid",
+        VERSION_PROBE_SECONDS: "1",
+        OUTCOMES_EMBEDDED: "1",
+        DEV_MODE: "1",
+        ADMIN_TOKEN,
+        ORIGIN_ALLOWLIST: "127.0.0.1,localhost",
+      },
+    }),
   });
   cleanups.push(() => mf.dispose());
   const base = await mf.ready;

@@ -1,5 +1,6 @@
 // Load/chaos harness shared by scripts/soak.mjs and scripts/chaos.mjs: the
-// built router bundle under Miniflare on 127.0.0.1 (OUTCOMES_EMBEDDED=1),
+// deployed layout (router + control-plane Worker, as `npm run build` makes
+// them) under Miniflare on 127.0.0.1 (OUTCOMES_EMBEDDED=1),
 // model origins as separate Node processes (scripts/lib/fault-origin.mjs,
 // so they can be killed for real), one flag at a serving stage with an
 // active rollout, a load generator at a fixed rate with a bound
@@ -14,7 +15,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "../../bench/lib/harness.mjs";
+import {
+  buildDeployed,
+  CONTROL_WORKER,
+  COMPATIBILITY,
+  deployedIn,
+  deployedWorkers,
+  migrationStatements,
+} from "../../bench/lib/harness.mjs";
 
 export const FLAG = "soak-model";
 export const ROUTE = "/soak/predict";
@@ -53,33 +61,35 @@ export async function startOriginProcess(name, { failEvery = 0, port = 0 } = {})
 const ORIGIN_TIMEOUT_MS = 10_000;
 
 /** Starts the router and seeds FLAG: blue/green on the given ports, rollout at `percent` % (then 100 %). */
-export async function startRouter({ blue, green, percent = 25, minSamples = 200, bundle, embedded = true }, cleanups) {
-  let scriptPath = bundle;
-  if (!scriptPath) {
+export async function startRouter(
+  { blue, green, percent = 25, minSamples = 200, buildDir, embedded = true },
+  cleanups,
+) {
+  let scripts;
+  if (buildDir) scripts = deployedIn(buildDir);
+  else {
     const outdir = mkdtempSync(path.join(tmpdir(), "switchyard-load-"));
     cleanups.push(async () => rmSync(outdir, { recursive: true, force: true }));
-    scriptPath = buildBundle(outdir);
+    scripts = buildDeployed(outdir);
   }
   const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
     d1Persist: false,
     kvPersist: false,
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "1",
-      OUTCOMES_EMBEDDED: embedded ? "1" : "0",
-      DEV_MODE: "1",
-      ORIGIN_ALLOWLIST: "127.0.0.1",
-    },
+    workers: deployedWorkers(scripts, {
+      d1Databases: ["DB"],
+      kvNamespaces: ["SNAPSHOTS"],
+      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+      bindings: {
+        SNAPSHOT_STORE: "hybrid",
+        VERSION_PROBE_SECONDS: "1",
+        OUTCOMES_EMBEDDED: embedded ? "1" : "0",
+        DEV_MODE: "1",
+        ORIGIN_ALLOWLIST: "127.0.0.1",
+      },
+    }),
   });
   cleanups.push(() => mf.dispose());
   const base = await mf.ready;
@@ -145,9 +155,9 @@ export async function startBareControl(originPort, cleanups) {
   return { base: await mf.ready };
 }
 
-/** One cron tick through Miniflare's own scheduled dispatch (the handler waits for its waitUntil work). */
+/** One cron tick of the control Worker through Miniflare's scheduled dispatch (it waits for the waitUntil work). */
 export async function tick(mf) {
-  const worker = await mf.getWorker();
+  const worker = await mf.getWorker(CONTROL_WORKER);
   return worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
 }
 

@@ -7,7 +7,8 @@ import { secretByName, type Env } from "../env";
 import { reconcileSnapshots } from "../store/snapshot-publish";
 import { openDb } from "../store/db";
 import type { MetricsReader } from "../ports";
-import { kvWriteGapMs, metricsReaderFor, servicesFor } from "../wiring";
+import { metricsReaderFor } from "../metrics-wiring";
+import { kvWriteGapMs, servicesFor } from "../wiring";
 import { runHealthLoop, type TickReport } from "./health-loop";
 import type { WebhookDelivery } from "./webhook";
 

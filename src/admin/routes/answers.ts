@@ -6,7 +6,7 @@
 // the embedded store in dev), over the split's served answers of any rollout.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { parseJson } from "../../store/db";
-import { metricsReaderFor } from "../../wiring";
+import { metricsReaderFor } from "../../metrics-wiring";
 import { readAnswerFigures } from "../answer-figures";
 import { AnswersReport } from "../answer-schemas";
 import type { AdminEnv } from "../context";

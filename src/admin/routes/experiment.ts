@@ -12,7 +12,7 @@ import { readExperimentData, readUsageRows } from "../../store/experiment-repo";
 import { getFlag } from "../../store/flag-repo";
 import { summariseUsage } from "../../core/llm/usage-report";
 import { latestRollout, toRolloutRecord } from "../../store/rollout-repo";
-import { metricsReaderFor } from "../../wiring";
+import { metricsReaderFor } from "../../metrics-wiring";
 import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";

@@ -12,7 +12,7 @@ import { getFlag } from "../../store/flag-repo";
 import { latestRollout } from "../../store/rollout-repo";
 import { listShadowExamples, readShadowPairs } from "../../store/shadow-example-store";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
-import { metricsReaderFor } from "../../wiring";
+import { metricsReaderFor } from "../../metrics-wiring";
 import { readAnswerFiguresOrNull } from "../answer-figures";
 import type { AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";

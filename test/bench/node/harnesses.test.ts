@@ -4,7 +4,7 @@
 // and child processes. Each runs its own `--smoke` mode: tiny sizes, no wrk,
 // no results written; the harness asserts its own behaviour (routing split,
 // mirroring, kill propagation, tick decisions) and exits non-zero on failure.
-// One deploy bundle is built for all of them, as `npm run bench` does.
+// One single-Worker bundle is built for all of them, as `npm run bench` does.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
