@@ -28,7 +28,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
@@ -229,7 +229,8 @@ async function main() {
   cleanups.push(blue.close);
   const green = await startOrigin("green");
   cleanups.push(green.close);
-  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
+  // The deployed router alone: this path never reaches the control plane.
+  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildDeployed(work).router;
   const pinned = canPin() && !args.smoke;
   // Everything started from here on (origins are in this process; wrk, workerd) inherits this core.
   if (pinned) pin(process.pid, LOAD_CORE);

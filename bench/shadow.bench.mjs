@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
@@ -122,7 +122,8 @@ async function main() {
   cleanups.push(blue.close, green.close);
   let greenRequests = 0;
   green.server.on("request", () => greenRequests++);
-  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
+  // The deployed router alone: this path never reaches the control plane.
+  const scriptPath = args.bundle ? path.resolve(args.bundle) : buildDeployed(work).router;
   const pinned = canPin() && !args.smoke;
   if (pinned) pin(process.pid, LOAD_CORE); // wrk and workerd inherit it; workerd is moved below
   const routers = [];

@@ -1,11 +1,15 @@
-// bench:startup — what a new isolate pays before its first request: the CPU
-// busy time of the deploy bundle's start-up profile from `wrangler check
-// startup` (offline: workerd on this machine imports the main module under
-// V8's profiler) and the bundle's size raw and gzipped. Busy time is every
-// sample that is not idle: compiling the script, evaluating its top-level
-// code and garbage collection. Profiles are noisy on a shared machine, so it
-// takes several and reports the median (and the least disturbed run).
-// Writes bench/results/startup.json { busyMs, bundleBytes, bundleGzipBytes, … }.
+// bench:startup — what a new router isolate pays before its first request.
+//   - busyMs: the CPU busy time of the deployed router's start-up profile from
+//     `wrangler check startup` (offline: workerd imports the main module under
+//     V8's profiler): every sample that is not idle while the main module is
+//     evaluated. Profiles are noisy on a shared machine, so it takes several
+//     and reports the median (and the least disturbed run).
+//   - isolateStartMs: the whole start, which that profile does not see —
+//     workerd compiles every module of the upload before the profiler starts
+//     (./lib/isolate-start.mjs) — for the router and, for comparison, the
+//     single-Worker script that still carries the control plane.
+//   - the bundles' sizes: router raw and gzipped, control Worker, single Worker.
+// Writes bench/results/startup.json { busyMs, isolateStartMs, bundleBytes, … }.
 //
 //   node bench/startup.bench.mjs [--runs N]
 //   node bench/startup.bench.mjs --smoke   # one profile, asserts, nothing written
@@ -13,11 +17,13 @@
 // Contract: every child (wrangler, its workerd) ends before it exits; all
 // files it writes besides the results live in a temp dir it removes.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
+import { buildBundle, buildDeployed } from "./lib/harness.mjs";
+import { isolateStartMs } from "./lib/isolate-start.mjs";
 import { median } from "./lib/stats.mjs";
 
 const TARGET_BUSY_MS = 10;
@@ -102,6 +108,12 @@ async function main() {
       profiles.push(profiled);
       console.log(`profile ${run + 1}/${runs}: busy ${profiled.busyMs.toFixed(1)} ms`);
     }
+    const deployed = buildDeployed(path.join(dir, "deployed"));
+    const single = buildBundle(path.join(dir, "single"));
+    const start = await isolateStartMs(
+      { router: deployed.router, single },
+      args.smoke ? { copies: 2, rounds: 1 } : { copies: 8, rounds: 5 },
+    );
     const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
     const busy = profiles.map((p) => p.busyMs);
     // The profile whose busy time is the median: its items are the typical ones.
@@ -110,19 +122,31 @@ async function main() {
       busyMs: round(median(busy)),
       busyMsMin: round(Math.min(...busy)),
       busyMsRuns: busy.map((ms) => round(ms)),
+      isolateStartMs: round(start.router),
+      singleIsolateStartMs: round(start.single),
       bundleBytes: upload.main.length,
       bundleGzipBytes: gzipSync(upload.main).length,
+      controlBundleBytes: statSync(deployed.control).size,
+      singleBundleBytes: statSync(single).size,
       topItems: [...typical.perModule]
         .sort((a, b) => b[1] - a[1])
         .slice(0, TOP_ITEMS)
         .map(([item, ms]) => ({ item, ms: round(ms) })),
     };
-    if (!(result.busyMs > 0) || !(result.bundleBytes > 0) || !(result.bundleGzipBytes > 0))
+    if (
+      !(result.busyMs > 0) ||
+      !(result.bundleBytes > 0) ||
+      !(result.bundleGzipBytes > 0) ||
+      !Number.isFinite(result.isolateStartMs)
+    )
       throw new Error(`implausible start-up figures: ${JSON.stringify(result)}`);
     console.log(
       `startup: busy ${result.busyMs} ms (min ${result.busyMsMin}), bundle ${result.bundleBytes} bytes (gzip ${result.bundleGzipBytes})`,
     );
     for (const { item, ms } of result.topItems) console.log(`  ${String(ms).padStart(6)} ms  ${item}`);
+    console.log(
+      `isolate start (compile + evaluate, per isolate): router ${result.isolateStartMs} ms, single Worker ${result.singleIsolateStartMs} ms (${result.singleBundleBytes} bytes); control Worker ${result.controlBundleBytes} bytes`,
+    );
     if (args.smoke) return;
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/startup.json", JSON.stringify(result, null, 2) + "\n");

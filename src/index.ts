@@ -24,7 +24,7 @@ const ofrepApp = onFirstUse(async () => (await import("./ofrep/app")).createOfre
 /** Without the binding a split router cannot serve the control plane: say so in the admin error shape. */
 function controlPlaneUnbound(): Response {
   const message =
-    "This router forwards the admin API and dashboard to the control-plane Worker, and its CONTROL service binding is missing (see README, Deploy).";
+    "This router forwards the admin API and dashboard to the control-plane Worker, and its CONTROL service binding is missing (docs/operating/configuration-and-deploying.md).";
   return Response.json({ error: { code: "control_plane_unbound", message } }, { status: 503 });
 }
 
