@@ -9,7 +9,8 @@
 import type { MiddlewareHandler } from "hono";
 import { AuthFailureLimiter } from "../core/auth-failure-limiter";
 import { API_TOKEN_PREFIX } from "../core/credentials";
-import { findTokenByHash } from "../store/token-audit-repo";
+import type { Env } from "../env";
+import { findTokenByHash } from "../store/token-lookup";
 import { ApiError } from "./errors";
 import type { AdminEnv } from "./context";
 
@@ -61,20 +62,17 @@ function bearerOf(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-/** Exported for the OFREP sub-app (same tokens, same checks); reads only `c.env.ADMIN_TOKEN` and `c.get("db")`. */
-export async function authenticate(
-  secret: string,
-  c: Parameters<MiddlewareHandler<AdminEnv>>[0],
-): Promise<Actor | null> {
+/** Exported for the OFREP sub-app (same tokens, same checks). */
+export async function authenticate(secret: string, env: Pick<Env, "ADMIN_TOKEN" | "DB">): Promise<Actor | null> {
   const digest = await sha256(secret);
-  const bootstrap = c.env.ADMIN_TOKEN;
+  const bootstrap = env.ADMIN_TOKEN;
   // The bootstrap secret must carry the API prefix, so the hot path strips it
   // from proxied requests like any other admin token.
   if (bootstrap?.startsWith(API_TOKEN_PREFIX) && sameDigest(digest, await sha256(bootstrap))) {
     return { id: BOOTSTRAP_ACTOR, scope: "admin" };
   }
   if (!secret.startsWith(API_TOKEN_PREFIX)) return null;
-  const row = await findTokenByHash(c.get("db"), toHex(digest));
+  const row = await findTokenByHash(env.DB, toHex(digest));
   if (!row || !sameDigest(digest, fromHex(row.secretHash))) return null;
   return { id: row.id, scope: row.scope as Scope };
 }
@@ -102,7 +100,7 @@ export function requireScope(needed: Scope, limiter = authFailureLimiter): Middl
   if (!SCOPES.includes(needed)) throw new Error(`unknown scope ${needed}`);
   return async function requireScopeMiddleware(c, next) {
     const secret = bearerOf(c.req.header("authorization"));
-    const actor = secret === null ? null : await authenticate(secret, c);
+    const actor = secret === null ? null : await authenticate(secret, c.env);
     if (actor === null) {
       const client = authClientOf(c.req.raw);
       // Only a presented-but-wrong secret counts; a request without one cannot guess anything.

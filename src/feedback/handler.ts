@@ -11,9 +11,7 @@ import type { Outcome } from "../core/outcome";
 import type { Reason } from "../core/types";
 import { readRequestId } from "../edge/request-id";
 import { NO_VALUE } from "../telemetry/outcome-layout";
-import { rolloutFlagKey } from "../store/health-repo";
-import { openDb } from "../store/db";
-import { getFlag } from "../store/flag-repo";
+import { readFeedbackTargets } from "../store/feedback-lookup";
 import { servicesFor } from "../wiring";
 import { requestIdKeyFor } from "./ids";
 
@@ -71,9 +69,9 @@ export async function handleFeedback(request: Request, env: Env, ctx: ExecutionC
       : fail(400, "invalid_request_id", "requestId is not an id this router issued (malformed or bad signature)");
   }
   const a = read.value;
-  const db = openDb(env.DB);
-  if (!(await getFlag(db, a.flagKey))) return fail(404, "not_found", `flag "${a.flagKey}" no longer exists`);
-  if (a.rolloutId !== null && (await rolloutFlagKey(db, a.rolloutId)) !== a.flagKey)
+  const targets = await readFeedbackTargets(env.DB, a.flagKey, a.rolloutId);
+  if (!targets.flagExists) return fail(404, "not_found", `flag "${a.flagKey}" no longer exists`);
+  if (a.rolloutId !== null && targets.rolloutFlagKey !== a.flagKey)
     return fail(404, "not_found", `rollout "${a.rolloutId}" is unknown`);
   const outcome: Outcome = {
     timestampMs: now,

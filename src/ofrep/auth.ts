@@ -8,15 +8,12 @@
 // Never logs or echoes a secret.
 import type { Context, MiddlewareHandler } from "hono";
 import { authClientOf, authenticate, authFailureLimiter, scopeAllows, type Scope } from "../admin/auth";
-import type { AdminContext } from "../admin/context";
 import type { Env } from "../env";
-import { openDb, type Db } from "../store/db";
 import { authFailure } from "./errors";
 import type { AuthFailureLimiter } from "../core/auth-failure-limiter";
 
 export interface OfrepEnv {
   Bindings: Env;
-  Variables: { db: Db };
 }
 
 export const OFREP_SCOPE: Scope = "read";
@@ -38,10 +35,8 @@ function secretOf(c: Context<OfrepEnv>): string | null {
 export function requireToken(options: Partial<RequireTokenOptions> = {}): MiddlewareHandler<OfrepEnv> {
   const { scope = OFREP_SCOPE, limiter = authFailureLimiter, now = Date.now } = options;
   return async function requireTokenMiddleware(c, next) {
-    c.set("db", openDb(c.env.DB));
     const secret = secretOf(c);
-    // `authenticate` reads only c.env.ADMIN_TOKEN and c.get("db"), which this context provides.
-    const actor = secret === null ? null : await authenticate(secret, c as unknown as AdminContext);
+    const actor = secret === null ? null : await authenticate(secret, c.env);
     if (actor === null) {
       // null: not from Cloudflare's edge (see authClientOf), so not limited.
       const client = authClientOf(c.req.raw);

@@ -17,7 +17,6 @@
 // docs/design/scaling.md
 import { buildValidSnapshot } from "./snapshot-builder";
 import { INDEX_KV_KEY, KV_WRITE_GAP_MS, readIndexFromD1, snapshotKvKey } from "./snapshot-store";
-import { openDb } from "./db";
 
 export { KV_WRITE_GAP_MS };
 
@@ -41,11 +40,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Writes each flag's current snapshot (or removes it when the flag is gone), then the index once. */
 async function publishNow(d1: D1Database, kv: KVNamespace, flagKeys: Iterable<string>): Promise<void> {
-  const db = openDb(d1);
   const failures: string[] = [];
   for (const key of flagKeys) {
     try {
-      const built = await buildValidSnapshot(db, key);
+      const built = await buildValidSnapshot(d1, key);
       if (built.ok) await kv.put(snapshotKvKey(key), JSON.stringify(built.value));
       else if (built.error.code === "not_found") await kv.delete(snapshotKvKey(key));
       else failures.push(`${key}: not published: ${JSON.stringify(built.error)}`);

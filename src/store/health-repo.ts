@@ -319,13 +319,3 @@ export async function commitRuleRollback(
 export async function currentFlag(db: Db, key: string): Promise<FlagRow | undefined> {
   return db.query.flags.findFirst({ where: eq(schema.flags.key, key) });
 }
-
-/** The flag a rollout belongs to (feedback attribution check), or null. */
-export async function rolloutFlagKey(db: Db, rolloutId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ flagKey: schema.rollouts.flagKey })
-    .from(schema.rollouts)
-    .where(eq(schema.rollouts.id, rolloutId))
-    .limit(1);
-  return row?.flagKey ?? null;
-}

@@ -1,8 +1,6 @@
 // The cron's reconcile: writes to KV every validated snapshot (and the index)
 // that KV lacks or holds older; admin changes publish through admin-publish.ts.
-// Off the hot path (it loads drizzle through the snapshot builder); the keys
-// and the index read are snapshot-store.ts's.
-import { openDb } from "./db";
+// The keys and the index read are snapshot-store.ts's.
 import { buildValidSnapshot } from "./snapshot-builder";
 import { INDEX_KV_KEY, readIndexFromD1, snapshotKvKey } from "./snapshot-store";
 
@@ -13,14 +11,13 @@ import { INDEX_KV_KEY, readIndexFromD1, snapshotKvKey } from "./snapshot-store";
  * One key's failure does not stop the others.
  */
 export async function reconcileSnapshots(d1: D1Database, kv: KVNamespace): Promise<string[]> {
-  const db = openDb(d1);
   const index = await readIndexFromD1(d1);
   const published: string[] = [];
   for (const entry of index) {
     try {
       const current = await kv.get<{ version: number }>(snapshotKvKey(entry.key), "json").catch(() => null);
       if (current && current.version >= entry.version) continue;
-      const built = await buildValidSnapshot(db, entry.key);
+      const built = await buildValidSnapshot(d1, entry.key);
       if (!built.ok) continue;
       await kv.put(snapshotKvKey(entry.key), JSON.stringify(built.value));
       published.push(entry.key);

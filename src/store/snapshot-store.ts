@@ -7,12 +7,12 @@
 // these at most once per probe interval (index) or per flag version
 // (snapshot), never per request. This module is on the isolate's start-up
 // path, so it never imports drizzle: the index is one plain statement, and
-// the snapshot builder (drizzle) loads only when a snapshot is read from D1.
+// the snapshot builder (plain statements too) loads only when a snapshot is
+// read from D1.
 // Publishing to KV lives in snapshot-publish.ts.
 import type { FlagIndexEntry, IndexRead, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot, OriginSpec } from "../core/types";
-import type { Db } from "./db";
 import { parseJson } from "./json-column";
 
 export type StoreMode = "hybrid" | "kv" | "d1";
@@ -114,14 +114,7 @@ function messageChain(error: unknown): string {
 }
 
 export function createSnapshotStore(d1: D1Database, kv: KVNamespace, mode: StoreMode): SnapshotStore {
-  let db: Promise<Db> | undefined;
-  const readFromD1 = async (flagKey: string) => {
-    const [{ readFlagSnapshot }, handle] = await Promise.all([
-      import("./snapshot-builder"),
-      (db ??= import("./db").then(({ openDb }) => openDb(d1))),
-    ]);
-    return readFlagSnapshot(handle, flagKey);
-  };
+  const readFromD1 = async (flagKey: string) => (await import("./snapshot-builder")).readFlagSnapshot(d1, flagKey);
   return {
     async loadIndex(known) {
       if (mode === "kv")

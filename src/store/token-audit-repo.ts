@@ -1,5 +1,5 @@
 // API tokens (only SHA-256 hashes are stored) and audit-log reads for the
-// admin API. Token writes are statements for `commitChange`, so minting and
+// admin API; the per-request lookup by hash is token-lookup.ts's. Token writes are statements for `commitChange`, so minting and
 // revoking are audited like every other mutation.
 import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import * as schema from "./schema";
@@ -8,13 +8,6 @@ import type { Db } from "./db";
 
 export type TokenRow = typeof schema.apiTokens.$inferSelect;
 export type AuditRow = typeof schema.auditLog.$inferSelect;
-
-/** A live (not revoked) token by the hex SHA-256 of its secret. */
-export async function findTokenByHash(db: Db, secretHash: string): Promise<TokenRow | undefined> {
-  return db.query.apiTokens.findFirst({
-    where: and(eq(schema.apiTokens.secretHash, secretHash), isNull(schema.apiTokens.revokedAt)),
-  });
-}
 
 export async function getToken(db: Db, id: string): Promise<TokenRow | undefined> {
   return db.query.apiTokens.findFirst({ where: eq(schema.apiTokens.id, id) });

@@ -5,7 +5,9 @@
 // loop's folder, and OFREP gets its services handed in rather than wiring them.
 // What a new isolate evaluates before its first request (the entry's static
 // import graph) holds no admin, dashboard, OFREP, cron, zod, hono or drizzle
-// code: those load with `import()` on first use.
+// code: those load with `import()` on first use. And the router's whole
+// bundle (dynamic imports too, all compiled when an isolate starts) holds no
+// drizzle: only the control plane, which the router's build leaves out, does.
 import { describe, expect, it } from "vitest";
 
 // Vite inlines every source file as raw text at build time, so the scan runs
@@ -95,20 +97,31 @@ function resolveRelative(from: string, specifier: string, files: Record<string, 
   return [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((candidate) => candidate in files);
 }
 
-/** Every file and package the entry reaches through static imports. */
-function startupGraph(entry: string, files: Record<string, string>): { files: string[]; packages: string[] } {
+/** Value imports a bundle compiles: the static ones and `import()` (type-only imports are erased). */
+function bundledImportsOf(source: string): string[] {
+  const dynamic = [...source.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]!);
+  return [...staticImportsOf(source), ...dynamic];
+}
+
+/** Every file and package the entry reaches through `follow`'s imports, never entering `skip`'s files. */
+function startupGraph(
+  entry: string,
+  files: Record<string, string>,
+  follow: (source: string) => string[] = staticImportsOf,
+  skip: readonly string[] = [],
+): { files: string[]; packages: string[] } {
   const seen = new Set<string>([entry]);
   const packages = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
     const file = queue.pop()!;
-    for (const specifier of staticImportsOf(files[file] ?? "")) {
+    for (const specifier of follow(files[file] ?? "")) {
       if (!specifier.startsWith(".")) {
         packages.add(specifier);
         continue;
       }
       const resolved = resolveRelative(file, specifier, files);
-      if (!resolved || seen.has(resolved)) continue;
+      if (!resolved || seen.has(resolved) || skip.includes(resolved)) continue;
       seen.add(resolved);
       queue.push(resolved);
     }
@@ -129,6 +142,19 @@ function startupViolations(files: Record<string, string>): string[] {
   return [
     ...graph.files.filter((file) => STARTUP_FORBIDDEN_FILES.some((rule) => rule.test(file))),
     ...graph.packages.filter((name) => STARTUP_FORBIDDEN_PACKAGES.some((rule) => rule.test(name))),
+  ];
+}
+
+/** The control plane: index.ts imports it only under CONTROL_PLANE_BUNDLED, false in the router's build. */
+const CONTROL_PLANE = "../../src/control-plane.ts";
+const ROUTER_FORBIDDEN_FILES = [/\/store\/(db|schema)\.ts$/];
+const ROUTER_FORBIDDEN_PACKAGES = [/^drizzle-orm/];
+
+function routerBundleViolations(files: Record<string, string>): string[] {
+  const graph = startupGraph(ENTRY, files, bundledImportsOf, [CONTROL_PLANE]);
+  return [
+    ...graph.files.filter((file) => ROUTER_FORBIDDEN_FILES.some((rule) => rule.test(file))),
+    ...graph.packages.filter((name) => ROUTER_FORBIDDEN_PACKAGES.some((rule) => rule.test(name))),
   ];
 }
 
@@ -202,5 +228,36 @@ describe("import rules", () => {
     expect(
       staticImportsOf('import type { A } from "./a";\nconst b = await import("./b");\nimport { c } from "./c";'),
     ).toEqual(["./c"]);
+  });
+
+  it("the router's bundle (static and dynamic imports, without the control plane) reaches OFREP, feedback and the D1 fallback but no drizzle", () => {
+    const graph = startupGraph(ENTRY, sources, bundledImportsOf, [CONTROL_PLANE]);
+    expect(graph.files).toEqual(
+      expect.arrayContaining([
+        "../../src/ofrep/app.ts",
+        "../../src/feedback/handler.ts",
+        "../../src/store/snapshot-builder.ts",
+      ]),
+    );
+    expect(graph.files).not.toContain("../../src/admin/app.ts");
+    expect(routerBundleViolations(sources)).toEqual([]);
+  });
+
+  it("index.ts imports the control plane only under CONTROL_PLANE_BUNDLED", () => {
+    const entry = sources[ENTRY]!;
+    const imports = entry.match(/import\(\s*["']\.\/control-plane["']\s*\)/g) ?? [];
+    const guarded = entry.match(/if \(CONTROL_PLANE_BUNDLED\)[^\n]*import\(\s*["']\.\/control-plane["']\s*\)/g) ?? [];
+    expect(imports.length).toBeGreaterThan(0);
+    expect(guarded).toHaveLength(imports.length);
+  });
+
+  it.each([
+    ["../../src/store/snapshot-store.ts", 'const load = () => import("./db");'],
+    ["../../src/feedback/handler.ts", 'import { getFlag } from "../store/flag-repo";'],
+  ])("the router-bundle rule catches drizzle reached from %s by %s", (file, violating) => {
+    const withViolation = { ...sources, [file]: `${violating}\n${sources[file]}` };
+    expect(routerBundleViolations(withViolation)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^drizzle-orm/)]),
+    );
   });
 });

@@ -9,7 +9,6 @@ import { chatAnswer, chatCompletion, chatEvents, CHAT_VERSIONS } from "../../scr
 import { createUsageReader } from "../../src/core/llm/usage-reader";
 import { compileComparator, type Comparator } from "../../src/core/shadow/comparators";
 import { compileSnapshot } from "../../src/core/snapshot";
-import { openDb } from "../../src/store/db";
 import { buildValidSnapshot } from "../../src/store/snapshot-builder";
 import { applyDemoSeed } from "../helpers/demo-seed";
 
@@ -18,7 +17,7 @@ const REQUEST = { model: "any", messages: [{ role: "user", content: "How does th
 describe("demo-chat", () => {
   it("is seeded as an LLM flag that compiles: usage read, origins priced and named, text comparator", async () => {
     await applyDemoSeed();
-    const built = await buildValidSnapshot(openDb(env.DB), "demo-chat");
+    const built = await buildValidSnapshot(env.DB, "demo-chat");
     expect(built.ok).toBe(true);
     if (!built.ok) return;
     const compiled = compileSnapshot(built.value);

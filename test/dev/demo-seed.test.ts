@@ -12,7 +12,6 @@ import { applyDemoSeed } from "../helpers/demo-seed";
 import { createFaults, planAnswer, sentimentAnswer, type SentimentAnswer } from "../../scripts/lib/demo-faults.mjs";
 import { inspectAnswer } from "../../src/core/answer-inspection";
 import { compileSnapshot } from "../../src/core/snapshot";
-import { openDb } from "../../src/store/db";
 import { buildValidSnapshot } from "../../src/store/snapshot-builder";
 
 /** The demo origins' answer shape (scripts/demo-origins.mjs): same label, different model_version. */
@@ -71,7 +70,7 @@ describe("demo seed", () => {
 
   it("seeds a response contract that compiles and judges the demo origins' answers and faults", async () => {
     await applyDemoSeed();
-    const built = await buildValidSnapshot(openDb(env.DB), "demo-model");
+    const built = await buildValidSnapshot(env.DB, "demo-model");
     if (!built.ok) throw new Error(`seeded snapshot refused: ${JSON.stringify(built.error)}`);
     expect(built.value.shadow).toMatchObject({ comparator: { kind: "label", path: "$.label" }, exampleRate: 1 });
     const compiled = compileSnapshot(built.value);

@@ -36,7 +36,7 @@ evaluateRoutes.openapi(
     const attributes = new Map<string, string>();
     for (const [name, value] of url.searchParams) if (name.startsWith("attr.")) attributes.set(name.slice(5), value);
     if (attributes.size > 100) throw new ApiError("invalid_request", "at most 100 attr.* parameters");
-    const snapshot = await readFlagSnapshot(c.get("db"), key);
+    const snapshot = await readFlagSnapshot(c.env.DB, key);
     if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
     const compiled = compileSnapshot(snapshot);
     if (!compiled.ok)

@@ -152,7 +152,7 @@ flagRoutes.openapi(
     if (Object.keys(changes).length === 0) throw new ApiError("invalid_request", "nothing to change");
     const merged = { ...row, ...changes } as FlagRow;
     if (input.route) await assertRouteFree(c, merged.routeMethod, merged.routePath, merged.routeHost, key);
-    assertPublishable(applyRowToSnapshot(await readFlagSnapshot(db, key), merged, row.version + 1));
+    assertPublishable(applyRowToSnapshot(await readFlagSnapshot(c.env.DB, key), merged, row.version + 1));
     const committed = await commitChange(
       db,
       {

@@ -55,7 +55,7 @@ async function setKill(c: AdminContext, key: string, on: boolean, reason: string
   }
   // Turning the brake ON is never blocked by a snapshot problem: the hot path
   // reads kill_switch from D1's index record even when no snapshot publishes.
-  const snapshot = on ? null : await readFlagSnapshot(db, key);
+  const snapshot = on ? null : await readFlagSnapshot(c.env.DB, key);
   if (snapshot) assertPublishable({ ...snapshot, killSwitch: on, version: flag.version + 1 });
   const now = c.get("now");
   // The reason describes the brake while it is on; once off there is none
@@ -171,7 +171,7 @@ killRolloutRoutes.openapi(
     }
     const now = c.get("now");
     const record = startRollout(crypto.randomUUID(), plan.value, input.holdSeconds ?? DEFAULT_HOLD_SECONDS, now);
-    const snapshot = await readFlagSnapshot(db, key);
+    const snapshot = await readFlagSnapshot(c.env.DB, key);
     if (snapshot) assertPublishable({ ...snapshot, version: flag.version + 1, rollout: rolloutSpec(record) });
     const committed = await commitChange(
       db,
@@ -254,7 +254,7 @@ for (const action of Object.keys(ACTION_SCOPE) as RolloutAction[]) {
         throw new ApiError("conflict", transition.error.message, { reason: transition.error.code, state: row.state });
       const next = transition.value.rollout;
       const flagChanges = effectChanges(flag, transition.value.effects, `rollout rolled back by ${c.get("actor").id}`);
-      const snapshot = await readFlagSnapshot(db, key);
+      const snapshot = await readFlagSnapshot(c.env.DB, key);
       if (snapshot) {
         const promoted =
           flagChanges.blueOrigin !== undefined

@@ -41,7 +41,7 @@ const body = <T>(schema: T) => ({ required: true, content: { "application/json":
 export const ruleOverrideRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 async function currentSnapshot(c: AdminContext, key: string): Promise<FlagSnapshot> {
-  const snapshot = await readFlagSnapshot(c.get("db"), key);
+  const snapshot = await readFlagSnapshot(c.env.DB, key);
   if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
   return snapshot;
 }

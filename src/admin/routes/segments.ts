@@ -184,7 +184,7 @@ segmentRoutes.openapi(
     const users = await segmentUsers(db, key);
     // Every dependent flag's would-be snapshot must still compile.
     for (const flag of users.flags) {
-      const snapshot = await readFlagSnapshot(db, flag.key);
+      const snapshot = await readFlagSnapshot(c.env.DB, flag.key);
       if (!snapshot) continue;
       const segmentSpec = { key, constraints: next.constraints, negate: next.negate };
       assertPublishable({

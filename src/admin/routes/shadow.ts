@@ -41,7 +41,7 @@ shadowRoutes.openapi(
     const { key } = c.req.valid("param");
     const { examples = 10 } = c.req.valid("query");
     const db = c.get("db");
-    const snapshot = await readFlagSnapshot(db, key);
+    const snapshot = await readFlagSnapshot(c.env.DB, key);
     if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
     const rollout = await latestRollout(db, key);
     if (!rollout) throw new ApiError("not_found", `flag "${key}" has no rollout yet`);
