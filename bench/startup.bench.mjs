@@ -4,6 +4,10 @@
 //     V8's profiler): every sample that is not idle while the main module is
 //     evaluated. Profiles are noisy on a shared machine, so it takes several
 //     and reports the median (and the least disturbed run).
+//   - fineBusyMs: the same profile sampled every 50 µs (./lib/fine-profile.mjs):
+//     V8's default catches a handful of samples in a few milliseconds, so the
+//     wrangler figure moves by whole samples; the router's and, for
+//     comparison, the single-Worker script's.
 //   - isolateStartMs: the whole start, which that profile does not see —
 //     workerd compiles every module of the upload before the profiler starts
 //     (./lib/isolate-start.mjs) — for the router and, for comparison, the
@@ -23,6 +27,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { buildBundle, buildDeployed } from "./lib/harness.mjs";
+import { fineStartupBusyMs } from "./lib/fine-profile.mjs";
 import { isolateStartMs } from "./lib/isolate-start.mjs";
 import { median } from "./lib/stats.mjs";
 
@@ -31,7 +36,7 @@ const TOP_ITEMS = 8;
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 const { values: args } = parseArgs({
-  options: { smoke: { type: "boolean", default: false }, runs: { type: "string", default: "5" } },
+  options: { smoke: { type: "boolean", default: false }, runs: { type: "string", default: "9" } },
 });
 
 function wrangler(argv) {
@@ -110,6 +115,13 @@ async function main() {
     }
     const deployed = buildDeployed(path.join(dir, "deployed"));
     const single = buildBundle(path.join(dir, "single"));
+    const routerText = readFileSync(deployed.router, "utf8");
+    const singleText = readFileSync(single, "utf8");
+    const fine = { router: [], single: [] };
+    for (let run = 0; run < runs; run++) {
+      fine.router.push(await fineStartupBusyMs(routerText));
+      fine.single.push(await fineStartupBusyMs(singleText));
+    }
     const start = await isolateStartMs(
       { router: deployed.router, single },
       args.smoke ? { copies: 2, rounds: 1 } : { copies: 8, rounds: 5 },
@@ -122,6 +134,8 @@ async function main() {
       busyMs: round(median(busy)),
       busyMsMin: round(Math.min(...busy)),
       busyMsRuns: busy.map((ms) => round(ms)),
+      fineBusyMs: round(median(fine.router)),
+      singleFineBusyMs: round(median(fine.single)),
       isolateStartMs: round(start.router),
       singleIsolateStartMs: round(start.single),
       bundleBytes: upload.main.length,
@@ -144,6 +158,9 @@ async function main() {
       `startup: busy ${result.busyMs} ms (min ${result.busyMsMin}), bundle ${result.bundleBytes} bytes (gzip ${result.bundleGzipBytes})`,
     );
     for (const { item, ms } of result.topItems) console.log(`  ${String(ms).padStart(6)} ms  ${item}`);
+    console.log(
+      `evaluation sampled every 50 µs (median): router ${result.fineBusyMs} ms, single Worker ${result.singleFineBusyMs} ms`,
+    );
     console.log(
       `isolate start (compile + evaluate, per isolate): router ${result.isolateStartMs} ms, single Worker ${result.singleIsolateStartMs} ms (${result.singleBundleBytes} bytes); control Worker ${result.controlBundleBytes} bytes`,
     );

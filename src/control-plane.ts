@@ -7,7 +7,16 @@
 // names; every app loads on first use, never at isolate start.
 import type { Env } from "./env";
 import { isControlPath } from "./control-paths";
-import { onFirstUse } from "./on-first-use";
+
+/** Loads once per isolate on first call; a failed load is retried by the next call. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
+}
 
 const adminApp = onFirstUse(async () => (await import("./admin/app")).adminApp);
 const dashboardApp = onFirstUse(async () => (await import("./dashboard/app")).dashboardApp);

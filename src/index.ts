@@ -1,25 +1,28 @@
 // Worker entry: wires ports from env and dispatches. Everything that is not
 // switchyard's own surface goes straight to the hot path (no framework on it).
-// Only the hot path is imported statically; OFREP and feedback load on their
-// first request. The control plane (admin API, dashboard, cron) is either
-// bundled here, loaded on first use (CONTROL_PLANE_BUNDLED, the single-Worker
-// layout), or not in this script at all and reached through the CONTROL
-// service binding: the build drops the dead branch, so a deployed router
-// isolate compiles only the data plane (docs/design/routing-hot-path.md,
-// "Start-up cost").
+// The control plane (admin API, dashboard, cron) is either bundled here,
+// loaded on first use (CONTROL_PLANE_BUNDLED, the single-Worker layout), or
+// not in this script at all and reached through the CONTROL service binding:
+// the build drops the dead branch, so a deployed router isolate compiles only
+// the data plane. Nothing else is imported lazily: the bundler wraps every
+// module a lazy import() reaches in an init function, and running those at
+// start cost more than OFREP's and feedback's own top-level code
+// (docs/design/routing-hot-path.md, "Start-up cost").
 import type { Env } from "./env";
 import { isControlPath } from "./control-paths";
-import { onFirstUse } from "./on-first-use";
+import { handleFeedback } from "./feedback/handler";
 import { routeRequest } from "./edge/route-request";
 import { servicesFor } from "./wiring";
 import { requestIdMinter } from "./feedback/ids";
+import { createOfrepApp } from "./ofrep/app";
 
 /** Build-time constant (wrangler `define`, vitest `define`): true bundles the control plane into this Worker. */
 declare const CONTROL_PLANE_BUNDLED: boolean;
 
 const OWN_PREFIX = "/_switchyard/";
 
-const ofrepApp = onFirstUse(async () => (await import("./ofrep/app")).createOfrepApp(servicesFor));
+/** Built on the first OFREP request, not at isolate start. */
+let ofrepApp: ReturnType<typeof createOfrepApp> | undefined;
 
 /** Without the binding a split router cannot serve the control plane: say so in the admin error shape. */
 function controlPlaneUnbound(): Response {
@@ -41,8 +44,8 @@ export default {
       if (CONTROL_PLANE_BUNDLED) return (await import("./control-plane")).handleControlRequest(request, env, ctx);
       return env.CONTROL ? env.CONTROL.fetch(request) : controlPlaneUnbound();
     }
-    if (path.startsWith("/ofrep/")) return (await ofrepApp()).fetch(request, env, ctx);
-    if (path === "/feedback") return (await import("./feedback/handler")).handleFeedback(request, env, ctx);
+    if (path.startsWith("/ofrep/")) return (ofrepApp ??= createOfrepApp(servicesFor)).fetch(request, env, ctx);
+    if (path === "/feedback") return handleFeedback(request, env, ctx);
     return routeRequest(
       request,
       {

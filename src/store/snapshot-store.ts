@@ -7,13 +7,13 @@
 // these at most once per probe interval (index) or per flag version
 // (snapshot), never per request. This module is on the isolate's start-up
 // path, so it never imports drizzle: the index is one plain statement, and
-// the snapshot builder (plain statements too) loads only when a snapshot is
-// read from D1.
+// so is the snapshot builder it reads D1 snapshots with.
 // Publishing to KV lives in snapshot-publish.ts.
 import type { FlagIndexEntry, IndexRead, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot, OriginSpec } from "../core/types";
 import { parseJson } from "./json-column";
+import { readFlagSnapshot } from "./snapshot-builder";
 
 export type StoreMode = "hybrid" | "kv" | "d1";
 
@@ -114,7 +114,7 @@ function messageChain(error: unknown): string {
 }
 
 export function createSnapshotStore(d1: D1Database, kv: KVNamespace, mode: StoreMode): SnapshotStore {
-  const readFromD1 = async (flagKey: string) => (await import("./snapshot-builder")).readFlagSnapshot(d1, flagKey);
+  const readFromD1 = (flagKey: string) => readFlagSnapshot(d1, flagKey);
   return {
     async loadIndex(known) {
       if (mode === "kv")
