@@ -60,7 +60,7 @@ const { values: args } = parseArgs({
   options: {
     smoke: { type: "boolean", default: false },
     runs: { type: "string", default: "2" },
-    "paired-rounds": { type: "string", default: "5" },
+    "paired-rounds": { type: "string", default: "6" },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     threads: { type: "string", default: "2" },
@@ -279,6 +279,10 @@ async function main() {
   }
   // All three at once on the shared worker core: ratios of CPU cost per request.
   const togetherLoad = { threads: 1, connections: Math.max(1, load.connections / 2), durationS: 4 };
+  // CPU per request from /proc over the same rounds: unlike a throughput share,
+  // it does not move with how the kernel split the core in a given round.
+  const cpuPids = [router.pid, floor.pid, bare.pid];
+  const cpuBefore = cpuMicros(cpuPids);
   const paired = pinned
     ? await runTogether(
         ["router", "floor", "bare", ...peers.map((peer) => peer.name)].map((name) => ({
@@ -296,6 +300,13 @@ async function main() {
           ),
       )
     : [];
+  const cpuAfter = cpuMicros(cpuPids);
+  const usPerRequest = (name, i) =>
+    (cpuAfter[i] - cpuBefore[i]) / paired.reduce((sum, { rps }) => sum + rps[name] * togetherLoad.durationS, 0);
+  const cpuPerRequest =
+    paired.length > 0 && cpuBefore && cpuAfter
+      ? { router: usPerRequest("router", 0), floor: usPerRequest("floor", 1), bare: usPerRequest("bare", 2) }
+      : null;
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
   // the router adds, which is what the 0.5 ms budget is about.
@@ -312,7 +323,7 @@ async function main() {
   }
   answerPids.plain = router.pid;
   const answerFigures = await measureAnswers({ plain: routerUrl, ...answers }, script, togetherLoad, pinned);
-  report(runs, quiet, load, paired, pinned, answerFigures);
+  report(runs, quiet, load, paired, pinned, answerFigures, cpuPerRequest);
 }
 
 // The answer scenarios (lib/answer-scenarios.mjs): the same router bundle with
@@ -449,7 +460,7 @@ async function measureAnswers(targets, script, load, pinned) {
   return figures;
 }
 
-function report(runs, quiet, load, paired, pinned, answers) {
+function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest) {
   const of = (target, key, from = runs) => from.filter((run) => run.target === target).map((run) => run[key]);
   const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   const result = {
@@ -478,6 +489,10 @@ function report(runs, quiet, load, paired, pinned, answers) {
     routerVsFloorPairedRatio:
       paired.length > 0 ? round(median(paired.map((p) => p.rps.router / p.rps.floor)), 3) : null,
     pairedRounds: paired.length,
+    // Additive: CPU µs per request over the paired rounds (/proc), and floor/router: the router's own work by CPU.
+    cpuUsPerRequest:
+      cpuPerRequest && Object.fromEntries(Object.entries(cpuPerRequest).map(([k, v]) => [k, round(v, 1)])),
+    routerVsFloorCpuRatio: cpuPerRequest ? round(cpuPerRequest.floor / cpuPerRequest.router, 3) : null,
     // Additive: each peer Worker's share of bare in the same rounds (lib/peers.mjs).
     peerPairedRatios:
       paired.length > 0
@@ -536,8 +551,17 @@ function report(runs, quiet, load, paired, pinned, answers) {
           paired.map((p) => p.rps.floor / p.rps.bare),
           3,
         ),
-      )}; router / floor ${result.routerVsFloorPairedRatio}`,
+      )}; router / floor ${result.routerVsFloorPairedRatio} ${JSON.stringify(
+        spread(
+          paired.map((p) => p.rps.router / p.rps.floor),
+          3,
+        ),
+      )} (target ≥ 0.97)`,
     );
+    if (result.cpuUsPerRequest)
+      console.log(
+        `CPU per request (µs, /proc, same rounds): router ${result.cpuUsPerRequest.router}, floor ${result.cpuUsPerRequest.floor}, bare ${result.cpuUsPerRequest.bare}; floor/router ${result.routerVsFloorCpuRatio}`,
+      );
   }
   if (result.inspect100PairedRatio !== undefined)
     console.log(
