@@ -9,6 +9,7 @@
 // start cost more than OFREP's and feedback's own top-level code
 // (docs/design/routing-hot-path.md, "Start-up cost").
 import type { Env } from "./env";
+import { ApiError, errorBody } from "./admin/errors";
 import { isControlPath } from "./control-paths";
 import { handleFeedback } from "./feedback/handler";
 import { routeRequest } from "./edge/route-request";
@@ -24,11 +25,28 @@ const OWN_PREFIX = "/_switchyard/";
 /** Built on the first OFREP request, not at isolate start. */
 let ofrepApp: ReturnType<typeof createOfrepApp> | undefined;
 
-/** Without the binding a split router cannot serve the control plane: say so in the admin error shape. */
-function controlPlaneUnbound(): Response {
-  const message =
-    "This router forwards the admin API and dashboard to the control-plane Worker, and its CONTROL service binding is missing (docs/operating/configuration-and-deploying.md).";
-  return Response.json({ error: { code: "control_plane_unbound", message } }, { status: 503 });
+function adminError(error: ApiError): Response {
+  return Response.json(errorBody(error.code, error.message), { status: error.status });
+}
+
+/**
+ * A control path in the two-Worker layout: handed unchanged to the control
+ * Worker; without the binding, or when that Worker fails, the admin API's
+ * error shape rather than the platform's error page.
+ */
+async function forwardToControl(request: Request, env: Env): Promise<Response> {
+  if (!env.CONTROL)
+    return adminError(
+      new ApiError(
+        "control_plane_unbound",
+        "This router forwards the admin API and dashboard to the control-plane Worker, and its CONTROL service binding is missing (docs/operating/configuration-and-deploying.md).",
+      ),
+    );
+  try {
+    return await env.CONTROL.fetch(request);
+  } catch {
+    return adminError(new ApiError("control_plane_unavailable", "The control-plane Worker did not answer; try again."));
+  }
 }
 
 export default {
@@ -42,7 +60,7 @@ export default {
     }
     if (isControlPath(path, env)) {
       if (CONTROL_PLANE_BUNDLED) return (await import("./control-plane")).handleControlRequest(request, env, ctx);
-      return env.CONTROL ? env.CONTROL.fetch(request) : controlPlaneUnbound();
+      return forwardToControl(request, env);
     }
     if (path.startsWith("/ofrep/")) return (ofrepApp ??= createOfrepApp(servicesFor)).fetch(request, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);

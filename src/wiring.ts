@@ -3,6 +3,7 @@
 // hands them to both): the cache is what keeps D1 and KV off the per-request
 // path. Keyed by the DB binding so a different env (tests) gets its own set.
 import { bindingByName, secretByName, type Env } from "./env";
+import { RESERVED_BINDINGS } from "./core/snapshot";
 import { FlagCache, probeTimings } from "./edge/flag-cache";
 import type { OriginFetchers, Clock, ShadowExampleSink } from "./ports";
 import { KV_WRITE_GAP_MS } from "./store/snapshot-store";
@@ -67,6 +68,7 @@ export function servicesFor(env: Env): IsolateServices {
     }),
     fetchers: {
       service: (name) => {
+        if (RESERVED_BINDINGS.includes(name)) return undefined; // validated away; never reachable as an origin
         const binding = bindingByName(env, name) as Fetcher | undefined;
         return binding && typeof binding.fetch === "function" ? binding : undefined;
       },

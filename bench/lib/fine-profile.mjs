@@ -12,16 +12,30 @@ import { COMPATIBILITY } from "./harness.mjs";
 
 const SAMPLING_INTERVAL_US = 50;
 
+const ANSWER_TIMEOUT_MS = 30_000;
+
+/** One inspector call; rejects on an error answer, a closed socket or no answer in time (never hangs the bench). */
 function send(socket, id, method, params = {}) {
   return new Promise((resolve, reject) => {
+    const done = (settle, value) => {
+      clearTimeout(timer);
+      socket.off("message", onMessage);
+      socket.off("close", onClose);
+      settle(value);
+    };
     const onMessage = (data) => {
       const message = JSON.parse(String(data));
       if (message.id !== id) return;
-      socket.off("message", onMessage);
-      if (message.error) reject(new Error(`${method}: ${message.error.message}`));
-      else resolve(message.result);
+      if (message.error) done(reject, new Error(`${method}: ${message.error.message}`));
+      else done(resolve, message.result);
     };
+    const onClose = () => done(reject, new Error(`${method}: the inspector closed`));
+    const timer = setTimeout(
+      () => done(reject, new Error(`${method}: no answer in ${ANSWER_TIMEOUT_MS} ms`)),
+      ANSWER_TIMEOUT_MS,
+    );
     socket.on("message", onMessage);
+    socket.on("close", onClose);
     socket.send(JSON.stringify({ id, method, params }));
   });
 }

@@ -5,7 +5,9 @@
 // A valid token is always accepted; repeated failed authentications from one
 // client earn a 429 with Retry-After (instead of 401) from the isolate's
 // AuthFailureLimiter, which the dashboard sign-in and OFREP share (one
-// client, one budget, whatever the surface).
+// client, one budget, whatever the surface, per isolate). Deployed as two
+// Workers, OFREP's budget lives in router isolates and the admin API's and
+// dashboard's in control isolates: a client gets one budget per Worker.
 import type { MiddlewareHandler } from "hono";
 import { AuthFailureLimiter } from "../core/auth-failure-limiter";
 import { API_TOKEN_PREFIX } from "../core/credentials";

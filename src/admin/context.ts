@@ -1,7 +1,9 @@
 // Per-request admin context (hono variables) and the helpers every mutating
 // route uses: ETags / If-Match, and what happens after a commit (publish the
-// snapshot, invalidate this isolate's flag cache so a kill switch is
-// honoured at its very next request).
+// snapshot, invalidate this isolate's flag cache). In the single-Worker layout
+// that isolate then honours a kill switch at its very next request; deployed,
+// this is the control Worker, and router isolates see the change through
+// their version probe (docs/design/scaling.md).
 import type { Context } from "hono";
 import type { Env } from "../env";
 import { publishFlags } from "../store/admin-publish";

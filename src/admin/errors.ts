@@ -23,6 +23,9 @@ const STATUS = {
   precondition_required: 428,
   rate_limited: 429,
   internal: 500,
+  // The router's answers on control paths when the control-plane Worker is missing or failed.
+  control_plane_unavailable: 502,
+  control_plane_unbound: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;

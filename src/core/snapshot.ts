@@ -52,11 +52,23 @@ function checkPercent(value: unknown, path: string): void {
   need(typeof value === "number" && value >= 0 && value <= 100, path, "must be a number 0–100");
 }
 
+/**
+ * Bindings switchyard itself uses, never an origin: CONTROL would hand user
+ * traffic to the admin API; the others are storage, not Workers.
+ */
+export const RESERVED_BINDINGS: readonly string[] = ["CONTROL", "DB", "SNAPSHOTS", "OUTCOMES"];
+
 function checkOrigin(value: unknown, path: string): void {
   need(isObject(value), path, "must be an object");
   const hasUrl = typeof value.url === "string" && /^https?:\/\//.test(value.url);
   const hasService = typeof value.service === "string" && value.service.length > 0;
   need(hasUrl !== hasService, path, "needs exactly one of an http(s) url or a service binding");
+  if (hasService)
+    need(
+      !RESERVED_BINDINGS.includes(value.service as string),
+      `${path}.service`,
+      "names a binding switchyard itself uses",
+    );
   if (value.model !== undefined)
     need(
       typeof value.model === "string" && value.model.length >= 1 && value.model.length <= 128,

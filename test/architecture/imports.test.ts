@@ -138,6 +138,10 @@ const ROUTER_FORBIDDEN_FILES = [
   /\/src\/admin\/(?!(auth|errors|limits)\.ts$)/,
   /\/src\/(dashboard|cron|dev)\//,
   /\/store\/(db|schema)\.ts$/,
+  // The health loop's readers and their statistics are the control plane's (metrics-wiring.ts).
+  /\/src\/metrics-wiring\.ts$/,
+  /\/telemetry\/readers\//,
+  /\/store\/embedded-metrics-reader\.ts$/,
 ];
 const ROUTER_FORBIDDEN_PACKAGES = [/^drizzle-orm/, /^zod/, /^@hono\//];
 
@@ -239,6 +243,13 @@ describe("import rules", () => {
     expect(
       staticImportsOf('import type { A } from "./a";\nconst b = await import("./b");\nimport { c } from "./c";'),
     ).toEqual(["./c"]);
+  });
+
+  it("only index.ts and the control Worker's entry import the control plane", () => {
+    const importers = Object.entries(sources)
+      .filter(([, source]) => bundledImportsOf(source).some((specifier) => /(^|\/)control-plane$/.test(specifier)))
+      .map(([file]) => file);
+    expect(importers.sort()).toEqual(["../../src/control.ts", ENTRY]);
   });
 
   it("index.ts imports the control plane only under CONTROL_PLANE_BUNDLED", () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks (no type declarations)
 import { buildBundle, buildDeployed, COMPATIBILITY, migrationStatements } from "../../../bench/lib/harness.mjs";
@@ -52,16 +52,27 @@ describe("the deployed layout", () => {
     const read = (file: string) => unstable_getMiniflareWorkerOptions(file, undefined, options).workerOptions;
     const router = read("wrangler.toml");
     const control = read("wrangler.control.toml");
-    for (const key of [
+    const shared = [
       "d1Databases",
       "kvNamespaces",
       "analyticsEngineDatasets",
       "bindings",
       "compatibilityDate",
-    ] as const)
-      expect(control[key], key).toEqual(router[key]);
-    expect(router.serviceBindings).toEqual({ CONTROL: { name: "switchyard-control" } });
-    expect(control.serviceBindings ?? {}).toEqual({});
+      "compatibilityFlags",
+    ] as const;
+    for (const key of shared) expect(control[key], key).toEqual(router[key]);
+    expect(router.serviceBindings).toMatchObject({ CONTROL: { name: "switchyard-control" } });
+    expect(control.serviceBindings ?? {}).not.toHaveProperty("CONTROL");
+  });
+
+  it("the control Worker has no public URL of its own, and only it runs the cron", () => {
+    const control = unstable_readConfig({ config: "wrangler.control.toml" });
+    const router = unstable_readConfig({ config: "wrangler.toml" });
+    expect(control.workers_dev).toBe(false);
+    expect(control.preview_urls).toBe(false);
+    expect(control.triggers.crons).toEqual(["* * * * *"]);
+    // An empty list, not an absent one: deploying removes a cron the router had.
+    expect(router.triggers.crons).toEqual([]);
   });
 
   it(
@@ -94,6 +105,44 @@ describe("the deployed layout", () => {
         const unrouted = await mf.dispatchFetch("http://router.local/no-flag-here");
         expect(unrouted.status).toBe(404);
         await unrouted.arrayBuffer();
+      } finally {
+        await mf.dispose();
+      }
+    },
+    2 * MINUTE,
+  );
+
+  it(
+    "a control Worker that fails gives the client a 502 in the admin error shape, not the platform's error page",
+    async () => {
+      const mf = new Miniflare({
+        workers: [
+          {
+            name: "switchyard",
+            ...COMPATIBILITY,
+            modules: true,
+            scriptPath: scripts.router,
+            modulesRoot: path.dirname(scripts.router),
+            d1Databases: ["DB"],
+            kvNamespaces: ["SNAPSHOTS"],
+            analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+            bindings: { DEV_MODE: "1", SNAPSHOT_STORE: "hybrid" },
+            serviceBindings: { CONTROL: "failing-control" },
+          },
+          {
+            name: "failing-control",
+            ...COMPATIBILITY,
+            modules: true,
+            script: 'export default { fetch() { throw new Error("control plane down"); } };',
+          },
+        ],
+      });
+      try {
+        const response = await mf.dispatchFetch("http://router.local/admin/api/flags");
+        expect(response.status).toBe(502);
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe("control_plane_unavailable");
+        expect(body.error.message).not.toMatch(/control plane down/); // nothing internal leaks
       } finally {
         await mf.dispose();
       }
