@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
-import { buildDeployed, deployedIn, deployedWorkers, migrationStatements } from "../bench/lib/harness.mjs";
+import { buildDeployed, deployedIn, deployedMiniflare, migrationStatements } from "../bench/lib/harness.mjs";
 import { checkShape, SHAPES } from "./lib/cli-shapes.mjs";
 
 const TOKEN = "syk_cli_e2e_bootstrap_token_0123456789abcdef";
@@ -83,25 +83,15 @@ async function expectCli(name, args, { code = 0, shape, options, test } = {}) {
 }
 
 async function startRouter(scripts) {
-  mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    d1Persist: false,
-    kvPersist: false,
-    workers: deployedWorkers(scripts, {
-      d1Databases: ["DB"],
-      kvNamespaces: ["SNAPSHOTS"],
-      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-      bindings: {
-        ADMIN_TOKEN: TOKEN,
-        SNAPSHOT_STORE: "hybrid",
-        VERSION_PROBE_SECONDS: "0",
-        OUTCOMES_EMBEDDED: "1",
-        DEV_MODE: "1",
-      },
+  mf = new Miniflare(
+    deployedMiniflare(scripts, {
+      ADMIN_TOKEN: TOKEN,
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "0",
+      OUTCOMES_EMBEDDED: "1",
+      DEV_MODE: "1",
     }),
-  });
+  );
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();

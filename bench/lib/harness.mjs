@@ -40,6 +40,28 @@ export function deployedIn(outdir) {
   return scripts;
 }
 
+/** Local storage for a harness's Workers: D1, KV and Analytics Engine by wrangler.toml's binding names. */
+export const LOCAL_STORAGE = {
+  d1Databases: ["DB"],
+  kvNamespaces: ["SNAPSHOTS"],
+  analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+};
+
+/**
+ * Miniflare options for the deployed layout on 127.0.0.1 (a free port, no
+ * persistence, no network fetch of a cf object), both Workers given `bindings`.
+ */
+export function deployedMiniflare(scripts, bindings) {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Persist: false,
+    kvPersist: false,
+    workers: deployedWorkers(scripts, { ...LOCAL_STORAGE, bindings }),
+  };
+}
+
 /**
  * Miniflare `workers` for the deployed layout: the router first (it gets the
  * port), both with the same `storage` options (D1/KV/AE by binding name, so

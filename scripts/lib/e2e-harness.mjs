@@ -10,7 +10,7 @@
 // Contract: everything started is registered in `cleanups` and stopped by
 // the caller; nothing listens beyond 127.0.0.1; no network access needed.
 import { Miniflare } from "miniflare";
-import { buildDeployed, deployedWorkers, migrationStatements } from "../../bench/lib/harness.mjs";
+import { buildDeployed, deployedMiniflare, migrationStatements } from "../../bench/lib/harness.mjs";
 import { startOrigin } from "../../bench/lib/origin.mjs";
 
 export const ADMIN_TOKEN = `syk_e2e_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
@@ -234,26 +234,16 @@ export async function startRouter(workdir, cleanups) {
   cleanups.push(blue.close);
   const green = await startOrigin("sentiment-v2");
   cleanups.push(green.close);
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    d1Persist: false,
-    kvPersist: false,
-    workers: deployedWorkers(buildDeployed(workdir), {
-      d1Databases: ["DB"],
-      kvNamespaces: ["SNAPSHOTS"],
-      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-      bindings: {
-        SNAPSHOT_STORE: "hybrid",
-        VERSION_PROBE_SECONDS: "1",
-        OUTCOMES_EMBEDDED: "1",
-        DEV_MODE: "1",
-        ADMIN_TOKEN,
-        ORIGIN_ALLOWLIST: "127.0.0.1,localhost",
-      },
+  const mf = new Miniflare(
+    deployedMiniflare(buildDeployed(workdir), {
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "1",
+      OUTCOMES_EMBEDDED: "1",
+      DEV_MODE: "1",
+      ADMIN_TOKEN,
+      ORIGIN_ALLOWLIST: "127.0.0.1,localhost",
     }),
-  });
+  );
   cleanups.push(() => mf.dispose());
   const base = await mf.ready;
   const db = await mf.getD1Database("DB");

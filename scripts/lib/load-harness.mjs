@@ -20,7 +20,7 @@ import {
   CONTROL_WORKER,
   COMPATIBILITY,
   deployedIn,
-  deployedWorkers,
+  deployedMiniflare,
   migrationStatements,
 } from "../../bench/lib/harness.mjs";
 
@@ -72,25 +72,15 @@ export async function startRouter(
     cleanups.push(async () => rmSync(outdir, { recursive: true, force: true }));
     scripts = buildDeployed(outdir);
   }
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    d1Persist: false,
-    kvPersist: false,
-    workers: deployedWorkers(scripts, {
-      d1Databases: ["DB"],
-      kvNamespaces: ["SNAPSHOTS"],
-      analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-      bindings: {
-        SNAPSHOT_STORE: "hybrid",
-        VERSION_PROBE_SECONDS: "1",
-        OUTCOMES_EMBEDDED: embedded ? "1" : "0",
-        DEV_MODE: "1",
-        ORIGIN_ALLOWLIST: "127.0.0.1",
-      },
+  const mf = new Miniflare(
+    deployedMiniflare(scripts, {
+      SNAPSHOT_STORE: "hybrid",
+      VERSION_PROBE_SECONDS: "1",
+      OUTCOMES_EMBEDDED: embedded ? "1" : "0",
+      DEV_MODE: "1",
+      ORIGIN_ALLOWLIST: "127.0.0.1",
     }),
-  });
+  );
   cleanups.push(() => mf.dispose());
   const base = await mf.ready;
   const db = await mf.getD1Database("DB");

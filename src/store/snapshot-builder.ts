@@ -83,7 +83,8 @@ const ROLLOUT_SQL = `SELECT ${q(rollouts.columns.id)} AS "id", ${q(rollouts.colu
   FROM ${q(rollouts.table)} WHERE ${q(rollouts.columns.flagKey)} = ?1
     AND ${q(rollouts.columns.state)} IN (${LIVE_ROLLOUT_STATES.map((_, i) => `?${i + 2}`).join(", ")}) LIMIT 1`;
 
-interface FlagRow {
+/** A `flags` row as the statements here read it (SQLite booleans are 0/1). */
+export interface FlagRow {
   key: string;
   version: number;
   killSwitch: number;

@@ -13,7 +13,7 @@ import type { FlagIndexEntry, IndexRead, SnapshotStore } from "../ports";
 import { compileSnapshot } from "../core/snapshot";
 import type { FlagSnapshot, OriginSpec } from "../core/types";
 import { parseJson } from "./json-column";
-import { readFlagSnapshot } from "./snapshot-builder";
+import { readFlagSnapshot, SNAPSHOT_SOURCES, type FlagRow } from "./snapshot-builder";
 
 export type StoreMode = "hybrid" | "kv" | "d1";
 
@@ -26,16 +26,18 @@ export function parseStoreMode(value: string | undefined): StoreMode {
   return value === "kv" || value === "d1" ? value : "hybrid";
 }
 
-/** The `flags` columns of an index entry, by schema.ts property name (a test holds them to schema.ts). */
+const FLAG_COLUMNS = SNAPSHOT_SOURCES.flags.columns;
+
+/** The `flags` columns of an index entry, by schema.ts property name: a subset of the snapshot's (one home). */
 export const INDEX_COLUMNS = {
-  key: "key",
-  version: "version",
-  killSwitch: "kill_switch",
-  routeMethod: "route_method",
-  routePath: "route_path",
-  routeHost: "route_host",
-  blueOrigin: "blue_origin",
-  timeoutMs: "timeout_ms",
+  key: FLAG_COLUMNS.key,
+  version: FLAG_COLUMNS.version,
+  killSwitch: FLAG_COLUMNS.killSwitch,
+  routeMethod: FLAG_COLUMNS.routeMethod,
+  routePath: FLAG_COLUMNS.routePath,
+  routeHost: FLAG_COLUMNS.routeHost,
+  blueOrigin: FLAG_COLUMNS.blueOrigin,
+  timeoutMs: FLAG_COLUMNS.timeoutMs,
 } as const;
 
 export const INDEX_TABLE = "flags";
@@ -44,16 +46,7 @@ const INDEX_SQL = `SELECT ${Object.entries(INDEX_COLUMNS)
   .map(([property, column]) => `"${column}" AS "${property}"`)
   .join(", ")} FROM "${INDEX_TABLE}"`;
 
-interface IndexRow {
-  key: string;
-  version: number;
-  killSwitch: number;
-  routeMethod: string;
-  routePath: string;
-  routeHost: string | null;
-  blueOrigin: string;
-  timeoutMs: number;
-}
+type IndexRow = Pick<FlagRow, keyof typeof INDEX_COLUMNS>;
 
 function toIndexEntry(row: IndexRow): FlagIndexEntry {
   return {

@@ -11,7 +11,9 @@ import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks (no type declarations)
-import { buildBundle, buildDeployed, COMPATIBILITY, migrationStatements } from "../../../bench/lib/harness.mjs";
+import * as harness from "../../../bench/lib/harness.mjs";
+
+const { buildBundle, buildDeployed, COMPATIBILITY, LOCAL_STORAGE, migrationStatements } = harness;
 
 const MINUTE = 60_000;
 const TOKEN = "syk_layout_test_token_0123456789abcdef";
@@ -83,9 +85,7 @@ describe("the deployed layout", () => {
         modules: true,
         scriptPath: scripts.router,
         modulesRoot: path.dirname(scripts.router),
-        d1Databases: ["DB"],
-        kvNamespaces: ["SNAPSHOTS"],
-        analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+        ...LOCAL_STORAGE,
         bindings: { ADMIN_TOKEN: TOKEN, DEV_MODE: "1", OUTCOMES_EMBEDDED: "1", SNAPSHOT_STORE: "hybrid" },
       });
       try {
@@ -123,9 +123,7 @@ describe("the deployed layout", () => {
             modules: true,
             scriptPath: scripts.router,
             modulesRoot: path.dirname(scripts.router),
-            d1Databases: ["DB"],
-            kvNamespaces: ["SNAPSHOTS"],
-            analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
+            ...LOCAL_STORAGE,
             bindings: { DEV_MODE: "1", SNAPSHOT_STORE: "hybrid" },
             serviceBindings: { CONTROL: "failing-control" },
           },
