@@ -63,25 +63,47 @@ export function deployedMiniflare(scripts, bindings) {
 }
 
 /**
+ * Secrets and vars only one of the two Workers reads, as the deploy docs
+ * list them (docs/operating/configuration-and-deploying.md): the other Worker
+ * never gets them here, so code that needed one on the wrong side fails
+ * these runs instead of production.
+ */
+const CONTROL_ONLY = [
+  "ORIGIN_ALLOWLIST",
+  "KV_WRITE_GAP_MS",
+  "METRICS_READER",
+  "CF_ACCOUNT_ID",
+  "CF_API_TOKEN",
+  "AE_DATASET",
+  "HEALTH_WEBHOOK_SECRET",
+];
+const ROUTER_ONLY = ["REQUEST_ID_SECRET"];
+
+const without = (bindings, names) =>
+  Object.fromEntries(Object.entries(bindings).filter(([name]) => !names.includes(name)));
+
+/**
  * Miniflare `workers` for the deployed layout: the router first (it gets the
  * port), both with the same `storage` options (D1/KV/AE by binding name, so
- * one database) and `bindings`; the router reaches the control Worker
- * through CONTROL as in production.
+ * one database) and each with its share of `bindings`; the router reaches
+ * the control Worker through CONTROL as in production.
  */
 export function deployedWorkers(scripts, { bindings = {}, ...storage } = {}) {
-  const worker = (name, scriptPath, extra) => ({
+  const worker = (name, scriptPath, own, extra) => ({
     name,
     ...COMPATIBILITY,
     modules: true,
     scriptPath,
     modulesRoot: path.dirname(scriptPath),
     ...storage,
-    bindings,
+    bindings: own,
     ...extra,
   });
   return [
-    worker(ROUTER_WORKER, scripts.router, { serviceBindings: { CONTROL: CONTROL_WORKER } }),
-    worker(CONTROL_WORKER, scripts.control, {}),
+    worker(ROUTER_WORKER, scripts.router, without(bindings, CONTROL_ONLY), {
+      serviceBindings: { CONTROL: CONTROL_WORKER },
+    }),
+    worker(CONTROL_WORKER, scripts.control, without(bindings, ROUTER_ONLY), {}),
   ];
 }
 
