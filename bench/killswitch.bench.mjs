@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
+import { buildBundle, seedAllGreenFlag, sharedStorageIsolate } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median } from "./lib/stats.mjs";
 import { cleanupStack } from "../scripts/lib/cleanups.mjs";
@@ -37,24 +37,7 @@ const POLL_USERS = 20;
 const { cleanups, cleanup } = cleanupStack();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function routerWorker(name, scriptPath) {
-  return {
-    name,
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    ...COMPATIBILITY,
-    d1Databases: { DB: "shared-db" },
-    kvNamespaces: { SNAPSHOTS: "shared-kv" },
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      VERSION_PROBE_SECONDS: String(PROBE_SECONDS),
-      ADMIN_TOKEN: TOKEN,
-      ORIGIN_ALLOWLIST: "127.0.0.1",
-      OUTCOMES_EMBEDDED: "0",
-    },
-  };
-}
+const ISOLATE = { probeSeconds: PROBE_SECONDS, adminToken: TOKEN };
 
 async function variantsOf(worker) {
   const seen = { blue: 0, green: 0, other: 0 };
@@ -100,7 +83,9 @@ async function main() {
   const [blue, green] = [await startOrigin("blue"), await startOrigin("green")];
   cleanups.push(blue.close, green.close);
   const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
-  const mf = new Miniflare({ workers: [routerWorker("a", scriptPath), routerWorker("b", scriptPath)] });
+  const mf = new Miniflare({
+    workers: [sharedStorageIsolate("a", scriptPath, ISOLATE), sharedStorageIsolate("b", scriptPath, ISOLATE)],
+  });
   cleanups.push(() => mf.dispose());
   await mf.ready;
   const db = await mf.getD1Database("DB", "a");

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, seedAllGreenFlag } from "./lib/harness.mjs";
+import { buildBundle, seedAllGreenFlag, sharedStorageIsolate } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { SIZES, model } from "./lib/scale-model.mjs";
 import { cleanupStack } from "../scripts/lib/cleanups.mjs";
@@ -47,26 +47,7 @@ const REQUEST_GAP_MS = 100;
 const { cleanups, cleanup } = cleanupStack();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function routerWorker(name, scriptPath, cache = true) {
-  return {
-    name,
-    // cache: false is a Cache API that stores nothing (as on workers.dev): every isolate probes D1 itself.
-    cache,
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    ...COMPATIBILITY,
-    d1Databases: { DB: "shared-db" },
-    kvNamespaces: { SNAPSHOTS: "shared-kv" },
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      VERSION_PROBE_SECONDS: String(PROBE_SECONDS),
-      ADMIN_TOKEN: TOKEN,
-      ORIGIN_ALLOWLIST: "127.0.0.1",
-      OUTCOMES_EMBEDDED: "0",
-    },
-  };
-}
+const ISOLATE = { probeSeconds: PROBE_SECONDS, adminToken: TOKEN };
 
 /** One isolate: its Worker and the location it serves. */
 const call = (isolate, pathName, init = {}) =>
@@ -153,8 +134,8 @@ async function main() {
     : Array.from({ length: PER_LOCATION }, (_, i) => ({ name: `nc-${i}`, location: "NC" }));
   const mf = new Miniflare({
     workers: [
-      ...names.map(({ name }) => routerWorker(name, scriptPath)),
-      ...uncached.map(({ name }) => routerWorker(name, scriptPath, false)),
+      ...names.map(({ name }) => sharedStorageIsolate(name, scriptPath, ISOLATE)),
+      ...uncached.map(({ name }) => sharedStorageIsolate(name, scriptPath, { ...ISOLATE, cache: false })),
     ],
   });
   cleanups.push(() => mf.dispose());

@@ -107,6 +107,32 @@ export function deployedWorkers(scripts, { bindings = {}, ...storage } = {}) {
   ];
 }
 
+/**
+ * One isolate of `scriptPath` (the single-Worker bundle) among several in one
+ * Miniflare, all sharing one D1 and one KV, as isolates of a deployment do:
+ * the kill-switch and scale benchmarks flip a flag through one and watch the
+ * others. `cache: false` is a Cache API that stores nothing (as on workers.dev).
+ */
+export function sharedStorageIsolate(name, scriptPath, { probeSeconds, adminToken, cache = true }) {
+  return {
+    name,
+    cache,
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    ...COMPATIBILITY,
+    d1Databases: { DB: "shared-db" },
+    kvNamespaces: { SNAPSHOTS: "shared-kv" },
+    analyticsEngineDatasets: LOCAL_STORAGE.analyticsEngineDatasets,
+    bindings: {
+      VERSION_PROBE_SECONDS: String(probeSeconds),
+      ADMIN_TOKEN: adminToken,
+      ORIGIN_ALLOWLIST: "127.0.0.1",
+      OUTCOMES_EMBEDDED: "0",
+    },
+  };
+}
+
 export function migrationStatements() {
   return readdirSync("migrations")
     .filter((name) => name.endsWith(".sql"))
