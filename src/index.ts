@@ -12,8 +12,8 @@ import type { Env } from "./env";
 import { ApiError, errorBody } from "./admin/errors";
 import { isControlPath } from "./control-paths";
 import { handleFeedback } from "./feedback/handler";
-import { routeRequest } from "./edge/route-request";
-import { servicesFor } from "./wiring";
+import { routeRequest, type RouterDeps } from "./edge/route-request";
+import { servicesFor, type IsolateServices } from "./wiring";
 import { requestIdMinter } from "./feedback/ids";
 import { createOfrepApp } from "./ofrep/app";
 
@@ -21,6 +21,27 @@ import { createOfrepApp } from "./ofrep/app";
 declare const CONTROL_PLANE_BUNDLED: boolean;
 
 const OWN_PREFIX = "/_switchyard/";
+
+/**
+ * Everything the proxy path needs but the request's own context, made once
+ * per env (the runtime hands every request of an isolate the same object).
+ */
+const requestFreeDeps = new WeakMap<Env, Omit<RouterDeps, "waitUntil">>();
+
+function proxyDeps(services: IsolateServices, env: Env): Omit<RouterDeps, "waitUntil"> {
+  let deps = requestFreeDeps.get(env);
+  if (!deps || deps.cache !== services.cache) {
+    deps = {
+      ...services,
+      newId: () => crypto.randomUUID(),
+      mintRequestId: requestIdMinter(env),
+      random: Math.random,
+      secureCookies: env.DEV_MODE !== "1",
+    };
+    requestFreeDeps.set(env, deps);
+  }
+  return deps;
+}
 
 /** Built on the first OFREP request, not at isolate start. */
 let ofrepApp: ReturnType<typeof createOfrepApp> | undefined;
@@ -64,18 +85,7 @@ export default {
     }
     if (path.startsWith("/ofrep/")) return (ofrepApp ??= createOfrepApp(servicesFor)).fetch(request, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);
-    return routeRequest(
-      request,
-      {
-        ...services,
-        newId: () => crypto.randomUUID(),
-        mintRequestId: requestIdMinter(env),
-        random: Math.random,
-        secureCookies: env.DEV_MODE !== "1",
-        waitUntil: (promise) => ctx.waitUntil(promise),
-      },
-      url,
-    );
+    return routeRequest(request, { ...proxyDeps(services, env), waitUntil: (promise) => ctx.waitUntil(promise) }, url);
   },
 
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

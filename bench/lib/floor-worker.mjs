@@ -2,7 +2,8 @@
 // routed request, with no flag lookup or evaluation — origin-header hygiene as
 // src/edge/forward.ts does it, a request id, the per-flag timeout to response
 // headers (a timer that is never cleared, as the router's), one outcome point
-// of the real layout (src/telemetry/outcome-layout.ts), and the routing
+// of the real layout (src/telemetry/outcome-layout.ts: every blob and double,
+// a test holds the counts to it), and the routing
 // headers. The outcome describes the whole answer, so it is written once the
 // body has ended: a small answer with a declared length (all the bench's
 // answers) is read whole with one native read under the body deadline, the
@@ -41,8 +42,8 @@ export default {
     const duration = Date.now() - started;
     env.OUTCOMES.writeDataPoint({
       indexes: ["bench-model"],
-      blobs: ["blue", "SPLIT", "", "serve:25", "bench-r1", "2xx", "local", requestId, "provided", "served", ""],
-      doubles: [latency, response.status, 0, 0, -1, -1, 0, -1, -1, -1, duration, duration],
+      blobs: ["blue", "SPLIT", "", "serve:25", "bench-r1", "2xx", "local", requestId, "provided", "served", "", "", "", "", "", "", ""],
+      doubles: [latency, response.status, 0, 0, -1, -1, 0, -1, -1, -1, duration, duration, 0, 0, 0, -1, -1, -1, -1, -1],
     });
     const routed = new Response(body, response);
     routed.headers.set("x-model-variant", "blue");

@@ -64,13 +64,14 @@ export function buildContext(
   unitKey: FlagSnapshot["unitKey"],
   newId: () => string,
 ): RequestContext {
+  const headers = request.headers;
   let cookies: Map<string, string> | null = null;
-  const cookie = (name: string) => (cookies ??= parseCookies(request.headers.get("cookie"))).get(name);
+  const cookie = (name: string) => (cookies ??= parseCookies(headers.get("cookie"))).get(name);
   let key: string | undefined;
-  if (unitKey.source === "header") key = usableKey(request.headers.get(unitKey.name));
+  if (unitKey.source === "header") key = usableKey(headers.get(unitKey.name));
   else if (unitKey.source === "cookie") key = usableKey(cookie(unitKey.name));
   else {
-    const token = request.headers.get(unitKey.name);
+    const token = headers.get(unitKey.name);
     key = usableKey(token ? unverifiedJwtSubject(token) : undefined);
   }
   let generated = false;
@@ -92,7 +93,7 @@ export function buildContext(
     const field = name.slice(dot + 1);
     switch (scope) {
       case "header":
-        return request.headers.get(field) ?? undefined;
+        return headers.get(field) ?? undefined;
       case "cookie":
         return cookie(field);
       case "query":
@@ -102,7 +103,7 @@ export function buildContext(
         return value === undefined || value === null ? undefined : String(value);
       }
       case "ip":
-        return request.headers.get("cf-connecting-ip") ?? undefined;
+        return headers.get("cf-connecting-ip") ?? undefined;
       case "method":
         return request.method;
       case "path":

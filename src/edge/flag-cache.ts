@@ -46,10 +46,14 @@ export interface ProbeCounters {
   version: number | null;
 }
 
+export type MaybePromise<T> = T | Promise<T>;
+
 export type FlagLookup = { ok: true; flag: CompiledFlag; stale: boolean } | { ok: false; errorCode: string };
 
 interface SnapshotSlot {
   flag: CompiledFlag | null;
+  /** The answer for `flag` when it is not stale, made once per snapshot. */
+  current: Readonly<FlagLookup & { ok: true }> | null;
   failedAtMs: number;
   loading: Promise<void> | null;
 }
@@ -88,16 +92,20 @@ export class FlagCache {
    * the kill-switch bound); without an index yet, after `invalidate()`, or
    * with a zero interval, the request waits for the read.
    */
-  async match(
+  match(
     method: string,
     host: string,
     path: string,
     background?: (refresh: Promise<void>) => void,
-  ): Promise<FlagIndexEntry | null | "unavailable"> {
+  ): MaybePromise<FlagIndexEntry | null | "unavailable"> {
     const waiting = this.dueRefresh(background);
-    if (waiting) await waiting;
-    if (this.matcher === null) return "unavailable";
-    return this.matcher(method, host, path);
+    // No promise when nothing is awaited: the proxy path matches on every request.
+    if (waiting) return waiting.then(() => this.matchNow(method, host, path));
+    return this.matchNow(method, host, path);
+  }
+
+  private matchNow(method: string, host: string, path: string): FlagIndexEntry | null | "unavailable" {
+    return this.matcher === null ? "unavailable" : this.matcher(method, host, path);
   }
 
   /** Every flag's index entry by key, refreshed as `match` refreshes; "unavailable" when no index was ever read. */
@@ -205,17 +213,26 @@ export class FlagCache {
     return true;
   }
 
-  /** The compiled snapshot for an index entry: fresh, else last good, else an error. */
-  async flag(entry: FlagIndexEntry): Promise<FlagLookup> {
+  /**
+   * The compiled snapshot for an index entry: fresh, else last good, else an
+   * error. A promise only when a read is due (a current snapshot is answered
+   * at once, with one lookup object per snapshot: nothing is allocated).
+   */
+  flag(entry: FlagIndexEntry): MaybePromise<FlagLookup> {
     let slot = this.slots.get(entry.key);
     if (!slot) {
-      slot = { flag: null, failedAtMs: -Infinity, loading: null };
+      slot = { flag: null, current: null, failedAtMs: -Infinity, loading: null };
       this.slots.set(entry.key, slot);
     }
-    const current = slot.flag !== null && slot.flag.snapshot.version >= entry.version;
+    if (slot.current !== null && slot.current.flag.snapshot.version >= entry.version) return slot.current;
     const retryDue = this.clock.now() - slot.failedAtMs >= (this.options.retryAfterMs ?? this.options.probeIntervalMs);
-    if (!current && retryDue) await this.load(entry, slot);
+    if (retryDue) return this.load(entry, slot).then(() => this.lookupIn(slot, entry));
+    return this.lookupIn(slot, entry);
+  }
+
+  private lookupIn(slot: SnapshotSlot, entry: FlagIndexEntry): FlagLookup {
     if (slot.flag === null) return { ok: false, errorCode: "snapshot_unavailable" };
+    if (slot.flag.snapshot.version >= entry.version && slot.current !== null) return slot.current;
     return { ok: true, flag: slot.flag, stale: slot.flag.snapshot.version < entry.version };
   }
 
@@ -226,6 +243,7 @@ export class FlagCache {
         const compiled = raw === null ? null : compileSnapshot(raw);
         if (compiled?.ok && (slot.flag === null || compiled.value.snapshot.version >= slot.flag.snapshot.version)) {
           slot.flag = compiled.value;
+          slot.current = Object.freeze({ ok: true, flag: compiled.value, stale: false } as const);
         }
         if (!compiled?.ok || compiled.value.snapshot.version < entry.version) slot.failedAtMs = this.clock.now();
       })

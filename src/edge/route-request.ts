@@ -9,7 +9,7 @@ import { rolloutStageLabel } from "../core/stage-label";
 import type { OriginSpec } from "../core/types";
 import { buildContext, unitCookie } from "./context";
 import type { FlagCache } from "./flag-cache";
-import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
+import { forwardToOrigin, type ForwardRequest } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
 import { openMirror, shouldMirror } from "./shadow-mirror";
 import { recordOutcome, recordWhenBodyEnds } from "./body-watch";
@@ -34,10 +34,6 @@ export interface RouterDeps {
   mintRequestId?: (attribution: RequestAttribution) => Promise<string>;
 }
 
-function isFailure(result: OriginResult): boolean {
-  return answerErrorClass(result.kind, result.kind === "response" ? result.response.status : 0) !== null;
-}
-
 /**
  * Routes one proxied request: 404 `no_route` when no flag routes it, 503
  * when the flag index cannot be loaded. `url` is the request's URL, already
@@ -48,8 +44,12 @@ export async function routeRequest(
   deps: RouterDeps,
   url: URL = new URL(request.url),
 ): Promise<Response> {
-  const providedId = acceptedRequestId(request.headers.get("x-request-id"));
-  const entry = await deps.cache.match(request.method, url.hostname, url.pathname, deps.waitUntil);
+  // Each read of a Request or Response property is a call into the runtime: read once.
+  const method = request.method;
+  const requestHeaders = request.headers;
+  const providedId = acceptedRequestId(requestHeaders.get("x-request-id"));
+  const matched = deps.cache.match(method, url.hostname, url.pathname, deps.waitUntil);
+  const entry = matched instanceof Promise ? await matched : matched;
   if (entry === "unavailable")
     return errorResponse(
       503,
@@ -57,12 +57,15 @@ export async function routeRequest(
       "Flag configuration could not be loaded",
       providedId ?? deps.newId(),
     );
-  if (entry === null) return noRouteResponse(request.method, url.pathname, providedId ?? deps.newId());
+  if (entry === null) return noRouteResponse(method, url.pathname, providedId ?? deps.newId());
 
-  const lookup = await deps.cache.flag(entry);
+  const found = deps.cache.flag(entry);
+  const lookup = found instanceof Promise ? await found : found;
   const { evaluation, flag, context } = decide(entry.killSwitch, lookup, (found) =>
     buildContext(request, url, found.snapshot.unitKey, deps.newId),
   );
+  const rolloutId = flag?.snapshot.rollout?.id ?? null;
+  const stage = rolloutStageLabel(flag?.snapshot.rollout);
   // One id per request: the caller's, else a signed one (feedback attribution), else a plain UUID.
   const requestId =
     providedId ??
@@ -70,8 +73,8 @@ export async function routeRequest(
       ? await deps.mintRequestId({
           flagKey: entry.key,
           variant: evaluation.variant,
-          rolloutId: flag?.snapshot.rollout?.id ?? null,
-          stage: rolloutStageLabel(flag?.snapshot.rollout),
+          rolloutId,
+          stage,
           ruleId: evaluation.ruleId,
           reason: evaluation.reason,
           issuedAtMs: deps.clock.now(),
@@ -88,10 +91,10 @@ export async function routeRequest(
   let spare: ReadableStream<Uint8Array> | null = null;
   if (failover && body) [body, spare] = body.tee();
   const mirror = shouldMirror(flag, evaluation, context?.unitKey ?? null)
-    ? openMirror(flag, request.headers, body)
+    ? openMirror(flag, requestHeaders, body)
     : null;
   if (mirror) body = mirror.bodyForBlue;
-  const forward: ForwardRequest = { method: request.method, url, headers: request.headers, body, requestId };
+  const forward: ForwardRequest = { method, url, headers: requestHeaders, body, requestId };
   let result = await forwardToOrigin(
     forward,
     origins[evaluation.variant],
@@ -101,8 +104,10 @@ export async function routeRequest(
     failover,
   );
   const first = result;
+  const firstStatus = first.kind === "response" ? first.response.status : 0;
+  const firstErrorClass = answerErrorClass(first.kind, firstStatus);
   let servedBy = evaluation.variant;
-  if (failover && isFailure(result)) {
+  if (failover && firstErrorClass !== null) {
     if (result.kind === "response") void result.response.body?.cancel();
     result = await forwardToOrigin({ ...forward, body: spare }, origins.blue, timeoutMs, deps.fetchers, deps.clock);
     servedBy = "blue";
@@ -114,17 +119,17 @@ export async function routeRequest(
     timestampMs: deps.clock.now(),
     requestId,
     flagKey: entry.key,
-    rolloutId: flag?.snapshot.rollout?.id ?? null,
+    rolloutId,
     variant: evaluation.variant,
     reason: evaluation.reason,
     ruleId: evaluation.ruleId,
-    stage: rolloutStageLabel(flag?.snapshot.rollout),
+    stage,
     // Failover must not hide green's failure: the outcome describes the first answer.
-    status: first.kind === "response" ? first.response.status : 0,
+    status: firstStatus,
     latencyMs: first.latencyMs,
-    error: isFailure(first),
+    error: firstErrorClass !== null,
     timeout: first.kind === "timeout",
-    errorClass: answerErrorClass(first.kind, first.kind === "response" ? first.response.status : 0),
+    errorClass: firstErrorClass,
     firstByteMs: null,
     durationMs: first.latencyMs,
     shadowAgreement: null,

@@ -64,6 +64,28 @@ describe("FlagCache", () => {
     expect(state.indexReads).toBe(2);
   });
 
+  it("answers without a promise when nothing is due, and with one when a read is", async () => {
+    const { clock, state, cache } = setup();
+    const first = cache.match("POST", "h", "/fx");
+    expect(first).toBeInstanceOf(Promise); // no index yet: the request waits for it
+    const found = await first;
+    if (found === null || found === "unavailable") throw new Error("expected the flag");
+    expect(cache.match("POST", "h", "/fx")).toBe(found);
+    const loading = cache.flag(found);
+    expect(loading).toBeInstanceOf(Promise); // no snapshot yet
+    const lookup = await loading;
+    expect(lookup).toMatchObject({ ok: true, stale: false });
+    expect(cache.flag(found)).toBe(lookup); // current: the same answer, nothing read or made
+    expect(state.snapshotReads).toBe(1);
+    // A newer version in the index makes the next lookup read again.
+    state.snapshot = { ...fixture.base, version: 2 };
+    clock.t = 10_000;
+    const newer = cache.flag(entry(2));
+    expect(newer).toBeInstanceOf(Promise);
+    expect(await newer).toMatchObject({ ok: true, stale: false, flag: { snapshot: { version: 2 } } });
+    expect(state.snapshotReads).toBe(2);
+  });
+
   it("finds flags by key (OFREP) from the same index reads as by route, keeping the last good index on failure", async () => {
     const { clock, state, cache } = setup();
     state.index = new Error("D1 down");
