@@ -12,11 +12,14 @@
 // far more precisely than runs taken one after the other on this machine.
 // The same rounds load peer Workers (LaunchDarkly, GrowthBook, flagd-core
 // SDKs; lib/peers.mjs) serving the same flag, each checked for its split first.
+// Then router and floor alone on that core in pairs: the router's own work by
+// throughput and by CPU per request (/proc), each per-round ratio's median
+// with a 95 % bootstrap interval.
 // Then the answer scenarios (lib/answer-scenarios.mjs): the router with a
 // response contract against the router without one (paired), and the first
 // chunk of an event stream through the router against a bare Worker.
 //
-//   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N] [--stream-requests N]
+//   node bench/router.bench.mjs [--runs N] [--duration S] [--connections C] [--threads T] [--paired-rounds N] [--floor-rounds N] [--stream-requests N]
 //   node bench/router.bench.mjs --bundle /path/to/index.js   # bench a prebuilt bundle
 //   node bench/router.bench.mjs --smoke   # no wrk: a few hundred Node fetches, asserts, exit code
 //
@@ -32,15 +35,14 @@ import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness
 import { startOrigin } from "./lib/origin.mjs";
 import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
-import { median, spread } from "./lib/stats.mjs";
-import { canPin, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
+import { bootstrapMedianInterval, median, spread } from "./lib/stats.mjs";
+import { canPin, cpuMicros, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import {
   asChatFlag,
   asStreamFlag,
   assertStreamed,
   clientSeesTruncation,
   contractSettings,
-  cpuMicros,
   firstChunkRounds,
   inspectedCounts,
   inspectionFigures,
@@ -61,6 +63,7 @@ const { values: args } = parseArgs({
     smoke: { type: "boolean", default: false },
     runs: { type: "string", default: "2" },
     "paired-rounds": { type: "string", default: "6" },
+    "floor-rounds": { type: "string", default: "8" },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     threads: { type: "string", default: "2" },
@@ -307,6 +310,26 @@ async function main() {
     paired.length > 0 && cpuBefore && cpuAfter
       ? { router: usPerRequest("router", 0), floor: usPerRequest("floor", 1), bare: usPerRequest("bare", 2) }
       : null;
+  // Router against floor alone on the shared core: the router's own work, in
+  // pairs. With six Workers on one core every context switch also evicts
+  // what the others cached, and the router, whose path touches more code,
+  // pays more of that than in a pair (BENCHMARKS.md, "The router's own work").
+  const floorPairs = pinned
+    ? await runTogether(
+        [
+          { name: "router", url: targets.router, script, pid: router.pid },
+          { name: "floor", url: targets.floor, script, pid: floor.pid },
+        ],
+        togetherLoad,
+        Number(args["floor-rounds"]),
+        ({ round, rps, cpuUs }) =>
+          console.log(
+            `router+floor ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)} req/s` +
+              `  router/floor ${(rps.router / rps.floor).toFixed(3)}` +
+              (cpuUs ? `  CPU µs/request router ${cpuUs.router.toFixed(0)} floor ${cpuUs.floor.toFixed(0)}` : ""),
+          ),
+      )
+    : [];
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
   // the router adds, which is what the 0.5 ms budget is about.
@@ -323,7 +346,7 @@ async function main() {
   }
   answerPids.plain = router.pid;
   const answerFigures = await measureAnswers({ plain: routerUrl, ...answers }, script, togetherLoad, pinned);
-  report(runs, quiet, load, paired, pinned, answerFigures, cpuPerRequest);
+  report(runs, quiet, load, paired, pinned, answerFigures, cpuPerRequest, floorPairs);
 }
 
 // The answer scenarios (lib/answer-scenarios.mjs): the same router bundle with
@@ -460,7 +483,29 @@ async function measureAnswers(targets, script, load, pinned) {
   return figures;
 }
 
-function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest) {
+/** Median and 95 % bootstrap interval of per-round ratios, rounded. */
+function ratioFigure(values) {
+  const round3 = (n) => Math.round(n * 1000) / 1000;
+  const { low, high } = bootstrapMedianInterval(values);
+  return { median: round3(median(values)), low: round3(low), high: round3(high) };
+}
+
+/** The router against the floor alone: throughput and CPU ratios per round, null without pinning. */
+function floorPairFigures(rounds) {
+  if (rounds.length === 0) return null;
+  const cpu = rounds.every((r) => r.cpuUs) ? rounds.map((r) => r.cpuUs.floor / r.cpuUs.router) : null;
+  return {
+    rounds: rounds.length,
+    throughput: ratioFigure(rounds.map((r) => r.rps.router / r.rps.floor)),
+    cpu: cpu && ratioFigure(cpu),
+    cpuUsPerRequest: cpu && {
+      router: Math.round(median(rounds.map((r) => r.cpuUs.router))),
+      floor: Math.round(median(rounds.map((r) => r.cpuUs.floor))),
+    },
+  };
+}
+
+function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floorPairs = []) {
   const of = (target, key, from = runs) => from.filter((run) => run.target === target).map((run) => run[key]);
   const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   const result = {
@@ -493,6 +538,9 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest) {
     cpuUsPerRequest:
       cpuPerRequest && Object.fromEntries(Object.entries(cpuPerRequest).map(([k, v]) => [k, round(v, 1)])),
     routerVsFloorCpuRatio: cpuPerRequest ? round(cpuPerRequest.floor / cpuPerRequest.router, 3) : null,
+    // Additive: router and floor alone on the core (the issue's paired rounds), per-round
+    // ratios' median with a 95 % bootstrap interval, by throughput and by CPU per request.
+    routerVsFloorPairs: floorPairFigures(floorPairs),
     // Additive: each peer Worker's share of bare in the same rounds (lib/peers.mjs).
     peerPairedRatios:
       paired.length > 0
@@ -522,7 +570,8 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest) {
   writeFileSync("bench/results/router.json", JSON.stringify(result, null, 2) + "\n");
   writeFileSync(
     "bench/results/router-runs.json",
-    JSON.stringify({ load, runs, pairs, quiet, paired, inspectionRounds, streamFirstChunk }, null, 2) + "\n",
+    JSON.stringify({ load, runs, pairs, quiet, paired, floorPairs, inspectionRounds, streamFirstChunk }, null, 2) +
+      "\n",
   );
   console.log(JSON.stringify(result, null, 2));
   console.log(
@@ -558,6 +607,17 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest) {
         ),
       )} (target ≥ 0.97)`,
     );
+    const alone = result.routerVsFloorPairs;
+    if (alone) {
+      const shown = ({ median: m, low, high }) => `${m} (95 % interval ${low}–${high})`;
+      console.log(
+        `router / floor alone in ${alone.rounds} pairs: throughput ${shown(alone.throughput)}` +
+          (alone.cpu
+            ? `; by CPU ${shown(alone.cpu)} (router ${alone.cpuUsPerRequest.router} vs floor ${alone.cpuUsPerRequest.floor} µs)`
+            : "") +
+          ` (target ≥ 0.97)`,
+      );
+    }
     if (result.cpuUsPerRequest)
       console.log(
         `CPU per request (µs, /proc, same rounds): router ${result.cpuUsPerRequest.router}, floor ${result.cpuUsPerRequest.floor}, bare ${result.cpuUsPerRequest.bare}; floor/router ${result.routerVsFloorCpuRatio}`,

@@ -11,9 +11,9 @@
 //   streaming Worker, one request at a time, alternating.
 // Contract: everything started here is closed by the caller's cleanups; all
 // traffic stays on 127.0.0.1 and is bounded by the counts given.
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { median } from "./stats.mjs";
+import { cpuMicros } from "./paired.mjs";
 
 /** A contract every bench origin answer satisfies (lib/origin.mjs answers `{model, label, score}`). */
 export function contractSettings(sampleRate) {
@@ -216,23 +216,6 @@ export async function streamCpuRounds(targets, pids, count) {
   if (!before || !after) return null;
   return Object.fromEntries(names.map((name, i) => [name, (after[i] - before[i]) / count]));
 }
-
-/**
- * CPU time (user + system, all threads) each process has used so far, in µs,
- * from Linux's /proc; null where that does not exist. Unlike throughput, CPU
- * per request does not depend on how much of the core the other load left.
- */
-export function cpuMicros(pids) {
-  try {
-    return pids.map((pid) => {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-    });
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /**
  * The inspection figures from paired rounds of { plain, inspect100, inspect10 }

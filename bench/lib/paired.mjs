@@ -8,6 +8,7 @@
 // the other. Contract: pinning is best effort (`canPin()` says whether it
 // applies); nothing is left running; load is bounded by rounds × duration.
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { runWrk } from "./wrk.mjs";
 
@@ -42,17 +43,36 @@ export async function startTracked(start) {
 }
 
 /**
- * `rounds` runs that load every target ({ name, url, script }) at once for
+ * CPU time (user + system, all threads) each process has used so far, in µs,
+ * from Linux's /proc; null where that does not exist. Unlike throughput, CPU
+ * per request does not depend on how much of the core the other load left.
+ */
+export function cpuMicros(pids) {
+  try {
+    return pids.map((pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    });
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * `rounds` runs that load every target ({ name, url, script, pid? }) at once for
  * `load.durationS`: with N CPU-bound Workers on one core, each gets 1/N of
  * it, and any two throughputs still compare their CPU cost per request.
- * Returns every round's { round, rps: {name: …}, p50Ms: {name: …} }.
+ * Returns every round's { round, rps: {name: …}, p50Ms: {name: …}, cpuUs?: {name: …} }.
  */
 export async function runTogether(targets, load, rounds, onRound = () => {}) {
   const results = [];
   for (let round = 0; round < rounds; round++) {
+    const cpuBefore = cpuMicros(targets.map((target) => target.pid ?? 0));
     const runs = await Promise.all(
       targets.map((target) => runWrk({ ...load, url: target.url, script: target.script })),
     );
+    const cpuAfter = cpuMicros(targets.map((target) => target.pid ?? 0));
     runs.forEach((run, i) => {
       if (run.non2xx > 0 || run.socketErrors > 0)
         throw new Error(`together ${targets[i].name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
@@ -62,6 +82,11 @@ export async function runTogether(targets, load, rounds, onRound = () => {}) {
       rps: Object.fromEntries(targets.map((target, i) => [target.name, runs[i].rps])),
       p50Ms: Object.fromEntries(targets.map((target, i) => [target.name, runs[i].p50Ms])),
     };
+    // CPU µs per request in this round, for targets given a pid (where /proc exists).
+    if (cpuBefore && cpuAfter && targets.every((target) => target.pid))
+      entry.cpuUs = Object.fromEntries(
+        targets.map((target, i) => [target.name, (cpuAfter[i] - cpuBefore[i]) / runs[i].requests]),
+      );
     results.push(entry);
     onRound(entry);
   }
