@@ -14,7 +14,7 @@
 // SDKs; lib/peers.mjs) serving the same flag, each checked for its split first.
 // Then router and floor alone on that core in pairs: the router's own work by
 // throughput and by CPU per request (/proc), each per-round ratio's median
-// with a 95 % bootstrap interval.
+// with its distribution-free interval (order statistics, exact coverage).
 // Then the answer scenarios (lib/answer-scenarios.mjs): the router with a
 // response contract against the router without one (paired), and the first
 // chunk of an event stream through the router against a bare Worker.
@@ -35,7 +35,7 @@ import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness
 import { startOrigin } from "./lib/origin.mjs";
 import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
-import { bootstrapMedianInterval, median, spread } from "./lib/stats.mjs";
+import { median, medianInterval, spread } from "./lib/stats.mjs";
 import { canPin, cpuMicros, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
 import {
   asChatFlag,
@@ -483,11 +483,11 @@ async function measureAnswers(targets, script, load, pinned) {
   return figures;
 }
 
-/** Median and 95 % bootstrap interval of per-round ratios, rounded. */
+/** Median of per-round ratios with its distribution-free interval (≥ 95 % from 6 rounds), rounded. */
 function ratioFigure(values) {
   const round3 = (n) => Math.round(n * 1000) / 1000;
-  const { low, high } = bootstrapMedianInterval(values);
-  return { median: round3(median(values)), low: round3(low), high: round3(high) };
+  const { low, high, coverage } = medianInterval(values);
+  return { median: round3(median(values)), low: round3(low), high: round3(high), coverage: round3(coverage) };
 }
 
 /** The router against the floor alone: throughput and CPU ratios per round, null without pinning. */
@@ -539,7 +539,7 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floor
       cpuPerRequest && Object.fromEntries(Object.entries(cpuPerRequest).map(([k, v]) => [k, round(v, 1)])),
     routerVsFloorCpuRatio: cpuPerRequest ? round(cpuPerRequest.floor / cpuPerRequest.router, 3) : null,
     // Additive: router and floor alone on the core (the issue's paired rounds), per-round
-    // ratios' median with a 95 % bootstrap interval, by throughput and by CPU per request.
+    // ratios' median with its distribution-free interval, by throughput and by CPU per request.
     routerVsFloorPairs: floorPairFigures(floorPairs),
     // Additive: each peer Worker's share of bare in the same rounds (lib/peers.mjs).
     peerPairedRatios:
@@ -609,7 +609,8 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floor
     );
     const alone = result.routerVsFloorPairs;
     if (alone) {
-      const shown = ({ median: m, low, high }) => `${m} (95 % interval ${low}–${high})`;
+      const shown = ({ median: m, low, high, coverage }) =>
+        `${m} (${(coverage * 100).toFixed(1)} % interval ${low}–${high})`;
       console.log(
         `router / floor alone in ${alone.rounds} pairs: throughput ${shown(alone.throughput)}` +
           (alone.cpu

@@ -35,7 +35,7 @@ function proxyDeps(services: IsolateServices, env: Env): Omit<RouterDeps, "waitU
       ...services,
       newId: () => crypto.randomUUID(),
       mintRequestId: requestIdMinter(env),
-      random: Math.random,
+      random: () => Math.random(),
       secureCookies: env.DEV_MODE !== "1",
     };
     requestFreeDeps.set(env, deps);

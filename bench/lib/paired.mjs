@@ -68,14 +68,17 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 export async function runTogether(targets, load, rounds, onRound = () => {}) {
   const results = [];
   for (let round = 0; round < rounds; round++) {
-    const cpuBefore = cpuMicros(targets.map((target) => target.pid ?? 0));
+    const withCpu = targets.every((target) => target.pid);
+    const cpuBefore = withCpu ? cpuMicros(targets.map((target) => target.pid)) : null;
     const runs = await Promise.all(
       targets.map((target) => runWrk({ ...load, url: target.url, script: target.script })),
     );
-    const cpuAfter = cpuMicros(targets.map((target) => target.pid ?? 0));
+    const cpuAfter = withCpu ? cpuMicros(targets.map((target) => target.pid)) : null;
     runs.forEach((run, i) => {
-      if (run.non2xx > 0 || run.socketErrors > 0)
-        throw new Error(`together ${targets[i].name}: ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`);
+      if (run.non2xx > 0 || run.socketErrors > 0 || run.requests === 0)
+        throw new Error(
+          `together ${targets[i].name}: ${run.requests} requests, ${run.non2xx} non-2xx, ${run.socketErrors} socket errors`,
+        );
     });
     const entry = {
       round,
@@ -83,7 +86,7 @@ export async function runTogether(targets, load, rounds, onRound = () => {}) {
       p50Ms: Object.fromEntries(targets.map((target, i) => [target.name, runs[i].p50Ms])),
     };
     // CPU µs per request in this round, for targets given a pid (where /proc exists).
-    if (cpuBefore && cpuAfter && targets.every((target) => target.pid))
+    if (cpuBefore && cpuAfter)
       entry.cpuUs = Object.fromEntries(
         targets.map((target, i) => [target.name, (cpuAfter[i] - cpuBefore[i]) / runs[i].requests]),
       );

@@ -1,5 +1,5 @@
-// Small statistics for noisy benchmark samples: median, spread and a bootstrap
-// interval of the median.
+// Small statistics for noisy benchmark samples: median, spread and a
+// distribution-free interval of the median.
 // Contract: pure functions over arrays of finite numbers (non-empty).
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -13,33 +13,34 @@ export function spread(values, digits = 2) {
   return { min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)) };
 }
 
-/** Mulberry32: a small seeded generator, so a bootstrap interval is the same on every run of the same data. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function halfBinomialCdf(k, n) {
+  let term = 0.5 ** n; // P(X = 0)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum;
 }
 
 /**
- * Percentile bootstrap interval of the median of `values` (per-round ratios):
- * how far the reported median could move with other rounds of the same
- * machine state. { low, high } at `level` (0.95), `resamples` draws, seeded.
+ * Distribution-free interval of the median of `values` (per-round ratios):
+ * the order statistics [X(k), X(n+1-k)] with the largest k whose coverage,
+ * 1 − 2·P(Binomial(n, ½) ≤ k − 1), is at least `level`; `coverage` is that
+ * exact figure. Rounds too few to reach `level` give min–max and the lower
+ * coverage it has (5 rounds: 93.75 %). Unlike a bootstrap percentile interval,
+ * it does not run narrow on a handful of rounds.
  */
-export function bootstrapMedianInterval(values, { level = 0.95, resamples = 5000, seed = 1 } = {}) {
-  const random = seeded(seed);
-  const medians = new Float64Array(resamples);
-  const draw = new Array(values.length);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < values.length; i++) draw[i] = values[Math.floor(random() * values.length)];
-    medians[r] = median(draw);
-  }
-  medians.sort();
-  const tail = (1 - level) / 2;
-  const at = (q) => medians[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))];
-  return { low: at(tail), high: at(1 - tail) };
+export function medianInterval(values, level = 0.95) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  let k = 0;
+  while (k + 1 <= Math.floor((n + 1) / 2) && halfBinomialCdf(k, n) <= (1 - level) / 2) k++;
+  const excluded = Math.max(k - 1, 0); // order statistics left out on each side
+  return {
+    low: sorted[excluded],
+    high: sorted[n - 1 - excluded],
+    coverage: 1 - 2 * halfBinomialCdf(excluded, n),
+  };
 }

@@ -218,7 +218,7 @@ export class FlagCache {
    * error. A promise only when a read is due (a current snapshot is answered
    * at once, with one lookup object per snapshot: nothing is allocated).
    */
-  flag(entry: FlagIndexEntry): MaybePromise<FlagLookup> {
+  flag(entry: FlagIndexEntry): MaybePromise<Readonly<FlagLookup>> {
     let slot = this.slots.get(entry.key);
     if (!slot) {
       slot = { flag: null, current: null, failedAtMs: -Infinity, loading: null };
@@ -230,7 +230,7 @@ export class FlagCache {
     return this.lookupIn(slot, entry);
   }
 
-  private lookupIn(slot: SnapshotSlot, entry: FlagIndexEntry): FlagLookup {
+  private lookupIn(slot: SnapshotSlot, entry: FlagIndexEntry): Readonly<FlagLookup> {
     if (slot.flag === null) return { ok: false, errorCode: "snapshot_unavailable" };
     if (slot.flag.snapshot.version >= entry.version && slot.current !== null) return slot.current;
     return { ok: true, flag: slot.flag, stale: slot.flag.snapshot.version < entry.version };
