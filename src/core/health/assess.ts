@@ -35,6 +35,8 @@ export type HealthReason =
   | "insufficient_samples"
   | "no_control"
   | "guard_inconclusive"
+  /** A check the stage must judge before it moves on has too few answers yet (awaitsJudgement). */
+  | "answers_unjudged"
   | "blue_not_ready"
   | "min_duration"
   | "hold_time"
@@ -164,6 +166,23 @@ function runGuards(input: AssessInput, control: ArmWindow, alpha: number): Guard
 
 const streams = (arm: ArmWindow | null) => (arm?.streamed ?? 0) > 0;
 
+/**
+ * An `insufficient` guard that keeps the stage where it is (docs/design/answer-checks.md):
+ * a check the flag turns on itself (schema, prediction path, usage ratio), and
+ * ttfb_p95 while the control streams. Mirrored answers are neither inspected
+ * nor timed to a first byte, so a shadow stage waits only for the usage guards.
+ */
+function awaitsJudgement(figure: GuardFigure, controlStreams: boolean, shadowStage: boolean): boolean {
+  if (figure.status !== "insufficient") return false;
+  if (figure.guard === "cost_per_request" || figure.guard === "output_tokens") return true;
+  if (shadowStage) return false;
+  return (
+    figure.guard === "invalid_rate" ||
+    figure.guard === "prediction_drift" ||
+    (figure.guard === "ttfb_p95" && controlStreams)
+  );
+}
+
 export function assessHealth(input: AssessInput): Assessment {
   const { rollout, now, settings } = input;
   const required = requiredSamples(rollout);
@@ -200,9 +219,15 @@ export function assessHealth(input: AssessInput): Assessment {
   const guards = runGuards(input, chosen.arm, alpha);
   const breached = guards.find((guard) => guard.status === "breach");
   if (breached) return result("rollback", breached.guard, guards);
-  if (input.scope.kind === "rule")
-    return result("hold", guards.some((g) => g.status === "suspect") ? "guard_inconclusive" : "healthy", guards);
-  if (guards.some((guard) => guard.status === "suspect")) return result("hold", "guard_inconclusive", guards);
+  const shadowStage = currentStage(rollout)?.mode === "shadow";
+  const held = guards.some((g) => g.status === "suspect")
+    ? "guard_inconclusive"
+    : guards.some((g) => awaitsJudgement(g, streams(chosen.arm), shadowStage))
+      ? "answers_unjudged"
+      : null;
+  // A segment scope never moves on by itself: it only holds, saying why.
+  if (input.scope.kind === "rule") return result("hold", held ?? "healthy", guards);
+  if (held) return result("hold", held, guards);
   if (input.blueReady === false) return result("hold", "blue_not_ready", guards);
 
   const last = rollout.stageIndex >= rollout.stages.length - 1;
