@@ -1,7 +1,8 @@
 // The health loop judging green by what it answers, through the real Worker:
 // fake model origins, served answers inspected against the flag's response
 // contract off the critical path, the embedded metrics reader, and the
-// scheduled handler once per tick.
+// scheduled handler once per tick. A stage never moves on before its answers
+// were judged.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { installModels } from "../helpers/fake-origins";
 import { decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tick } from "./helpers";
@@ -23,13 +24,12 @@ const SENTIMENT = {
   prediction: "$.label",
 };
 
-async function seedContractFlag(key: string) {
+async function seedContractFlag(key: string, sampleRate = 100) {
+  const response = { ...SENTIMENT, sampleRate };
   await seedHealthFlag(
     key,
     {},
-    {
-      settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" } }, response: SENTIMENT }),
-    },
+    { settings: JSON.stringify({ health: { webhook: { url: "https://hooks.test/switchyard" } }, response }) },
   );
 }
 
@@ -134,6 +134,38 @@ describe("answer checks in the health loop", () => {
           status: "ok",
         });
     expect((await rolloutOf("r-a5")).state).toBe("promoted");
+  });
+
+  it("a healthy twin with a quarter of its answers inspected holds answers_unjudged until both arms have the minimum inspected, then advances", async () => {
+    installModels({
+      "blue-a8.test": { labelOf: blueLabels, delayMs: 20 },
+      "green-a8.test": { labelOf: blueLabels, delayMs: 20 },
+    });
+    await seedContractFlag("a8", 25);
+    // 100 requests per arm make the stage minimum; 200 inspected answers per arm take about 800.
+    await startRollout("a8", "r-a8", [stage("serve", 50, 100), stage("serve", 100, 100)]);
+    for (let ticks = 0; ticks < 12 && (await rolloutOf("r-a8")).stageIndex === 0; ticks++) {
+      await drive("a8", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const decisions = (await decisionsOf("a8")).filter((d) => d.scope === "rollout");
+    const figureOf = (decision: (typeof decisions)[number], name: string) =>
+      decision.figures.guards.find((g: { guard: string }) => g.guard === name);
+    const first = decisions[0]!;
+    expect(first.figures.samples.green).toBeGreaterThanOrEqual(100);
+    expect(first.action).toBe("hold");
+    expect(figureOf(first, "invalid_rate")).toMatchObject({ status: "insufficient", threshold: 0.005 });
+    const advanced = decisions.at(-1)!;
+    expect(advanced).toMatchObject({ action: "advance", reason: "healthy", applied: true });
+    for (const name of ["invalid_rate", "prediction_drift"])
+      expect(figureOf(advanced, name)).toMatchObject({ status: "ok" });
+    // Every tick before it held; one whose answers were short says so, unless a suspect guard (timing noise on a
+    // busy machine) is named first.
+    const held = decisions.slice(0, -1);
+    for (const decision of held) expect(decision.action).toBe("hold");
+    for (const decision of held.filter((d) => d.reason !== "guard_inconclusive"))
+      expect(decision.reason).toBe("answers_unjudged");
+    expect(held.filter((d) => d.reason === "answers_unjudged").length).toBeGreaterThan(0);
   });
 
   it("green whose streamed answers start far later than blue's is rolled back for ttfb_p95, with headers as fast as blue's", async () => {
