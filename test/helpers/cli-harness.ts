@@ -1,7 +1,8 @@
 // Runs the CLI in-process (cli/main.mjs `run`) against a scripted fake API:
 // routes are "METHOD /path?query" → a reply (or a list, answered in turn);
 // an unscripted route answers 404. Records every request (method, path,
-// If-Match, body) and collects stdout/stderr.
+// If-Match, body) and collects stdout/stderr. `tableCells` reads a printed
+// table back as cells, so a test names rows rather than padding.
 import type { CliIo } from "../../cli/main.mjs";
 
 export type Reply = { status: number; body?: unknown; etag?: string };
@@ -46,3 +47,6 @@ export function cliHarness(routes: Record<string, Reply | Reply[]>, extra: Parti
   };
   return { io, seen, out: () => out, err: () => err };
 }
+
+/** A printed table's rows as cells (columns are two or more spaces apart; a cell never holds two). */
+export const tableCells = (text: string) => text.split("\n").map((line) => line.trim().split(/\s{2,}/));
