@@ -1,7 +1,7 @@
 // Human output for the CLI. Pure: data in, strings out (no colour codes, no
 // I/O), so the same text works in a terminal, a pipe and a test. Blue and
-// green are always named, never only coloured. Numbers and their units are
-// units.mjs's.
+// green are always named, never only coloured. The `answers` screen lives in
+// format-answers.mjs; numbers and their units in units.mjs.
 import { formatMs, formatP, formatShare, formatTokens, formatUsd, formatValue, MISSING } from "./units.mjs";
 
 /** Left-aligned columns; `columns` = [header, row => cell]. */
