@@ -19,6 +19,8 @@ export const OPTIONS = Object.freeze({
   "min-duration": "string",
   "min-samples": "string",
   hold: "string",
+  minutes: "string",
+  stage: "string",
 });
 
 const SHORT = Object.freeze({ h: "help", w: "watch" });

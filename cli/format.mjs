@@ -1,6 +1,8 @@
 // Human output for the CLI. Pure: data in, strings out (no colour codes, no
 // I/O), so the same text works in a terminal, a pipe and a test. Blue and
-// green are always named, never only coloured.
+// green are always named, never only coloured. The `answers` screen lives in
+// format-answers.mjs; numbers and their units in units.mjs.
+import { formatMs, formatP, formatShare, formatTokens, formatUsd, formatValue, MISSING } from "./units.mjs";
 
 /** Left-aligned columns; `columns` = [header, row => cell]. */
 export function table(rows, columns) {
@@ -68,7 +70,45 @@ export function formatFlag(flag, rollout) {
   return lines.join("\n");
 }
 
-/** The `rollout status` screen: plan with progress, stage clock, last decision. */
+const psi = (value) => (value === null ? MISSING : `PSI ${formatValue(value)}`);
+
+/** Each guard's figures (green, control, limit) in its own unit; a guard not listed prints as a plain number. */
+export const GUARD_UNITS = new Map([
+  ["cap_error_rate", formatShare],
+  ["error_rate", formatShare],
+  ["timeout_rate", formatShare],
+  ["shadow_agreement", formatShare],
+  ["feedback", formatShare],
+  ["invalid_rate", formatShare],
+  ["cap_latency_p99", formatMs],
+  ["latency_p95", formatMs],
+  ["ttfb_p95", formatMs],
+  ["prediction_drift", psi],
+  ["cost_per_request", formatUsd],
+  ["output_tokens", formatTokens],
+]);
+
+/** A decision's guard figures: one row per judged guard, then the guards that are off on one line. */
+export function formatGuards(guards) {
+  const judged = guards.filter((g) => g.status !== "off");
+  const unit = (g) => GUARD_UNITS.get(g.guard) ?? formatValue;
+  const lines =
+    judged.length === 0
+      ? ["none judged"]
+      : table(judged, [
+          ["GUARD", (g) => g.guard],
+          ["STATUS", (g) => g.status],
+          ["GREEN", (g) => unit(g)(g.green)],
+          ["CONTROL", (g) => unit(g)(g.control)],
+          ["LIMIT", (g) => unit(g)(g.threshold)],
+          ["P", (g) => formatP(g.pValue)],
+        ]).split("\n");
+  const off = guards.filter((g) => g.status === "off").map((g) => g.guard);
+  if (off.length > 0) lines.push(`off: ${off.join(", ")}`);
+  return lines;
+}
+
+/** The `rollout status` screen: plan with progress, stage clock, last decision and its guard figures. */
 export function formatRolloutStatus({ flag, rollout, decision, decisionsAvailable, nowMs }) {
   if (!rollout) return `flag ${flag.key}: no rollout${flag.killSwitch ? " (kill switch ON: everything to blue)" : ""}`;
   const stage = rollout.stage ?? rollout.stages?.[rollout.stageIndex];
@@ -88,6 +128,9 @@ export function formatRolloutStatus({ flag, rollout, decision, decisionsAvailabl
     lines.push(
       `  decision   ${decision.action} at ${when(decision.at)}${decision.reason ? `: ${decision.reason}` : ""}${decision.applied === false ? " (not applied)" : ""}`,
     );
+  const guards = decision?.figures?.guards ?? [];
+  if (guards.length > 0)
+    lines.push(...formatGuards(guards).map((line, i) => `${i === 0 ? "  guards     " : "             "}${line}`));
   return lines.join("\n");
 }
 

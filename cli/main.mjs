@@ -5,6 +5,7 @@
 import { parseArgv } from "./args.mjs";
 import { CliError, errorJson, EXIT, usageError } from "./errors.mjs";
 import { configFrom, createApi } from "./http.mjs";
+import { showAnswers } from "./commands/answers.mjs";
 import { audit, flagShow, flagsList } from "./commands/flags.mjs";
 import { setKill } from "./commands/kill.mjs";
 import { importOverrides } from "./commands/overrides.mjs";
@@ -21,6 +22,9 @@ usage: switchyard <command> [options]
   rollout start KEY [--plan shadow,5,25,50,100] [--min-duration S] [--min-samples N] [--hold S]
   rollout status KEY [--watch] [--interval S] [--count N]
   rollout pause|resume|advance|rollback|promote KEY
+  answers KEY [--minutes N | --stage serve:P]
+                                          blue vs green answers (invalid share, predictions,
+                                          drift) and usage (tokens, cost per request, green/blue)
   overrides import KEY file.csv [--chunk N]    CSV lines: unitKey,variant
   audit KEY [--limit N]                   audit log of a flag, newest first
 
@@ -73,6 +77,15 @@ async function dispatch(ctx, words) {
       const [key, file] = need(rest, 2, "overrides import KEY file.csv");
       return importOverrides(ctx, key, file);
     }
+    case "answers":
+      return showAnswers(
+        ctx,
+        need(
+          [sub, ...rest].filter((w) => w !== undefined),
+          1,
+          "answers KEY [--minutes N | --stage serve:P]",
+        )[0],
+      );
     case "audit":
       return audit(
         ctx,

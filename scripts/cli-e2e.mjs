@@ -178,6 +178,11 @@ async function main() {
     shape: SHAPES.status,
     test: (v) => (v.rollout === null ? null : "unexpected rollout"),
   });
+  await expectCli("answers without rollout: answers, and no usage (no_rollout)", ["answers", FLAG, J], {
+    options,
+    shape: SHAPES.answers,
+    test: (v) => (v.window && v.answers && v.usageMissing?.reason === "no_rollout" ? null : "wrong view"),
+  });
   await expectCli(
     "rollout start --plan --json",
     ["rollout", "start", FLAG, "--plan", "shadow,5,25,50,100", "--min-duration", "0", "--min-samples", "0", J],
@@ -187,6 +192,11 @@ async function main() {
       test: (v) => (v.state === "active" && v.stages.length === 5 && v.stageIndex === 0 ? null : "wrong rollout"),
     },
   );
+  await expectCli("answers in the shadow stage: no usage (no_split_traffic, the API's 409)", ["answers", FLAG, J], {
+    options,
+    shape: SHAPES.answers,
+    test: (v) => (v.usageMissing?.reason === "no_split_traffic" ? null : "wrong view"),
+  });
   await expectCli("rollout start --plan garbage → exit 1", ["rollout", "start", FLAG, "--plan", "shadow,lots"], {
     options,
     code: 1,
@@ -205,6 +215,20 @@ async function main() {
     shape: SHAPES.rollout,
     test: (v) => (v.stageIndex === 1 ? null : "did not advance"),
   });
+  await expectCli(
+    "answers at serve:5 --json: the stage's experiment says the flag reads no usage",
+    ["answers", FLAG, J],
+    {
+      options,
+      shape: SHAPES.answers,
+      test: (v) => (v.stage === "serve:5" && v.usageMissing?.reason === "not_declared" ? null : "wrong view"),
+    },
+  );
+  await expectCli("answers --stage 5 (human)", ["answers", FLAG, "--stage", "5"], {
+    options,
+    test: (_, r) => (r.stdout.includes("stage serve:5\n") && r.stdout.includes("\nANSWERS ") ? null : "tables missing"),
+  });
+  await expectCli("answers --stage shadow → exit 1", ["answers", FLAG, "--stage", "shadow"], { options, code: 1 });
   await expectCli("rollout pause --json", ["rollout", "pause", FLAG, J], {
     options,
     shape: SHAPES.rollout,

@@ -54,5 +54,21 @@ export const SHAPES = Object.freeze({
   },
   import: { flag: "string", imported: "number", chunks: "number", etag: "string" },
   audit: { items: "array" },
+  answers: {
+    flag: "string",
+    window: { fromMs: "number", toMs: "number", __nullable: true },
+    rolloutId: "string|null",
+    stage: "string|null",
+    answers: {
+      reader: "string",
+      contract: "object",
+      blue: "object",
+      green: "object",
+      drift: "object|null",
+      __nullable: true,
+    },
+    usage: "object|null",
+    usageMissing: "object|null",
+  },
   error: { error: { code: "string", message: "string", exitCode: "number", status: "number|null" } },
 });

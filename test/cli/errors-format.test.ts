@@ -1,8 +1,17 @@
 // CLI error mapping (status → exit code and advice) and human formatting.
 import { describe, expect, it } from "vitest";
 import { apiError, EXIT, errorJson, exitCodeOf } from "../../cli/errors.mjs";
-import { formatDuration, formatRolloutStatus, progressBar, table } from "../../cli/format.mjs";
+import {
+  formatDuration,
+  formatGuards,
+  formatRolloutStatus,
+  GUARD_UNITS,
+  progressBar,
+  table,
+} from "../../cli/format.mjs";
 import { adminBase } from "../../cli/http.mjs";
+import { formatCount, formatMs, formatP, formatRatio, formatShare, formatUsd, ratioOf } from "../../cli/units.mjs";
+import { GUARD_NAMES } from "../../src/core/health/guards";
 
 describe("error mapping", () => {
   it.each([
@@ -120,5 +129,36 @@ describe("formatting", () => {
     });
     expect(noLoop).toContain("no health decisions endpoint");
     expect(noLoop).toContain("kill switch ON");
+  });
+
+  it("prints numbers in their units, and a missing number as -, never as 0", () => {
+    expect([formatCount(12.6), formatCount(null), formatCount(Number.NaN)]).toEqual(["13", "-", "-"]);
+    expect([formatShare(0.0123), formatShare(0.00004), formatShare(0), formatShare(null)]).toEqual([
+      "1.23 %",
+      "0.004 %",
+      "0.00 %",
+      "-",
+    ]);
+    expect([formatMs(999.6), formatMs(1234), formatMs(undefined)]).toEqual(["1000 ms", "1.23 s", "-"]);
+    expect([formatUsd(0.00000945), formatUsd(0.0123), formatUsd(1.5), formatUsd(0), formatUsd(null)]).toEqual([
+      "$0.00000945",
+      "$0.0123",
+      "$1.50",
+      "$0",
+      "-",
+    ]);
+    expect([formatP(0.03456), formatP(0.00001), formatP(null)]).toEqual(["0.035", "< 0.0001", "-"]);
+    expect([ratioOf(3, 2), ratioOf(3, 0), ratioOf(null, 2)]).toEqual([1.5, null, null]);
+    expect([formatRatio(1.5), formatRatio(null)]).toEqual(["1.50×", "-"]);
+  });
+
+  it("knows the unit of every guard, and says when none was judged", () => {
+    expect(GUARD_NAMES.filter((name) => !GUARD_UNITS.has(name))).toEqual([]);
+    expect(formatGuards([])).toEqual(["none judged"]);
+    const off = { green: null, control: null, threshold: null, pValue: null };
+    expect(formatGuards([{ guard: "cost_per_request", status: "off", ...off }])).toEqual([
+      "none judged",
+      "off: cost_per_request",
+    ]);
   });
 });

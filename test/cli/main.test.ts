@@ -1,52 +1,11 @@
 // The CLI in-process (cli/main.mjs `run`) against a scripted fake API: the
 // request each command sends (method, path, If-Match, body) and what the
 // operator sees, including 412 advice and a server without /decisions.
+// The `answers` command has its own file (answers.test.ts).
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../cli/errors.mjs";
-import { run, type CliIo } from "../../cli/main.mjs";
-
-type Reply = { status: number; body?: unknown; etag?: string };
-interface Seen {
-  method: string;
-  path: string;
-  ifMatch: string | null;
-  body: unknown;
-}
-
-function harness(routes: Record<string, Reply | Reply[]>, extra: Partial<CliIo> = {}) {
-  const seen: Seen[] = [];
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    env: { SWITCHYARD_URL: "http://sy.test", SWITCHYARD_TOKEN: "syk_t" },
-    fetch: (async (url: string, init: RequestInit) => {
-      const path = url.replace("http://sy.test/admin/api", "");
-      const headers = init.headers as Record<string, string>;
-      seen.push({
-        method: init.method!,
-        path,
-        ifMatch: headers["if-match"] ?? null,
-        body: init.body ? JSON.parse(String(init.body)) : undefined,
-      });
-      const entry = routes[`${init.method} ${path}`];
-      const reply = Array.isArray(entry) ? entry.shift() : entry;
-      if (!reply)
-        return new Response(JSON.stringify({ error: { code: "not_found", message: "no route" } }), { status: 404 });
-      return new Response(reply.body === undefined ? "" : JSON.stringify(reply.body), {
-        status: reply.status,
-        headers: reply.etag ? { etag: reply.etag } : {},
-      });
-    }) as unknown as typeof fetch,
-    stdout: (text) => (out += text),
-    stderr: (text) => (err += text),
-    isTTY: false,
-    readFile: async () => "",
-    now: () => 1_000_000,
-    sleep: async () => {},
-    ...extra,
-  };
-  return { io, seen, out: () => out, err: () => err };
-}
+import { run } from "../../cli/main.mjs";
+import { cliHarness as harness, tableCells } from "../helpers/cli-harness";
 
 const rollout = (state: string, stageIndex = 0) => ({
   id: "r1",
@@ -133,6 +92,65 @@ describe("switchyard run()", () => {
     expect(lines).toHaveLength(3);
     expect(polls).toBe(2);
     expect(lines[0]).toMatchObject({ decisionsAvailable: false, lastDecision: null, rollout: { state: "active" } });
+  });
+
+  it("rollout status shows the last decision's guard figures, each in its unit; guards that are off on one line", async () => {
+    const guard = (
+      name: string,
+      status: string,
+      green: number | null,
+      control: number | null,
+      threshold: number | null,
+      pValue: number | null = null,
+    ) => ({
+      guard: name,
+      status,
+      green,
+      control,
+      threshold,
+      pValue,
+      interval: null,
+      evidence: null,
+    });
+    const decision = {
+      id: 1,
+      at: 60_000,
+      flagKey: "f",
+      rolloutId: "r1",
+      scope: "rollout",
+      action: "hold",
+      reason: "cost_per_request suspect",
+      stageIndex: 0,
+      rolloutVersion: 3,
+      applied: true,
+      blueReady: true,
+      figures: {
+        guards: [
+          guard("invalid_rate", "suspect", 0.021, 0.005, 0.015, 0.08),
+          guard("prediction_drift", "ok", 0.05, 0, 0.2, 0.6),
+          guard("ttfb_p95", "insufficient", 900, 400, 600),
+          guard("cost_per_request", "breach", 0.0000345, 0.00000945, 0.0000189, 0.001),
+          guard("output_tokens", "off", null, null, null),
+          guard("feedback", "off", null, null, null),
+        ],
+      },
+    };
+    const h = harness({
+      "GET /flags/f": { status: 200, body: flag },
+      "GET /flags/f/rollouts/current": { status: 200, body: rollout("active") },
+      "GET /flags/f/decisions?limit=1&scope=rollout&rolloutId=r1": {
+        status: 200,
+        body: { items: [decision], nextCursor: null },
+      },
+    });
+    expect(await run(["rollout", "status", "f"], h.io)).toBe(EXIT.OK);
+    const rows = tableCells(h.out());
+    expect(rows).toContainEqual(["guards", "GUARD", "STATUS", "GREEN", "CONTROL", "LIMIT", "P"]);
+    expect(rows).toContainEqual(["invalid_rate", "suspect", "2.10 %", "0.50 %", "1.50 %", "0.08"]);
+    expect(rows).toContainEqual(["prediction_drift", "ok", "PSI 0.05", "PSI 0", "PSI 0.2", "0.6"]);
+    expect(rows).toContainEqual(["ttfb_p95", "insufficient", "900 ms", "400 ms", "600 ms", "-"]);
+    expect(rows).toContainEqual(["cost_per_request", "breach", "$0.0000345", "$0.00000945", "$0.0000189", "0.001"]);
+    expect(h.out()).toContain("\n             off: output_tokens, feedback\n");
   });
 
   it("overrides import chains ETags across chunks and reports where a failure stopped", async () => {
