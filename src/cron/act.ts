@@ -7,13 +7,8 @@
 import type { Assessment, HealthSettings } from "../core/health";
 import { applyRolloutAction, type RolloutRecord } from "../core/rollout-machine";
 import { publishFlags } from "../store/admin-publish";
-import {
-  commitRuleRollback,
-  commitTransition,
-  currentFlag,
-  recordDecision,
-  type DecisionRecord,
-} from "../store/health-repo";
+import { commitRuleRollback, commitTransition, currentFlag } from "../store/health-repo";
+import { recordDecision, type DecisionRecord } from "../store/decision-repo";
 import type { Db, RolloutRow } from "../store/db";
 import { sendWebhook, type WebhookDelivery } from "./webhook";
 

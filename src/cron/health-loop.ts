@@ -24,14 +24,14 @@ import { declaredAnswerChecks } from "../core/response-settings";
 import { judge, type JudgeContext } from "./judge-scope";
 import { stageLabelOf } from "../core/stage-label";
 import type { RuleRow } from "../store/flag-repo";
+import { decisionWriter } from "../store/decision-repo";
 import {
-  decisionWriter,
   lastPromotionAt,
   loadTickState,
   saveBaseline,
   type StoredBaseline,
   type TickState,
-} from "../store/health-repo";
+} from "../store/tick-state-repo";
 import { toRolloutRecord } from "../store/rollout-repo";
 import { parseJson, type Db, type FlagRow, type RolloutRow } from "../store/db";
 import type { MetricsReader, MetricsWindow } from "../ports";

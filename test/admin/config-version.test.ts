@@ -8,7 +8,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { applyRolloutDecision, applyRuleRollback, type ActDeps } from "../../src/cron/act";
 import { openDb } from "../../src/store/db";
-import type { DecisionRecord } from "../../src/store/health-repo";
+import type { DecisionRecord } from "../../src/store/decision-repo";
 import { toRolloutRecord } from "../../src/store/rollout-repo";
 import { readIndexSince } from "../../src/store/snapshot-store";
 import type { Assessment } from "../../src/core/health";

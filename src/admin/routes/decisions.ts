@@ -4,7 +4,7 @@
 // rollout's (segment's) judgements, so "the last decision" of a rollout is
 // never a previous rollout's. Read-only: decisions are written by src/cron only.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { listDecisions, type DecisionRow } from "../../store/health-repo";
+import { listDecisions, type DecisionRow } from "../../store/decision-repo";
 import { parseJson } from "../../store/db";
 import { decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook } from "../errors";
