@@ -6,34 +6,17 @@
 // a value and count only towards feedback figures. Every row weighs 1 (the
 // embedded store is not sampled), so `rows` equals `requests`.
 // Quantiles are nearest-rank (the smallest latency whose rank ≥ q·n), via
-// window functions so no latency list ever leaves D1.
+// window functions so no latency list ever leaves D1. The windows, the rows
+// that count and the group key are outcome-windows.ts's, shared with
+// prediction-repo.ts.
 // Cost (docs/design/health-loop.md): readOutcomeWindows / readOutcomeExceedancesMany measure any
 // number of windows in one round trip; the single-window functions are the
 // same SQL over a one-element list. The quantile query's sort of every
 // group's latencies is the largest CPU item of a health tick.
 import type { ExceedanceGroup, ExceedanceMetric, WindowGroup } from "../core/health";
-import type { OutcomeKind } from "../core/outcome";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
-import { CLIENT_ABORTED } from "../core/outcome";
-import { DECISION_ONLY_STAGE_PREFIX } from "../core/stage-label";
-import { SHADOW_SKIP_REASONS } from "../core/shadow/report";
-
-// Many windows are measured in ONE statement: they arrive as a JSON array
-// (?1) and are joined against `outcomes`, one window row at a time (CROSS JOIN
-// keeps the window list as the outer loop, so each window is an index range
-// scan on outcomes_flag_ts). `wi` is the window's position in the array;
-// `w_any` = 1 keeps rows of any rollout or none (MetricsWindow.rolloutId).
-export const WINDOWS = `w AS MATERIALIZED (SELECT key AS wi, value ->> '$[0]' AS w_flag, value ->> '$[1]' AS w_from, value ->> '$[2]' AS w_to,
-  value ->> '$[3]' AS w_rollout, value ->> '$[4]' AS w_stage, value -> '$[5]' AS w_t, value ->> '$[6]' AS w_any FROM json_each(?1))`;
-// Decision-only rows (OFREP) never count toward health: they had no origin call.
-// Client-aborted rows (core/outcome.ts) are not requests either.
-// Skipped shadow pairs (green never called) would count as green samples with latency 0.
-const SKIPPED = SHADOW_SKIP_REASONS.map((reason) => `'${reason}'`).join(", ");
-// A client that went away before the body ended says nothing about either variant: not a request.
-export const WHERE = `flag_key = w_flag AND ts >= w_from AND ts < w_to AND (w_any = 1 OR rollout_id IS w_rollout) AND (w_stage IS NULL OR stage = w_stage) AND stage NOT LIKE '${DECISION_ONLY_STAGE_PREFIX}%'
-  AND NOT (kind = 'shadow' AND comparator_reason IN (${SKIPPED})) AND error_class IS NOT '${CLIENT_ABORTED}'`;
-export const GROUP = "wi, variant, reason, rule_id, kind";
+import { GROUP, WHERE, WINDOWS, keyOf, kindOf, perWindow, rank, windowsJson, type GroupKey } from "./outcome-windows";
 
 const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(feedback_value IS NULL) AS requests,
@@ -56,11 +39,9 @@ const AGGREGATES = `WITH ${WINDOWS} SELECT ${GROUP},
   SUM(CASE WHEN feedback_value IS NULL THEN COALESCE(cost_usd * cost_usd, 0) ELSE 0 END) AS cost_sum_sq
 FROM w CROSS JOIN outcomes WHERE ${WHERE} GROUP BY ${GROUP}`;
 
-// Nearest rank q is the one row with n·q ≤ k < n·q + 1 (the smallest k ≥ n·q).
 // Both window functions share one definition, so SQLite sorts each group once,
 // and only those ≤ 3 rows per group reach the final GROUP BY (which otherwise
 // re-sorts every row): ~45 % less time for this query in an SQLite profile.
-export const rank = (q: string) => `(k >= n * ${q} AND k < n * ${q} + 1)`;
 const QUANTILES = `WITH ${WINDOWS}, ranked AS (
   SELECT ${GROUP}, latency_ms,
     ROW_NUMBER() OVER byLatency AS k,
@@ -84,13 +65,6 @@ const TTFB_QUANTILE = `WITH ${WINDOWS}, ranked AS (
   WINDOW byFirstByte AS (PARTITION BY ${GROUP} ORDER BY first_byte_ms))
 SELECT ${GROUP}, MIN(first_byte_ms) AS ttfb_p95 FROM ranked WHERE ${rank("0.95")} GROUP BY ${GROUP}`;
 
-export interface GroupKey {
-  wi: number;
-  variant: string;
-  reason: string;
-  rule_id: string | null;
-  kind: string;
-}
 interface AggregateRow extends GroupKey {
   requests: number;
   errors: number;
@@ -116,23 +90,6 @@ interface QuantileRow extends GroupKey {
   p95: number | null;
   p99: number | null;
 }
-
-export const keyOf = (row: GroupKey) => `${row.wi}|${row.variant}|${row.reason}|${row.rule_id ?? ""}|${row.kind}`;
-export const kindOf = (value: unknown) => (value === "shadow" ? "shadow" : "served") as OutcomeKind;
-/** Non-finite thresholds travel as null (JSON has no Infinity) and count 0. */
-export const windowsJson = (windows: readonly MetricsWindow[], thresholds?: readonly number[][]) =>
-  JSON.stringify(
-    windows.map((w, i) => [
-      w.flagKey,
-      w.fromMs,
-      w.toMs,
-      typeof w.rolloutId === "object" ? null : w.rolloutId,
-      w.stage,
-      (thresholds?.[i] ?? []).map((t) => (Number.isFinite(t) ? t : null)),
-      typeof w.rolloutId === "object" && w.rolloutId !== null ? 1 : 0,
-    ]),
-  );
-export const perWindow = <T>(count: number) => Array.from({ length: count }, () => [] as T[]);
 
 /** Aggregates per group for each window, in the order given: one D1 round trip for all. */
 export async function readOutcomeWindows(d1: D1Database, windows: readonly MetricsWindow[]): Promise<WindowGroup[][]> {

@@ -5,11 +5,11 @@
 // with the group's labelled total so the rest can be counted as one "other".
 // Numbers: nearest-rank deciles (as the latency quantiles), or counts per bin
 // of edges the caller gives (control's deciles). Many windows share one
-// statement, as in metrics-repo.ts.
+// statement (outcome-windows.ts), as in metrics-repo.ts.
 import { DECILE_LEVELS, MAX_PREDICTION_LABELS, type PredictionGroup } from "../core/health";
 import type { Variant } from "../core/types";
 import type { MetricsWindow } from "../ports";
-import { GROUP, WHERE, WINDOWS, keyOf, kindOf, perWindow, rank, windowsJson, type GroupKey } from "./metrics-repo";
+import { GROUP, WHERE, WINDOWS, keyOf, kindOf, perWindow, rank, windowsJson, type GroupKey } from "./outcome-windows";
 
 const REQUEST = "feedback_value IS NULL";
 
