@@ -2,7 +2,7 @@
 // The API objects are typed from the admin API's response schemas; each
 // function names only the fields it reads, so a renamed field fails here.
 import type { AuditView, FlagView, RolloutView } from "../src/admin/response-schemas";
-import type { DecisionView, GuardFigureView } from "../src/admin/report-schemas";
+import type { DecisionView, GuardFigureView } from "../src/admin/decision-schemas";
 
 type FlagRow = Pick<FlagView, "key" | "route" | "killSwitch" | "version" | "updatedAt">;
 type FlagDetail = Pick<

@@ -1,19 +1,17 @@
 // Response schemas of the admin API's read-only reports: the chart series,
-// the shadow report, the A/B experiment report and the health loop's
-// decisions. Same contract as response-schemas.ts: the OpenAPI document,
-// the handlers' type-check, the dashboard and the CLI all use these.
-// Figures that JSON cannot carry (a rate over zero requests, an infinite
-// bound) arrive as null, so such numbers are nullable here.
+// the shadow report and the A/B experiment report (the health loop's
+// decisions: decision-schemas.ts). Same contract as response-schemas.ts: the
+// OpenAPI document, the handlers' type-check, the dashboard and the CLI all
+// use these. Figures that JSON cannot carry (a rate over zero requests, an
+// infinite bound) arrive as null, so such numbers are nullable here.
 import { z } from "@hono/zod-openapi";
 import { SHADOW_RECOMMENDATIONS } from "../core/shadow/report";
-import { GUARD_NAMES } from "../core/health/guards";
-import { CONTROL_KINDS, HEALTH_ACTIONS } from "../core/health/assess";
 import { AnswerFigures } from "./answer-schemas";
-import { pageOf } from "./response-schemas";
 import { Comparator } from "./schemas";
 
-const Num = z.number();
-const NullableNum = z.number().nullable();
+export const Num = z.number();
+/** A figure JSON may not carry (a rate over nothing, an infinite bound): null. */
+export const NullableNum = z.number().nullable();
 
 // ---------- series ----------
 
@@ -220,75 +218,7 @@ export const ExperimentReport = z
   })
   .openapi("ExperimentReport");
 
-// ---------- health-loop decisions ----------
-
-export const GuardFigure = z
-  .strictObject({
-    guard: z.enum(GUARD_NAMES),
-    status: z.enum(["ok", "suspect", "breach", "insufficient", "off"]),
-    green: NullableNum,
-    control: NullableNum,
-    threshold: NullableNum,
-    pValue: NullableNum,
-    interval: z.tuple([Num, Num]).nullable(),
-    evidence: z.enum(["sequential", "wide_margin"]).nullable(),
-  })
-  .openapi("GuardFigure");
-
-/** What the judge saw (its assessment) plus what the loop added; open: the loop may record more. */
-export const DecisionFigures = z
-  .looseObject({
-    action: z.enum(HEALTH_ACTIONS),
-    reason: z.string(),
-    scope: z.union([
-      z.strictObject({ kind: z.literal("rollout") }),
-      z.strictObject({ kind: z.literal("rule"), ruleId: z.string() }),
-    ]),
-    stageIndex: z.number().int(),
-    control: z.enum(CONTROL_KINDS),
-    samples: z.strictObject({
-      green: Num,
-      control: Num,
-      required: NullableNum.openapi({ description: "null when the stage has no minimum" }),
-    }),
-    elapsedSeconds: Num,
-    guards: z.array(GuardFigure),
-    blueReady: z.boolean().nullable(),
-    alphaPerGuard: NullableNum,
-    readiness: z
-      .strictObject({
-        ready: z.boolean(),
-        status: z.number().int().nullable(),
-        error: z.string().nullable(),
-        latencyMs: Num,
-      })
-      .nullable()
-      .optional(),
-    error: z.string().optional(),
-  })
-  .openapi("DecisionFigures");
-
-export const HealthDecision = z
-  .strictObject({
-    id: z.number().int(),
-    at: z.number().int(),
-    flagKey: z.string(),
-    rolloutId: z.string(),
-    scope: z.string().openapi({ description: '"rollout" or "rule:<id>"' }),
-    action: z.string().openapi({ description: HEALTH_ACTIONS.join(" | ") }),
-    reason: z.string(),
-    stageIndex: z.number().int(),
-    rolloutVersion: z.number().int(),
-    applied: z.boolean(),
-    blueReady: z.boolean().nullable(),
-    figures: DecisionFigures.nullable(),
-  })
-  .openapi("Decision");
-export const DecisionPage = pageOf(HealthDecision, "DecisionPage");
-
 export type SeriesBucketView = z.output<typeof SeriesBucket>;
 export type SeriesView = z.output<typeof Series>;
 export type ShadowView = z.output<typeof ShadowReport>;
 export type ExperimentView = z.output<typeof ExperimentReport>;
-export type GuardFigureView = z.output<typeof GuardFigure>;
-export type DecisionView = z.output<typeof HealthDecision>;

@@ -5,7 +5,8 @@
 // and the CLI's .d.mts import the derived types (`z.output`), so a changed
 // shape fails type-checking where it is read. Objects are strict so the
 // response test catches a renamed or extra field. Reports (shadow,
-// experiment, series, decisions) live in report-schemas.ts.
+// experiment, series) live in report-schemas.ts, decisions in
+// decision-schemas.ts.
 // Built with the admin app only: the hot path (src/edge) never imports this.
 import { z } from "@hono/zod-openapi";
 import { REASONS, ROLLOUT_STATES, STAGE_MODES, VARIANTS, OPERATORS } from "../core/types";

@@ -1,5 +1,5 @@
 // Request schemas of the admin API, and its one error body (success bodies:
-// response-schemas.ts, report-schemas.ts). Every object
+// response-schemas.ts, report-schemas.ts, decision-schemas.ts). Every object
 // is strict: an unknown field is a 400, so nothing can be mass-assigned
 // (version, killSwitch, timestamps are never writable through a body).
 // Shape checks live here (400); semantic checks that need the whole ruleset

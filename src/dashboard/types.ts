@@ -12,14 +12,8 @@ import type {
   WhoamiView,
 } from "../admin/response-schemas";
 import type { AnswersView } from "../admin/answer-schemas";
-import type {
-  DecisionView,
-  ExperimentView,
-  GuardFigureView,
-  SeriesBucketView as SeriesBucket,
-  SeriesView,
-  ShadowView,
-} from "../admin/report-schemas";
+import type { ExperimentView, SeriesBucketView as SeriesBucket, SeriesView, ShadowView } from "../admin/report-schemas";
+import type { DecisionView, GuardFigureView } from "../admin/decision-schemas";
 
 export type {
   AnswersView,

@@ -11,7 +11,7 @@ import { ApiError, validationHook } from "../errors";
 import { LIMITS } from "../limits";
 import { adminRoute } from "../route-def";
 import { DecisionsQuery, FlagParams } from "../schemas";
-import { DecisionPage, type DecisionView } from "../report-schemas";
+import { DecisionPage, type DecisionView } from "../decision-schemas";
 import { loadFlag } from "./flags";
 
 export const decisionRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
