@@ -1,7 +1,8 @@
 // One way to declare an admin route: its scope is part of the declaration,
 // so the auth middleware cannot be forgotten, the OpenAPI document shows it
 // (`x-required-scope`), and the test suite walks `ROUTE_SCOPES` to generate
-// the auth matrix. Error responses are documented once for all routes.
+// the auth matrix. Error responses are documented once for all routes, and
+// the JSON body/response wrappers the route files share are defined here.
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { requireScope, type RouteScope } from "./auth";
 import { ErrorBody } from "./schemas";
@@ -24,6 +25,14 @@ const ERROR_RESPONSES = Object.fromEntries(
     { description: "error", content: { "application/json": { schema: ErrorBody } } },
   ]),
 );
+
+/** A documented JSON response: `responses: { 200: json(Schema, "what it is") }`. */
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+/** A required JSON request body: `request: { body: body(Schema) }`. */
+export const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 type Spec = Omit<RouteConfig, "middleware" | "security"> & { scope: RouteScope };
 

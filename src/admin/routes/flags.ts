@@ -27,12 +27,9 @@ import {
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { applyRowToSnapshot, assertPublishable, flagChangesFrom, flagInsertFrom, flagView } from "../flag-model";
 import { LIMITS } from "../limits";
-import { adminRoute } from "../route-def";
+import { adminRoute, body, json } from "../route-def";
 import { FlagCreate, FlagParams, FlagPatch, PageQuery } from "../schemas";
 import { Flag, FlagPage } from "../response-schemas";
-
-const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export async function loadFlag(c: AdminContext, key: string): Promise<FlagRow> {
   const row = await getFlag(c.get("db"), key);

@@ -28,16 +28,13 @@ import { readFlagSnapshot } from "../../store/snapshot-builder";
 import { afterCommit, auditBase, checkIfMatch, etagOf, type AdminContext, type AdminEnv } from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
-import { adminRoute } from "../route-def";
+import { adminRoute, body, json } from "../route-def";
 import { FlagParams, KillBody, RolloutStart } from "../schemas";
 import { KillState, Rollout } from "../response-schemas";
 import { loadFlag } from "./flags";
 import { effectChanges } from "../../store/health-repo";
 import { parseHealthSettings } from "../../core/health/settings";
 import { probeReadiness } from "../../telemetry/readiness";
-
-const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export const killRolloutRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 

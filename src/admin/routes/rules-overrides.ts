@@ -30,13 +30,10 @@ import {
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { LIMITS } from "../limits";
-import { adminRoute } from "../route-def";
+import { adminRoute, body, json } from "../route-def";
 import { FlagParams, OverrideParams, OverridePageQuery, OverridePut, OverridesBulk, RulesPut } from "../schemas";
 import { Override, OverridePage, OverridesBulkResult, Rules } from "../response-schemas";
 import { loadFlag } from "./flags";
-
-const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export const ruleOverrideRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 

@@ -32,12 +32,9 @@ import {
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { LIMITS } from "../limits";
-import { adminRoute } from "../route-def";
+import { adminRoute, body, json } from "../route-def";
 import { PageQuery, SegmentCreate, SegmentParams, SegmentPatch, type Constraint } from "../schemas";
 import { Segment, SegmentPage } from "../response-schemas";
-
-const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 export function segmentView(row: SegmentRow) {
   return {

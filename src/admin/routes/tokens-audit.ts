@@ -18,11 +18,9 @@ import { hashSecret, mintSecret } from "../auth";
 import { auditBase, decodeCursor, encodeCursor, type AdminEnv } from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { LIMITS } from "../limits";
-import { adminRoute } from "../route-def";
+import { adminRoute, json } from "../route-def";
 import { AuditQuery, TokenCreate, TokenParams } from "../schemas";
 import { AuditPage, MintedToken, TokenPage } from "../response-schemas";
-
-const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export const tokenAuditRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
