@@ -14,7 +14,8 @@ import { OpenApiDocument } from "./response-schemas";
 import { flagRoutes } from "./routes/flags";
 import { segmentRoutes } from "./routes/segments";
 import { ruleOverrideRoutes } from "./routes/rules-overrides";
-import { killRolloutRoutes } from "./routes/kill-rollouts";
+import { killRoutes } from "./routes/kill";
+import { rolloutRoutes } from "./routes/rollouts";
 import { tokenAuditRoutes } from "./routes/tokens-audit";
 import { evaluateRoutes } from "./routes/evaluate";
 import { shadowRoutes } from "./routes/shadow";
@@ -48,7 +49,8 @@ adminApp.use(
 
 adminApp.route("/", flagRoutes);
 adminApp.route("/", ruleOverrideRoutes);
-adminApp.route("/", killRolloutRoutes);
+adminApp.route("/", killRoutes);
+adminApp.route("/", rolloutRoutes);
 adminApp.route("/", evaluateRoutes);
 adminApp.route("/", shadowRoutes);
 adminApp.route("/", experimentRoutes);

@@ -1,7 +1,8 @@
-// The kill switch (operate scope, no If-Match: it is the emergency brake,
-// and idempotent — a no-op writes nothing) and rollouts: start with a fresh
-// salt, read the current one, and drive it through the pure state machine
-// in core/rollout-machine.ts, the same one the health loop uses.
+// /flags/{key}/rollouts: start one with a fresh salt, read the current one,
+// and drive it through the pure state machine in core/rollout-machine.ts, the
+// same one the health loop uses, with the same flag effects (effectChanges:
+// kill on rollback, blue-green swap on promote). pause and rollback are
+// safety actions (operate scope, If-Match optional); the rest need admin.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   applyRolloutAction,
@@ -16,7 +17,7 @@ import {
 import { rolloutSalt } from "../../core/bucket";
 import type { RolloutSpec } from "../../core/types";
 import { commitChange, flagAtVersion, rolloutAtVersion, type Statement } from "../../store/admin-tx";
-import { updateFlag, type FlagRow, type FlagUpdate } from "../../store/flag-repo";
+import { updateFlag } from "../../store/flag-repo";
 import {
   insertRollout,
   latestRollout,
@@ -29,85 +30,14 @@ import { afterCommit, auditBase, checkIfMatch, etagOf, type AdminContext, type A
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { adminRoute, body, json } from "../route-def";
-import { FlagParams, KillBody, RolloutStart } from "../schemas";
-import { KillState, Rollout } from "../response-schemas";
+import { FlagParams, RolloutStart } from "../schemas";
+import { Rollout } from "../response-schemas";
 import { loadFlag } from "./flags";
 import { effectChanges } from "../../store/health-repo";
 import { parseHealthSettings } from "../../core/health/settings";
 import { probeReadiness } from "../../telemetry/readiness";
 
-export const killRolloutRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
-
-function killView(row: Pick<FlagRow, "key" | "killSwitch" | "killReason" | "version">, changed: boolean) {
-  return { key: row.key, killSwitch: row.killSwitch, killReason: row.killReason, version: row.version, changed };
-}
-
-async function setKill(c: AdminContext, key: string, on: boolean, reason: string) {
-  const db = c.get("db");
-  const flag = await loadFlag(c, key);
-  if (flag.killSwitch === on) {
-    // Idempotent: already in the asked state, so nothing is written or audited.
-    c.header("ETag", etagOf("flag", flag.version));
-    return c.json(killView(flag, false), 200);
-  }
-  // Turning the brake ON is never blocked by a snapshot problem: the hot path
-  // reads kill_switch from D1's index record even when no snapshot publishes.
-  const snapshot = on ? null : await readFlagSnapshot(c.env.DB, key);
-  if (snapshot) assertPublishable({ ...snapshot, killSwitch: on, version: flag.version + 1 });
-  const now = c.get("now");
-  // The reason describes the brake while it is on; once off there is none
-  // (the audit rows keep both reasons).
-  const changes: FlagUpdate = { killSwitch: on, killReason: on ? reason : null };
-  const committed = await commitChange(
-    db,
-    {
-      // Guarded on the version just read, so the audit's `before` is exact; a
-      // concurrent change makes this a 412 the operator simply repeats.
-      guards: [flagAtVersion(key, flag.version)],
-      statements: [updateFlag(db, key, changes, now)],
-      audit: {
-        ...auditBase(c),
-        action: on ? "flag.kill" : "flag.unkill",
-        resourceType: "flag",
-        resourceId: key,
-        flagKey: key,
-        before: killView(flag, false),
-        after: { ...killView({ ...flag, ...changes, version: flag.version + 1 }, true), reason },
-      },
-    },
-    now,
-  );
-  if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
-  await afterCommit(c, [key]);
-  c.header("ETag", etagOf("flag", flag.version + 1));
-  return c.json(killView({ ...flag, ...changes, version: flag.version + 1 } as FlagRow, true), 200);
-}
-
-killRolloutRoutes.openapi(
-  adminRoute({
-    method: "post",
-    path: "/flags/{key}/kill",
-    scope: "operate",
-    tags: ["kill switch"],
-    summary: "Kill switch ON: everything to blue (no If-Match; idempotent)",
-    request: { params: FlagParams, body: body(KillBody) },
-    responses: { 200: json(KillState, "kill switch state") },
-  }),
-  async (c) => setKill(c, c.req.valid("param").key, true, c.req.valid("json").reason),
-);
-
-killRolloutRoutes.openapi(
-  adminRoute({
-    method: "delete",
-    path: "/flags/{key}/kill",
-    scope: "operate",
-    tags: ["kill switch"],
-    summary: "Kill switch OFF (no If-Match; idempotent)",
-    request: { params: FlagParams, body: body(KillBody) },
-    responses: { 200: json(KillState, "kill switch state") },
-  }),
-  async (c) => setKill(c, c.req.valid("param").key, false, c.req.valid("json").reason),
-);
+export const rolloutRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 function rolloutView(flagKey: string, row: Pick<RolloutRow, "version" | "createdAt">, record: RolloutRecord) {
   return {
@@ -132,7 +62,7 @@ function rolloutSpec(record: RolloutRecord): RolloutSpec | null {
   };
 }
 
-killRolloutRoutes.openapi(
+rolloutRoutes.openapi(
   adminRoute({
     method: "post",
     path: "/flags/{key}/rollouts",
@@ -201,7 +131,7 @@ async function loadRollout(c: AdminContext, key: string): Promise<RolloutRow> {
   return row;
 }
 
-killRolloutRoutes.openapi(
+rolloutRoutes.openapi(
   adminRoute({
     method: "get",
     path: "/flags/{key}/rollouts/current",
@@ -229,7 +159,7 @@ const ACTION_SCOPE = {
 } as const;
 
 for (const action of Object.keys(ACTION_SCOPE) as RolloutAction[]) {
-  killRolloutRoutes.openapi(
+  rolloutRoutes.openapi(
     adminRoute({
       method: "post",
       path: `/flags/{key}/rollouts/current/${action}`,
