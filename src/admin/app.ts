@@ -13,7 +13,8 @@ import { adminRoute } from "./route-def";
 import { OpenApiDocument } from "./response-schemas";
 import { flagRoutes } from "./routes/flags";
 import { segmentRoutes } from "./routes/segments";
-import { ruleOverrideRoutes } from "./routes/rules-overrides";
+import { ruleRoutes } from "./routes/rules";
+import { overrideRoutes } from "./routes/overrides";
 import { killRoutes } from "./routes/kill";
 import { rolloutRoutes } from "./routes/rollouts";
 import { tokenAuditRoutes } from "./routes/tokens-audit";
@@ -48,7 +49,8 @@ adminApp.use(
 );
 
 adminApp.route("/", flagRoutes);
-adminApp.route("/", ruleOverrideRoutes);
+adminApp.route("/", ruleRoutes);
+adminApp.route("/", overrideRoutes);
 adminApp.route("/", killRoutes);
 adminApp.route("/", rolloutRoutes);
 adminApp.route("/", evaluateRoutes);

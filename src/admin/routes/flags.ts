@@ -1,7 +1,10 @@
 // /flags and /flags/{key}: list, create, read, patch, delete. Writes need the
 // admin scope and (except create) If-Match; each is one audited batch that
-// is validated as a would-be snapshot first and published after.
+// is validated as a would-be snapshot first and published after. loadFlag and
+// currentSnapshot (404 when the flag is gone) are how the routes under
+// /flags/{key}/ read the flag.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { FlagSnapshot } from "../../core/types";
 import { commitChange, flagAtVersion } from "../../store/admin-tx";
 import {
   countFlags,
@@ -35,6 +38,13 @@ export async function loadFlag(c: AdminContext, key: string): Promise<FlagRow> {
   const row = await getFlag(c.get("db"), key);
   if (!row) throw new ApiError("not_found", `flag "${key}" not found`);
   return row;
+}
+
+/** The flag's snapshot as built from D1 now: the base a rules or overrides change is compiled against. */
+export async function currentSnapshot(c: AdminContext, key: string): Promise<FlagSnapshot> {
+  const snapshot = await readFlagSnapshot(c.env.DB, key);
+  if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
+  return snapshot;
 }
 
 async function assertRouteFree(

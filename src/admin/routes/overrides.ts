@@ -1,22 +1,12 @@
-// /flags/{key}/rules (replace the ordered list) and /flags/{key}/overrides
-// (list, put/delete one, bulk upsert/delete up to 10 000 atomically). Both
-// are part of the flag's snapshot, so they use the flag's ETag and bump its
-// version; the would-be snapshot is compiled before anything is written.
+// /flags/{key}/overrides: list, put/delete one pin, bulk upsert/delete up to
+// 10 000 atomically. Overrides are part of the flag's snapshot, so every
+// write uses the flag's ETag and bumps its version, within the per-call and
+// per-flag caps (limits.ts); the would-be snapshot is compiled before
+// anything is written.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ConstraintSpec, FlagSnapshot, Variant } from "../../core/types";
-import { commitChange, flagAtVersion, segmentAtVersion, bumpFlag, type Statement } from "../../store/admin-tx";
-import {
-  countOverrides,
-  deleteOverrides,
-  listOverrides,
-  listRules,
-  overridesFor,
-  replaceRules,
-  upsertOverrides,
-} from "../../store/flag-repo";
-import { getSegments } from "../../store/segment-repo";
-import { readFlagSnapshot } from "../../store/snapshot-builder";
-import { parseJson } from "../../store/db";
+import type { Variant } from "../../core/types";
+import { commitChange, flagAtVersion, bumpFlag, type Statement } from "../../store/admin-tx";
+import { countOverrides, deleteOverrides, listOverrides, overridesFor, upsertOverrides } from "../../store/flag-repo";
 import {
   afterCommit,
   auditBase,
@@ -31,91 +21,13 @@ import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
 import { LIMITS } from "../limits";
 import { adminRoute, body, json } from "../route-def";
-import { FlagParams, OverrideParams, OverridePageQuery, OverridePut, OverridesBulk, RulesPut } from "../schemas";
-import { Override, OverridePage, OverridesBulkResult, Rules } from "../response-schemas";
-import { loadFlag } from "./flags";
+import { FlagParams, OverrideParams, OverridePageQuery, OverridePut, OverridesBulk } from "../schemas";
+import { Override, OverridePage, OverridesBulkResult } from "../response-schemas";
+import { currentSnapshot, loadFlag } from "./flags";
 
-export const ruleOverrideRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+export const overrideRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
-async function currentSnapshot(c: AdminContext, key: string): Promise<FlagSnapshot> {
-  const snapshot = await readFlagSnapshot(c.env.DB, key);
-  if (!snapshot) throw new ApiError("not_found", `flag "${key}" not found`);
-  return snapshot;
-}
-
-ruleOverrideRoutes.openapi(
-  adminRoute({
-    method: "put",
-    path: "/flags/{key}/rules",
-    scope: "admin",
-    tags: ["rules"],
-    summary: "Replace the ordered segment rules (If-Match: flag ETag)",
-    request: { params: FlagParams, body: body(RulesPut) },
-    responses: { 200: json(Rules, "the rules") },
-  }),
-  async (c) => {
-    const { key } = c.req.valid("param");
-    const { rules } = c.req.valid("json");
-    const db = c.get("db");
-    const flag = await loadFlag(c, key);
-    checkIfMatch(c, etagOf("flag", flag.version));
-    if (rules.length > LIMITS.rulesPerFlag)
-      throw new ApiError("limit_exceeded", `at most ${LIMITS.rulesPerFlag} rules per flag`);
-    const segmentKeys = [...new Set(rules.map((rule) => rule.segment))];
-    const segments = new Map((await getSegments(db, segmentKeys)).map((row) => [row.key, row]));
-    const missing = segmentKeys.filter((segmentKey) => !segments.has(segmentKey));
-    if (missing.length > 0)
-      throw new ApiError("invalid_ruleset", `unknown segment(s): ${missing.join(", ")}`, { segments: missing });
-    const snapshot = await currentSnapshot(c, key);
-    const specs = rules.map((rule) => {
-      const segment = segments.get(rule.segment)!;
-      return {
-        id: rule.id,
-        segment: {
-          key: segment.key,
-          constraints: parseJson<ConstraintSpec[]>(segment.constraints) ?? [],
-          negate: segment.negate,
-        },
-        ...(rule.variant !== undefined ? { variant: rule.variant } : { percent: rule.percent! }),
-      };
-    });
-    assertPublishable({ ...snapshot, version: flag.version + 1, rules: specs });
-    const before = (await listRules(db, key)).map(({ id, segmentKey, variant, percent }) => ({
-      id,
-      segment: segmentKey,
-      variant,
-      percent,
-    }));
-    const now = c.get("now");
-    const committed = await commitChange(
-      db,
-      {
-        // Segments must be the versions just compiled into the would-be snapshot.
-        guards: [
-          flagAtVersion(key, flag.version),
-          ...[...segments.values()].map((s) => segmentAtVersion(s.key, s.version)),
-        ],
-        statements: [...replaceRules(db, key, rules), bumpFlag(db, key, now)],
-        audit: {
-          ...auditBase(c),
-          action: "flag.rules.replace",
-          resourceType: "flag",
-          resourceId: key,
-          flagKey: key,
-          before: { rules: before },
-          after: { rules },
-        },
-      },
-      now,
-    );
-    if (!committed.ok) throw writeFailureToApi(committed.error, `flag "${key}"`);
-    await afterCommit(c, [key]);
-    c.header("ETag", etagOf("flag", flag.version + 1));
-    return c.json({ rules }, 200);
-  },
-);
-
-ruleOverrideRoutes.openapi(
+overrideRoutes.openapi(
   adminRoute({
     method: "get",
     path: "/flags/{key}/overrides",
@@ -191,7 +103,7 @@ async function applyOverrides(c: AdminContext, key: string, change: OverrideChan
   return flag.version + 1;
 }
 
-ruleOverrideRoutes.openapi(
+overrideRoutes.openapi(
   adminRoute({
     method: "put",
     path: "/flags/{key}/overrides/{unitKey}",
@@ -209,7 +121,7 @@ ruleOverrideRoutes.openapi(
   },
 );
 
-ruleOverrideRoutes.openapi(
+overrideRoutes.openapi(
   adminRoute({
     method: "delete",
     path: "/flags/{key}/overrides/{unitKey}",
@@ -230,7 +142,7 @@ ruleOverrideRoutes.openapi(
   },
 );
 
-ruleOverrideRoutes.openapi(
+overrideRoutes.openapi(
   adminRoute({
     method: "post",
     path: "/flags/{key}/overrides",
