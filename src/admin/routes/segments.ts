@@ -2,9 +2,7 @@
 // every flag whose rules use it, so a patch re-validates and republishes
 // each of those flags (and bumps their versions) in the same batch; deleting
 // a segment that a rule uses is a 409.
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
-import { compileOperator } from "../../core/operators";
-import type { ConstraintSpec } from "../../core/types";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { commitChange, flagAtVersion, segmentAtVersion } from "../../store/admin-tx";
 import {
   countSegments,
@@ -18,7 +16,6 @@ import {
   type SegmentRow,
 } from "../../store/segment-repo";
 import { readFlagSnapshot } from "../../store/snapshot-builder";
-import { parseJson } from "../../store/db";
 import {
   afterCommit,
   auditBase,
@@ -31,38 +28,11 @@ import {
 } from "../context";
 import { ApiError, validationHook, writeFailureToApi } from "../errors";
 import { assertPublishable } from "../flag-model";
+import { checkConstraints, segmentView } from "../segment-model";
 import { LIMITS } from "../limits";
 import { adminRoute, body, json } from "../route-def";
-import { PageQuery, SegmentCreate, SegmentParams, SegmentPatch, type Constraint } from "../schemas";
+import { PageQuery, SegmentCreate, SegmentParams, SegmentPatch } from "../schemas";
 import { Segment, SegmentPage } from "../response-schemas";
-
-export function segmentView(row: SegmentRow) {
-  return {
-    key: row.key,
-    description: row.description,
-    constraints: parseJson<ConstraintSpec[]>(row.constraints) ?? [],
-    negate: row.negate,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-/** 422 unless every constraint compiles (operator values, regex safety, counts). */
-function checkConstraints(constraints: z.infer<typeof Constraint>[]): void {
-  if (constraints.length > LIMITS.constraintsPerSegment) {
-    throw new ApiError("limit_exceeded", `at most ${LIMITS.constraintsPerSegment} constraints per segment`);
-  }
-  constraints.forEach((constraint, i) => {
-    if (constraint.values.length > LIMITS.valuesPerConstraint) {
-      throw new ApiError("limit_exceeded", `constraints[${i}].values: at most ${LIMITS.valuesPerConstraint} values`);
-    }
-    const compiled = compileOperator(constraint.operator, constraint.values);
-    if (typeof compiled === "string") {
-      throw new ApiError("invalid_ruleset", `constraints[${i}]: ${compiled}`, { path: `constraints[${i}].values` });
-    }
-  });
-}
 
 async function loadSegment(c: AdminContext, key: string): Promise<SegmentRow> {
   const row = await getSegment(c.get("db"), key);
