@@ -1,6 +1,12 @@
-// D1 schema (drizzle). The source of truth for flags and their routing; the
-// hot path never reads these tables per request (see snapshot-store.ts).
-// Migrations are generated from this file: `npm run db:generate`.
+// D1 schema (drizzle): the source of truth for flags and their routing
+// (flags, segments, rules, overrides, rollouts) and the admin API's own
+// tables (audit log, tokens, write guards). The hot path never reads these
+// tables per request (see snapshot-store.ts). The tables of what happened
+// (outcomes, decisions, baselines, shadow examples) are in
+// schema-observations.ts and re-exported here, so this module stays the one
+// entry to the whole schema: for drizzle() in db.ts, for the repositories,
+// and for drizzle-kit, which generates migrations from it
+// (`npm run db:generate`).
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -93,62 +99,6 @@ export const rollouts = sqliteTable(
   (table) => [index("rollouts_flag_state").on(table.flagKey, table.state)],
 );
 
-/** Embedded outcome store: the same points written to Analytics Engine. */
-export const outcomes = sqliteTable(
-  "outcomes",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    timestampMs: integer("ts").notNull(),
-    requestId: text("request_id").notNull(),
-    flagKey: text("flag_key").notNull(),
-    rolloutId: text("rollout_id"),
-    variant: text("variant").notNull(),
-    reason: text("reason").notNull(),
-    ruleId: text("rule_id"),
-    stage: text("stage").notNull(),
-    status: integer("status").notNull(),
-    latencyMs: real("latency_ms").notNull(),
-    error: integer("error").notNull(),
-    timeout: integer("timeout").notNull(),
-    shadowAgreement: real("shadow_agreement"),
-    feedbackValue: real("feedback_value"),
-    colo: text("colo").notNull(),
-    /** "served" (what a user got) or "shadow" (a mirrored green answer compared with blue's). */
-    kind: text("kind").notNull().default("served"),
-    similarity: real("similarity"),
-    comparatorReason: text("comparator_reason"),
-    /** For shadow rows: blue's latency and status in the same pair. */
-    pairedLatencyMs: real("paired_latency_ms"),
-    pairedStatus: integer("paired_status"),
-    /** Why the request failed or did not count (core/outcome.ts ERROR_CLASSES); null = the whole answer arrived. */
-    errorClass: text("error_class"),
-    /** Time to the first body byte and until the body ended (latency_ms stays time to headers). */
-    firstByteMs: real("first_byte_ms"),
-    durationMs: real("duration_ms"),
-    /** Response contract (core/answer-inspection.ts): valid | invalid | not_inspected; null = no contract. */
-    inspection: text("inspection"),
-    invalidReason: text("invalid_reason"),
-    /** The inspected answer's prediction: a label, or a number. */
-    predictedLabel: text("predicted_label"),
-    predictedValue: real("predicted_value"),
-    /** 1 when the answer was streamed (core/outcome.ts isStreamedAnswer): its first byte is judged. */
-    streamed: integer("streamed"),
-    /** Chat-completion usage (docs/design/llm-traffic.md): known | unknown; null = not declared. */
-    usage: text("usage"),
-    inputTokens: integer("input_tokens"),
-    outputTokens: integer("output_tokens"),
-    costUsd: real("cost_usd"),
-    /** Event streams: time to the first event with generated text; gaps between such events. */
-    ttftMs: real("ttft_ms"),
-    interTokenMeanMs: real("inter_token_mean_ms"),
-    interTokenMaxMs: real("inter_token_max_ms"),
-  },
-  (table) => [
-    index("outcomes_flag_ts").on(table.flagKey, table.timestampMs),
-    index("outcomes_request").on(table.requestId),
-  ],
-);
-
 /** One row per accepted admin mutation. `actor` is a token id, never a secret. */
 export const auditLog = sqliteTable(
   "audit_log",
@@ -201,63 +151,4 @@ export const writeGuards = sqliteTable(
   (table) => [check("precondition", sql`${table.ok} = 1`)],
 );
 
-/**
- * Health loop (docs/design/health-loop.md): one row per assessment — holds included — with the
- * figures it used. `applied` is 0 when the transition lost a version race.
- */
-export const decisions = sqliteTable(
-  "decisions",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    at: integer("at").notNull(),
-    flagKey: text("flag_key").notNull(),
-    rolloutId: text("rollout_id").notNull(),
-    /** "rollout" or "rule:<id>" (per-segment judgement). */
-    scope: text("scope").notNull(),
-    action: text("action").notNull(),
-    reason: text("reason").notNull(),
-    stageIndex: integer("stage_index").notNull(),
-    /** Rollout version the decision was taken on (the concurrency guard). */
-    rolloutVersion: integer("rollout_version").notNull(),
-    applied: integer("applied", { mode: "boolean" }).notNull(),
-    /** 1 / 0, or null when the flag has no blue health URL. */
-    blueReady: integer("blue_ready", { mode: "boolean" }),
-    /** JSON Assessment (guards, samples, control, α) plus the reader used. */
-    figures: text("figures").notNull(),
-  },
-  (table) => [
-    index("decisions_flag").on(table.flagKey, table.id),
-    index("decisions_rollout").on(table.rolloutId, table.id),
-  ],
-);
-
-/** Blue's metrics before a rollout started, captured once per rollout (JSON ArmWindow). */
-export const healthBaselines = sqliteTable("health_baselines", {
-  rolloutId: text("rollout_id").primaryKey(),
-  flagKey: text("flag_key").notNull(),
-  capturedAt: integer("captured_at").notNull(),
-  fromMs: integer("from_ms").notNull(),
-  toMs: integer("to_ms").notNull(),
-  metrics: text("metrics").notNull(),
-});
-
-/** Sampled, bounded store of shadow disagreements (bodies truncated and redacted). */
-export const shadowExamples = sqliteTable(
-  "shadow_examples",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    flagKey: text("flag_key").notNull(),
-    rolloutId: text("rollout_id"),
-    requestId: text("request_id").notNull(),
-    timestampMs: integer("ts").notNull(),
-    reason: text("reason").notNull(),
-    similarity: real("similarity").notNull(),
-    blueStatus: integer("blue_status").notNull(),
-    greenStatus: integer("green_status").notNull(),
-    blueLatencyMs: real("blue_latency_ms").notNull(),
-    greenLatencyMs: real("green_latency_ms").notNull(),
-    blueBody: text("blue_body").notNull(),
-    greenBody: text("green_body").notNull(),
-  },
-  (table) => [index("shadow_examples_flag_ts").on(table.flagKey, table.timestampMs)],
-);
+export * from "./schema-observations";

@@ -137,7 +137,8 @@ const CONTROL_PLANE = "../../src/control-plane.ts";
 const ROUTER_FORBIDDEN_FILES = [
   /\/src\/admin\/(?!(auth|errors|limits)\.ts$)/,
   /\/src\/(dashboard|cron|dev)\//,
-  /\/store\/(db|schema)\.ts$/,
+  // The schema is schema.ts and the part files it re-exports (schema-observations.ts).
+  /\/store\/(db|schema(-[a-z-]+)?)\.ts$/,
   // The health loop's readers and their statistics are the control plane's (metrics-wiring.ts).
   /\/src\/metrics-wiring\.ts$/,
   /\/telemetry\/readers\//,
