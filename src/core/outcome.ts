@@ -67,6 +67,35 @@ export interface Outcome {
   pairedStatus?: number | null;
 }
 
+/**
+ * The fields that describe the request rather than an answer to it: the flag,
+ * the unit, the evaluation and where and when it ran. A second answer to the
+ * same request (a shadow mirror's) shares exactly these; everything else
+ * describes one answer and must come from that answer.
+ */
+export type OutcomeRequest = Pick<
+  Outcome,
+  "timestampMs" | "requestId" | "flagKey" | "rolloutId" | "reason" | "ruleId" | "stage" | "colo" | "unitKeyGenerated"
+>;
+
+/** Every field that describes one answer, none optional: a row built for another answer names each one. */
+export type OutcomeAnswer = Required<Omit<Outcome, keyof OutcomeRequest>>;
+
+/** The request's fields of an outcome, picked by name: a spread would carry the served answer's too. */
+export function pickRequestFields(outcome: OutcomeRequest): OutcomeRequest {
+  return {
+    timestampMs: outcome.timestampMs,
+    requestId: outcome.requestId,
+    flagKey: outcome.flagKey,
+    rolloutId: outcome.rolloutId,
+    reason: outcome.reason,
+    ruleId: outcome.ruleId,
+    stage: outcome.stage,
+    colo: outcome.colo,
+    unitKeyGenerated: outcome.unitKeyGenerated,
+  };
+}
+
 /** "served" = what a user got; "shadow" = a mirrored green answer compared with blue's. */
 export type OutcomeKind = "served" | "shadow";
 

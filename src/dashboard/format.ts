@@ -1,6 +1,7 @@
 // Number and time formatting shared by dashboard pages. Pure; times are
 // shown in UTC with an explicit "UTC" so operators in different zones read
 // the same timeline.
+import { GUARD_UNITS, type GuardName, type GuardUnit } from "../core/health/guards";
 
 export function formatPercent(rate: number | null | undefined, digits = 1): string {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return "–";
@@ -38,4 +39,25 @@ export function formatDuration(seconds: number): string {
 export function stageLabel(stage: { mode: string; percent: number } | null | undefined): string {
   if (!stage) return "–";
   return stage.mode === "shadow" ? "shadow (0 % served)" : `${stage.percent} % green`;
+}
+
+/** US dollars to three significant digits in plain decimals ($0.00000945, $0.0123, $1.50): a cost per request is tiny. */
+export function formatUsd(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  if (value === 0) return "$0";
+  const decimals = Math.min(12, Math.max(2, 2 - Math.floor(Math.log10(Math.abs(value)))));
+  return `$${value.toFixed(decimals)}`;
+}
+
+const GUARD_FORMATS: Record<GuardUnit, (value: number | null) => string> = {
+  share: formatPercent,
+  ms: formatMs,
+  psi: (value) => (value === null || !Number.isFinite(value) ? "–" : `PSI ${value.toFixed(3)}`),
+  usd: formatUsd,
+  tokens: (value) => (value === null || !Number.isFinite(value) ? "–" : `${formatNumber(value, 1)} tokens`),
+};
+
+/** A guard's figure (green, control or its limit) in that guard's unit (core GUARD_UNITS). */
+export function formatGuardFigure(guard: GuardName, value: number | null): string {
+  return GUARD_FORMATS[GUARD_UNITS[guard]](value);
 }

@@ -3,12 +3,22 @@
 // Contract: nothing here can change the served response, its status, headers
 // or latency — green slow, failing or hanging only affects the background
 // task. Bodies are read at most `maxBodyBytes` per side, so a mirror can never
-// push the isolate toward its memory limit.
+// push the isolate toward its memory limit. A pair's row describes green's
+// mirrored answer only: it shares the served request's fields, never its
+// answer's (mirroredOutcome).
 import { bucketFromHash } from "../core/bucket";
-import { answerErrorClass, isEventStream, type Outcome } from "../core/outcome";
+import {
+  answerErrorClass,
+  isEventStream,
+  pickRequestFields,
+  type Outcome,
+  type OutcomeAnswer,
+  type OutcomeRequest,
+} from "../core/outcome";
 import { requestCostUsd } from "../core/llm/price";
 import { createUsageReader, USAGE_UNKNOWN } from "../core/llm/usage-reader";
 import { redactForExample } from "../core/shadow/redact";
+import type { CompiledResponse } from "../core/response-settings";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
@@ -83,7 +93,7 @@ const ok = (status: number) => status >= 200 && status < 300;
  * comparison already holds, so a shadow stage can judge cost before green
  * serves anyone. No token timing: the mirror reads the body whole.
  */
-function mirroredUsage(flag: CompiledFlag, response: Response | null, body: CappedBody | null): Partial<Outcome> {
+function mirroredUsage(flag: CompiledFlag, response: Response | null, body: CappedBody | null): MirrorMeasured {
   const usage = flag.response.usage;
   if (usage === null) return {};
   if (response === null || !ok(response.status) || body?.kind !== "bytes") return { ...USAGE_UNKNOWN, costUsd: null };
@@ -101,45 +111,73 @@ function mirroredUsage(flag: CompiledFlag, response: Response | null, body: Capp
   };
 }
 
-/** Sends the mirrored request to green, waits for blue's answer, compares and records. */
+/** What the mirror measured of green's answer (a shadow row's kind and variant are fixed). */
+export type MirrorMeasured = Partial<Omit<OutcomeAnswer, "kind" | "variant">>;
+
+/**
+ * Green's row for one mirrored request: the served request's fields, picked
+ * by name, then every answer field as not measured, then what the mirror
+ * measured of green's answer. Nothing of blue's served answer can reach it
+ * (the hot path keeps filling that outcome while the mirror runs), and
+ * `OutcomeAnswer` has no optional field, so a new answer field does not
+ * compile here until it has its not-measured value. The mirror reads green's
+ * body whole: no first byte, no streaming, no token timing, and no inspection
+ * (docs/design/answer-checks.md, shadow stages).
+ */
+export function mirroredOutcome(response: CompiledResponse, served: OutcomeRequest, measured: MirrorMeasured): Outcome {
+  const notMeasured: OutcomeAnswer = {
+    kind: "shadow",
+    variant: "green",
+    status: 0,
+    latencyMs: 0,
+    error: false,
+    timeout: false,
+    errorClass: null,
+    firstByteMs: null,
+    durationMs: null,
+    streamed: false,
+    // A flag with a contract says of each answer whether it was inspected; null = no contract.
+    inspection: response.contract === null ? null : "not_inspected",
+    invalidReason: null,
+    predictedLabel: null,
+    predictedValue: null,
+    // A pair carries green's usage (mirroredUsage) or none.
+    usage: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    ttftMs: null,
+    interTokenMeanMs: null,
+    interTokenMaxMs: null,
+    shadowAgreement: null,
+    similarity: null,
+    comparatorReason: null,
+    pairedLatencyMs: null,
+    pairedStatus: null,
+    feedbackValue: null,
+    failedOver: false,
+  };
+  return { ...pickRequestFields(served), ...notMeasured, ...measured };
+}
+
+/**
+ * Sends the mirrored request to green, waits for blue's answer, compares and
+ * records. `served` is the served outcome's request part: only those fields are read.
+ */
 export async function runMirror(
   flag: CompiledFlag,
-  base: Outcome,
+  served: OutcomeRequest,
   request: ForwardRequest,
   requestBody: Promise<CappedBody>,
   blue: Promise<BlueAnswer>,
   deps: MirrorDeps,
 ): Promise<void> {
   const { spec, compare, redact } = flag.shadow;
-  // The served request's body timings are not this pair's: shadow rows carry none.
-  const record = (fields: Partial<Outcome>) =>
-    deps.outcomes.record({
-      ...base,
-      kind: "shadow",
-      variant: "green",
-      shadowAgreement: null,
-      errorClass: null,
-      firstByteMs: null,
-      durationMs: null,
-      // Nor its usage: a pair carries green's (mirroredUsage) or none.
-      usage: null,
-      inputTokens: null,
-      outputTokens: null,
-      costUsd: null,
-      ttftMs: null,
-      interTokenMeanMs: null,
-      interTokenMaxMs: null,
-      ...fields,
-    });
+  const record = (measured: MirrorMeasured) => deps.outcomes.record(mirroredOutcome(flag.response, served, measured));
   const body = await requestBody;
   if (body.kind !== "bytes") {
-    record({
-      status: 0,
-      latencyMs: 0,
-      error: false,
-      timeout: false,
-      comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable",
-    });
+    // Green was never asked: status 0, latency 0, no error.
+    record({ comparatorReason: body.kind === "too_large" ? "skipped_too_large" : "request_unreadable" });
     return;
   }
   const headers = new Headers(request.headers);
@@ -158,7 +196,7 @@ export async function runMirror(
   const blueAnswer = await blue;
   const blueBody = await blueAnswer.body;
   const errorClass = answerErrorClass(green.kind, greenStatus);
-  const pair = {
+  const pair: MirrorMeasured = {
     status: greenStatus,
     latencyMs: green.latencyMs,
     error: errorClass !== null,
@@ -188,10 +226,10 @@ export async function runMirror(
     capped?.kind === "bytes" ? redactForExample(decoder.decode(capped.bytes), redact) : "";
   await deps.examples
     .save({
-      flagKey: base.flagKey,
-      rolloutId: base.rolloutId,
-      requestId: base.requestId,
-      timestampMs: base.timestampMs,
+      flagKey: served.flagKey,
+      rolloutId: served.rolloutId,
+      requestId: served.requestId,
+      timestampMs: served.timestampMs,
       reason: verdict.reason,
       similarity: verdict.similarity,
       blueStatus: blueAnswer.status,
@@ -209,8 +247,8 @@ export interface OpenMirror {
   bodyForBlue: ReadableStream<Uint8Array> | null;
   /** Tees blue's answer for comparison and returns what to serve (same status, headers and stream). */
   takeBlue(result: OriginResult): OriginResult;
-  /** The background task for ctx.waitUntil. */
-  run(base: Outcome, request: ForwardRequest, deps: MirrorDeps): Promise<void>;
+  /** The background task for ctx.waitUntil; of `served` (the served outcome) only the request's fields are read. */
+  run(served: OutcomeRequest, request: ForwardRequest, deps: MirrorDeps): Promise<void>;
 }
 
 /** Splits the request body between blue and the mirror before blue is called. */
@@ -246,6 +284,6 @@ export function openMirror(flag: CompiledFlag, headers: Headers, body: ReadableS
       resolveBlue({ status: response.status, latencyMs: result.latencyMs, body: readCapped(toCompare, max) });
       return { ...result, response: new Response(toClient, response) };
     },
-    run: (base, request, deps) => runMirror(flag, base, request, requestBody, blue, deps),
+    run: (served, request, deps) => runMirror(flag, served, request, requestBody, blue, deps),
   };
 }

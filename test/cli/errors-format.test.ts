@@ -10,8 +10,18 @@ import {
   table,
 } from "../../cli/format.mjs";
 import { adminBase } from "../../cli/http.mjs";
-import { formatCount, formatMs, formatP, formatRatio, formatShare, formatUsd, ratioOf } from "../../cli/units.mjs";
-import { GUARD_NAMES } from "../../src/core/health/guards";
+import {
+  formatCount,
+  formatMs,
+  formatP,
+  formatRatio,
+  formatShare,
+  formatTokens,
+  formatUsd,
+  formatValue,
+  ratioOf,
+} from "../../cli/units.mjs";
+import { GUARD_NAMES, type GuardUnit, GUARD_UNITS as UNIT_OF_GUARD } from "../../src/core/health/guards";
 
 describe("error mapping", () => {
   it.each([
@@ -150,6 +160,19 @@ describe("formatting", () => {
     expect([formatP(0.03456), formatP(0.00001), formatP(null)]).toEqual(["0.035", "< 0.0001", "-"]);
     expect([ratioOf(3, 2), ratioOf(3, 0), ratioOf(null, 2)]).toEqual([1.5, null, null]);
     expect([formatRatio(1.5), formatRatio(null)]).toEqual(["1.50×", "-"]);
+  });
+
+  // The CLI cannot import core's table (plain Node ESM, no build step): its own copy is held to it here.
+  it.each(GUARD_NAMES)("prints %s's figures in the unit the health loop gives them", (name) => {
+    const inUnit: Record<GuardUnit, (value: number) => string> = {
+      share: formatShare,
+      ms: formatMs,
+      psi: (value) => `PSI ${formatValue(value)}`,
+      usd: formatUsd,
+      tokens: formatTokens,
+    };
+    // 1.5 prints differently in every unit: 150.00 %, 2 ms, PSI 1.5, $1.50, 1.5.
+    expect(GUARD_UNITS.get(name)?.(1.5)).toBe(inUnit[UNIT_OF_GUARD[name]](1.5));
   });
 
   it("knows the unit of every guard, and says when none was judged", () => {

@@ -6,6 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
+import type { GuardName, GuardStatus } from "../../src/core/health/guards";
 import { adminEnv, BOOTSTRAP, call, createFlag, createSegment, flagEtag } from "../admin/helpers";
 
 export const ORIGIN = "https://router.example";
@@ -121,6 +122,11 @@ export async function seedOutcomes(flagKey: string, rows: OutcomeSeed[]): Promis
   );
 }
 
+/** A guard's figure as a decision stores it (no interval or evidence). */
+export function guardFigure(guard: GuardName, status: GuardStatus, green: number, control: number, threshold: number) {
+  return { guard, status, green, control, threshold, pValue: 0.8, interval: null, evidence: null };
+}
+
 export async function seedDecision(
   flagKey: string,
   rolloutId: string,
@@ -128,6 +134,7 @@ export async function seedDecision(
   action: string,
   reason: string,
   at = Date.now(),
+  guards = [guardFigure("error_rate", "ok", 0.012, 0.01, 0.03)],
 ): Promise<void> {
   const figures = {
     action,
@@ -136,18 +143,7 @@ export async function seedDecision(
     control: "concurrent",
     samples: { green: 120, control: 480, required: 10 },
     elapsedSeconds: 90,
-    guards: [
-      {
-        guard: "error_rate",
-        status: "ok",
-        green: 0.012,
-        control: 0.01,
-        threshold: 0.03,
-        pValue: 0.8,
-        interval: null,
-        evidence: null,
-      },
-    ],
+    guards,
   };
   await env.DB.prepare(`INSERT INTO decisions (at, flag_key, rollout_id, scope, action, reason, stage_index, rollout_version, applied, blue_ready, figures)
     VALUES (?, ?, ?, 'rollout', ?, ?, ?, 2, 1, NULL, ?)`)

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createFlag, flagEtag, mintToken } from "../admin/helpers";
 import { applyDemoSeed } from "../helpers/demo-seed";
-import { page, rolloutOf, seedDecision, seedDemoFlag, seedOutcomes, signIn } from "./helpers";
+import { guardFigure, page, rolloutOf, seedDecision, seedDemoFlag, seedOutcomes, signIn } from "./helpers";
 
 const KEY = "dash-pages";
 let cookie = "";
@@ -24,7 +24,11 @@ beforeAll(async () => {
   const rollout = await rolloutOf(KEY);
   // Written in time order, as the health loop does (the API lists newest id first).
   await seedDecision(KEY, rollout.id, 0, "advance", "healthy", now - 120_000);
-  await seedDecision(KEY, rollout.id, 1, "hold", "min_duration", now - 30_000);
+  await seedDecision(KEY, rollout.id, 1, "hold", "min_duration", now - 30_000, [
+    guardFigure("error_rate", "ok", 0.012, 0.01, 0.03),
+    guardFigure("ttfb_p95", "ok", 240, 200, 400),
+    guardFigure("cost_per_request", "suspect", 0.0000345, 0.0000093, 0.0000279),
+  ]);
   cookie = await signIn();
 });
 
@@ -75,6 +79,9 @@ describe("flag page", () => {
     expect(html).toMatch(
       /error rate<\/strong>: <span class="badge badge-ok">ok<\/span> green 1.2 % vs control 1.0 %, limit 3.0 %/,
     );
+    // Each guard's figures in its own unit (test/dashboard/guard-figures.test.ts has them all).
+    expect(html).toContain("green 240 ms vs control 200 ms, limit 400 ms");
+    expect(html).toContain("green $0.0000345 vs control $0.00000930, limit $0.0000279");
   });
 
   it("lists the evaluation order with rules, segments and the overrides count, and searches overrides", async () => {

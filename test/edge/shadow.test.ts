@@ -65,6 +65,67 @@ describe("shadow mirroring through the real Worker", () => {
     ]);
   });
 
+  it("records green's mirrored answer, never blue's: blue streams and is inspected, green answers plain JSON", async () => {
+    await seedFlag(env.DB, {
+      key: "sh-own",
+      settings: JSON.stringify({
+        shadow: { comparator: { kind: "label", path: "$.label" } },
+        response: { schema: { type: "object", required: ["label"] }, prediction: "$.label" },
+      }),
+    });
+    await seedRollout(env.DB, "sh-own", "sh-own-r", 0, "shadow");
+    // Blue streams a valid answer (a body without a declared length); green
+    // answers plain JSON once blue's answer has been read and inspected, so a
+    // row that copied blue's fields would show its verdict, not only its streaming.
+    origins.set("blue.test", {
+      kind: "respond",
+      respond: () =>
+        new Response(new Blob(['{"label":"positive"}']).stream(), { headers: { "content-type": "application/json" } }),
+    });
+    let releaseGreen!: () => void;
+    const greenMayAnswer = new Promise<void>((resolve) => (releaseGreen = resolve));
+    origins.set("green.test", {
+      kind: "respond",
+      respond: async () => {
+        await greenMayAnswer;
+        return Response.json({ label: "negative" });
+      },
+    });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      new Request("https://router.example/sh-own/predict", {
+        method: "POST",
+        body: "{}",
+        headers: { "x-user-id": "u1" },
+      }),
+      env,
+      ctx,
+    );
+    expect(await response.text()).toBe('{"label":"positive"}');
+    // Blue's inspection runs in a task queued when its body ended: this one comes after it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    releaseGreen();
+    await waitOnExecutionContext(ctx);
+    expect(await rows("sh-own", "served")).toMatchObject([
+      { variant: "blue", streamed: 1, inspection: "valid", predictedLabel: "positive" },
+    ]);
+    expect(await rows("sh-own", "shadow")).toMatchObject([
+      {
+        variant: "green",
+        status: 200,
+        comparatorReason: "label_mismatch",
+        // Mirrored answers are read whole, neither timed to a first byte nor inspected.
+        streamed: 0,
+        firstByteMs: null,
+        durationMs: null,
+        inspection: "not_inspected",
+        invalidReason: null,
+        predictedLabel: null,
+        predictedValue: null,
+      },
+    ]);
+  });
+
   it("records a disagreement and keeps a redacted example", async () => {
     await shadowFlag("sh-disagree", { exampleRate: 1, redactPaths: ["$.user"] });
     origins.set("blue.test", { kind: "json", body: { label: "positive", user: "alice@example.com" } });

@@ -30,6 +30,26 @@ export const GUARD_NAMES = [
   "output_tokens",
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
+
+/** What a guard's figures (green, control, threshold) measure; readers choose how to print each. */
+export type GuardUnit = "share" | "ms" | "psi" | "usd" | "tokens";
+
+/** The unit of each guard's figures: a share 0–1, milliseconds, a PSI, US dollars per request, tokens per request. */
+export const GUARD_UNITS: Readonly<Record<GuardName, GuardUnit>> = Object.freeze({
+  cap_error_rate: "share",
+  cap_latency_p99: "ms",
+  error_rate: "share",
+  timeout_rate: "share",
+  latency_p95: "ms",
+  shadow_agreement: "share",
+  feedback: "share",
+  invalid_rate: "share",
+  prediction_drift: "psi",
+  ttfb_p95: "ms",
+  cost_per_request: "usd",
+  output_tokens: "tokens",
+});
+
 export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";
 
 export interface GuardFigure {
@@ -37,7 +57,7 @@ export interface GuardFigure {
   status: GuardStatus;
   green: number | null;
   control: number | null;
-  /** The value green must not cross (same unit as `green`). */
+  /** The value green must not cross (same unit as `green`: GUARD_UNITS). */
   threshold: number | null;
   pValue: number | null;
   /** Always-valid interval of the tested quantity, when a test ran. */

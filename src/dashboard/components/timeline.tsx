@@ -2,7 +2,7 @@
 // duration and samples) beside what happened (entered, left, time spent,
 // status) and every health-loop decision taken in it with its figures
 // (samples against the requirement, each guard's green vs control vs limit).
-import { formatDuration, formatMs, formatNumber, formatPercent, formatTime, stageLabel } from "../format";
+import { formatDuration, formatGuardFigure, formatNumber, formatTime, stageLabel } from "../format";
 import { decisionsByStage, stageActuals, type StageStatus } from "../timeline-model";
 import type { AuditView, DecisionView, GuardFigureView, RolloutView } from "../types";
 import type { Section } from "../data/flag-data";
@@ -45,9 +45,6 @@ function ActualText({
   );
 }
 
-const guardValue = (guard: string, value: number | null) =>
-  guard.includes("latency") ? formatMs(value) : formatPercent(value);
-
 function Guards({ guards }: { guards: GuardFigureView[] }) {
   if (guards.length === 0) return <span class="muted">not judged</span>;
   return (
@@ -60,8 +57,8 @@ function Guards({ guards }: { guards: GuardFigureView[] }) {
           >
             {g.status}
           </span>{" "}
-          green {guardValue(g.guard, g.green)} vs control {guardValue(g.guard, g.control)}
-          {g.threshold !== null ? <>, limit {guardValue(g.guard, g.threshold)}</> : null}
+          green {formatGuardFigure(g.guard, g.green)} vs control {formatGuardFigure(g.guard, g.control)}
+          {g.threshold !== null ? <>, limit {formatGuardFigure(g.guard, g.threshold)}</> : null}
           {g.pValue !== null ? <>, p = {g.pValue.toPrecision(2)}</> : null}
         </li>
       ))}
