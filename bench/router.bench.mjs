@@ -30,10 +30,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Miniflare } from "miniflare";
-import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { cleanupStack } from "../scripts/lib/cleanups.mjs";
+import { buildDeployed } from "./lib/harness.mjs";
+import { ROUTE_PATH, startBare, startBenchRouter, startFloor } from "./lib/bench-workers.mjs";
 import { startOrigin } from "./lib/origin.mjs";
-import { FLOOR_SCRIPT } from "./lib/floor-worker.mjs";
 import { buildPeers, PEERS, startPeer } from "./lib/peers.mjs";
 import { median, medianInterval, spread } from "./lib/stats.mjs";
 import { canPin, cpuMicros, LOAD_CORE, pin, runTogether, startTracked, WORKER_CORE } from "./lib/paired.mjs";
@@ -54,7 +54,6 @@ import {
 } from "./lib/answer-scenarios.mjs";
 import { ensureWrk, runWrk, stopAll as stopWrk, writeLuaScript } from "./lib/wrk.mjs";
 
-const ROUTE_PATH = "/bench/predict";
 const TARGET_RATIO = 0.9;
 const TARGET_ADDED_P99_MS = 0.5;
 
@@ -74,96 +73,15 @@ const { values: args } = parseArgs({
   },
 });
 
-const cleanups = [];
+const { cleanups, cleanup } = cleanupStack(stopWrk);
 // Each router's D1 by its URL (the answer scenarios' smoke check reads its outcomes).
 const routerDbs = new Map();
-async function cleanup() {
-  stopWrk();
-  while (cleanups.length > 0)
-    await cleanups
-      .pop()()
-      .catch((error) => console.error("cleanup:", error.message));
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
-// One flag on POST /bench/predict with a serving 25 % stage (schema defaults
-// elsewhere: no rules, no overrides, failover off). Values are bound, not
-// interpolated, and only ever point at this harness's own 127.0.0.1 ports.
-const SEED = [
-  [
-    `INSERT INTO flags (key, description, route_method, route_path, blue_origin, green_origin, timeout_ms, unit_key_source, unit_key_name, version)
-    VALUES ('bench-model', 'bench: router vs bare', 'POST', ?1, ?2, ?3, 2000, 'header', 'x-user-id', 1)`,
-    (o) => [ROUTE_PATH, o.blue, o.green],
-  ],
-  [
-    `INSERT INTO rollouts (id, flag_key, stages, stage_index, stage_started_at, hold_seconds, state)
-    VALUES ('bench-r1', 'bench-model', ?1, 0, ?2, 600, 'active')`,
-    () => [JSON.stringify([{ mode: "serve", percent: 25, minDurationSeconds: 600, minSamples: 500 }]), Date.now()],
-  ],
-];
-
-async function startRouter(scriptPath, origins, { seed = null, bindings = {} } = {}) {
-  const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    scriptPath,
-    // The bundle lives in a temp dir; module names must stay inside modulesRoot.
-    modulesRoot: path.dirname(scriptPath),
-    host: "127.0.0.1",
-    port: 0,
-    cf: false, // no network fetch of a cf object; request.cf gets Miniflare's placeholder
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
-    d1Persist: false,
-    kvPersist: false,
-    // Miniflare's local AE binding is a no-op writeDataPoint, like `wrangler dev`.
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "5",
-      OUTCOMES_EMBEDDED: "0",
-      DEV_MODE: "0",
-      ...bindings,
-    },
-  });
-  cleanups.push(() => mf.dispose());
-  const url = await mf.ready;
-  routerDbs.set(url.href, () => mf.getD1Database("DB"));
-  const db = await mf.getD1Database("DB");
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
-  const originUrls = {
-    blue: JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }),
-    green: JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
-  };
-  for (const [sql, params] of SEED)
-    await db
-      .prepare(sql)
-      .bind(...params(originUrls))
-      .run();
-  if (seed) await seed(db);
-  return url;
-}
-
-// The baseline: what any Worker in front of the origin costs at minimum.
-const BARE_SCRIPT = `export default {
-  fetch(request, env) {
-    const url = new URL(request.url);
-    return fetch(env.ORIGIN + url.pathname + url.search, { method: request.method, headers: request.headers, body: request.body });
-  },
-};`;
-
-async function startBare(originPort) {
-  const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    script: BARE_SCRIPT,
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    bindings: { ORIGIN: `http://127.0.0.1:${originPort}` },
-  });
-  cleanups.push(() => mf.dispose());
-  return mf.ready;
+/** The router with the bench flag; resolves to its URL (its D1 kept in routerDbs). */
+async function startRouter(scriptPath, origins, options) {
+  const started = await startBenchRouter(scriptPath, origins, cleanups, options);
+  routerDbs.set(started.url.href, started.database);
+  return started.url;
 }
 
 /** Every peer in its own workerd (tracked for pinning); each `{ name, value: url, pid }`. */
@@ -176,21 +94,6 @@ async function startPeers(origins, work) {
 
 const peerRatios = (peers, rps) =>
   peers.map(({ name }) => `  ${name}/bare ${(rps[name] / rps.bare).toFixed(3)}`).join("");
-
-async function startFloor(originPort) {
-  const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    script: FLOOR_SCRIPT,
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    bindings: { ORIGIN: `http://127.0.0.1:${originPort}` },
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-  });
-  cleanups.push(() => mf.dispose());
-  return mf.ready;
-}
 
 /** Node-side requests (no wrk): used for --smoke and to check routing before loading. */
 async function probe(base, count) {
@@ -238,8 +141,8 @@ async function main() {
   // Everything started from here on (origins are in this process; wrk, workerd) inherits this core.
   if (pinned) pin(process.pid, LOAD_CORE);
   const router = await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port }));
-  const bare = await startTracked(() => startBare(blue.port));
-  const floor = await startTracked(() => startFloor(blue.port));
+  const bare = await startTracked(() => startBare(blue.port, cleanups));
+  const floor = await startTracked(() => startFloor(blue.port, cleanups));
   const peers = await startPeers({ blue: blue.port, green: green.port }, work);
   if (pinned) for (const { pid } of [router, bare, floor, ...peers]) pin(pid, WORKER_CORE);
   const [routerUrl, bareUrl, floorUrl] = [router.value, bare.value, floor.value];
@@ -368,7 +271,7 @@ async function startAnswerTargets(scriptPath, origins, pinned) {
     streamRouter: await startTracked(() =>
       startRouter(scriptPath, origins, { seed: asStreamFlag("bench-model", stream.port) }),
     ),
-    streamBare: await startTracked(() => startBare(stream.port)),
+    streamBare: await startTracked(() => startBare(stream.port, cleanups)),
     chatRouter: await startTracked(() =>
       startRouter(scriptPath, origins, {
         seed: asChatFlag("bench-model", stream.port),

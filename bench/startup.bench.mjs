@@ -3,11 +3,15 @@
 //     `wrangler check startup` (offline: workerd imports the main module under
 //     V8's profiler): every sample that is not idle while the main module is
 //     evaluated. Profiles are noisy on a shared machine, so it takes several
-//     and reports the median (and the least disturbed run).
+//     and reports the median (and the least disturbed run); and, interleaved,
+//     the same for an empty Worker (emptyBusyMs): V8's default sampling sees
+//     one to four samples of a start this short, each carrying ms of
+//     whatever came before it, so that is what the instrument reads when a
+//     Worker does no start-up work at all.
 //   - fineBusyMs: the same profile sampled every 50 µs (./lib/fine-profile.mjs):
 //     V8's default catches a handful of samples in a few milliseconds, so the
 //     wrangler figure moves by whole samples; the router's and, for
-//     comparison, the single-Worker script's.
+//     comparison, the single-Worker script's and the empty Worker's.
 //   - isolateStartMs: the whole start, which that profile does not see —
 //     workerd compiles every module of the upload before the profiler starts
 //     (./lib/isolate-start.mjs) — for the router and, for comparison, the
@@ -45,9 +49,9 @@ function wrangler(argv) {
 }
 
 /** The upload wrangler would deploy (multipart: metadata + modules), and its main module's text. */
-async function buildUpload(dir) {
+async function buildUpload(dir, configArgs = []) {
   const file = path.join(dir, "worker.bundle");
-  wrangler(["deploy", "--dry-run", `--outfile=${file}`]);
+  wrangler(["deploy", "--dry-run", ...configArgs, `--outfile=${file}`]);
   const bytes = readFileSync(file);
   const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
   const form = await new Response(bytes, {
@@ -95,6 +99,21 @@ function analyse(profile, moduleAt) {
   return { busyMs, perModule };
 }
 
+/**
+ * The same upload for a Worker that does nothing (answers "ok"): its profile
+ * is what the instrument reads when there is no start-up work to see.
+ */
+async function buildEmptyUpload(dir) {
+  const home = path.join(dir, "empty");
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, "index.js"), 'export default { fetch() { return new Response("ok"); } };\n');
+  writeFileSync(
+    path.join(home, "wrangler.toml"),
+    `name = "empty"\nmain = "index.js"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_compat"]\n`,
+  );
+  return buildUpload(home, [`--config=${path.join(home, "wrangler.toml")}`]);
+}
+
 function profileOnce(dir, upload, run) {
   const outfile = path.join(dir, `startup-${run}.cpuprofile`);
   wrangler(["check", "startup", `--worker=${upload.file}`, `--outfile=${outfile}`]);
@@ -105,22 +124,29 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "switchyard-startup-"));
   try {
     const upload = await buildUpload(dir);
+    const empty = await buildEmptyUpload(dir);
     const moduleAt = moduleMap(upload.main.toString("utf8"));
     const runs = args.smoke ? 1 : Math.max(1, Number(args.runs));
     const profiles = [];
+    const emptyBusy = [];
+    // Interleaved, so the router's and the empty Worker's profiles see the same machine.
     for (let run = 0; run < runs; run++) {
       const profiled = analyse(profileOnce(dir, upload, run), moduleAt);
       profiles.push(profiled);
-      console.log(`profile ${run + 1}/${runs}: busy ${profiled.busyMs.toFixed(1)} ms`);
+      emptyBusy.push(analyse(profileOnce(dir, empty, `empty-${run}`), null).busyMs);
+      console.log(
+        `profile ${run + 1}/${runs}: busy ${profiled.busyMs.toFixed(1)} ms (an empty Worker: ${emptyBusy.at(-1).toFixed(1)} ms)`,
+      );
     }
     const deployed = buildDeployed(path.join(dir, "deployed"));
     const single = buildBundle(path.join(dir, "single"));
     const routerText = readFileSync(deployed.router, "utf8");
     const singleText = readFileSync(single, "utf8");
-    const fine = { router: [], single: [] };
+    const fine = { router: [], single: [], empty: [] };
     for (let run = 0; run < runs; run++) {
       fine.router.push(await fineStartupBusyMs(routerText));
       fine.single.push(await fineStartupBusyMs(singleText));
+      fine.empty.push(await fineStartupBusyMs(empty.main.toString("utf8")));
     }
     const start = await isolateStartMs(
       { router: deployed.router, single },
@@ -134,8 +160,11 @@ async function main() {
       busyMs: round(median(busy)),
       busyMsMin: round(Math.min(...busy)),
       busyMsRuns: busy.map((ms) => round(ms)),
+      emptyBusyMs: round(median(emptyBusy)),
+      emptyBusyMsRuns: emptyBusy.map((ms) => round(ms)),
       fineBusyMs: round(median(fine.router)),
       singleFineBusyMs: round(median(fine.single)),
+      emptyFineBusyMs: round(median(fine.empty)),
       isolateStartMs: round(start.router),
       singleIsolateStartMs: round(start.single),
       bundleBytes: upload.main.length,
@@ -161,9 +190,12 @@ async function main() {
     console.log(
       `startup: busy ${result.busyMs} ms (min ${result.busyMsMin}), bundle ${result.bundleBytes} bytes (gzip ${result.bundleGzipBytes})`,
     );
+    console.log(
+      `the same profile of an empty Worker: busy ${result.emptyBusyMs} ms (runs ${result.emptyBusyMsRuns.join(", ")})`,
+    );
     for (const { item, ms } of result.topItems) console.log(`  ${String(ms).padStart(6)} ms  ${item}`);
     console.log(
-      `evaluation sampled every 50 µs (median): router ${result.fineBusyMs} ms, single Worker ${result.singleFineBusyMs} ms`,
+      `evaluation sampled every 50 µs (median): router ${result.fineBusyMs} ms, single Worker ${result.singleFineBusyMs} ms, empty Worker ${result.emptyFineBusyMs} ms`,
     );
     console.log(
       `isolate start (compile + evaluate, per isolate): router ${result.isolateStartMs} ms, single Worker ${result.singleIsolateStartMs} ms (${result.singleBundleBytes} bytes); control Worker ${result.controlBundleBytes} bytes`,

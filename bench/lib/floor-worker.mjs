@@ -12,7 +12,10 @@
 // No router can cost less than this, so floor / bare bounds what the
 // router's own logic may cost if router / bare is to reach its target.
 // Keep it in step with the hot path when SPEC's per-request work changes.
-export const FLOOR_SCRIPT = `const DROPPED = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+/** The floor's script, with the per-request origin timeout of `timeoutMs` (the bench flag's: 2 000 ms). */
+export const floorScript = (
+  timeoutMs = 2000,
+) => `const DROPPED = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
   "transfer-encoding", "upgrade", "host", "x-model-variant", "x-flag-reason", "x-flag-rule"];
 const credential = (value) => value !== null && value.replace(/^Bearer\\s+/i, "").startsWith("syk_");
 export default {
@@ -29,7 +32,7 @@ export default {
     headers.set("x-request-id", requestId);
     const started = Date.now();
     const exchange = fetch(env.ORIGIN + url.pathname + url.search, { method: request.method, headers, body: request.body, redirect: "manual" });
-    const response = await Promise.race([exchange, new Promise((resolve) => setTimeout(resolve, 2000, null))]);
+    const response = await Promise.race([exchange, new Promise((resolve) => setTimeout(resolve, ${timeoutMs}, null))]);
     if (response === null) return new Response("timeout", { status: 504 });
     const latency = Date.now() - started;
     // The outcome describes the whole answer: a small sized one is read whole, natively, under the body deadline.
@@ -52,3 +55,5 @@ export default {
     return routed;
   },
 };`;
+
+export const FLOOR_SCRIPT = floorScript();

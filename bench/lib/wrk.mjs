@@ -3,37 +3,15 @@
 // Contract: async (never spawnSync — the caller's event loop serves the
 // origin while wrk runs), always bounded by `durationS` plus a kill timer,
 // and the child is killed by `stopAll()` on early exit.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensureAptTool } from "./apt.mjs";
 
 const running = new Set();
 
-export function hasWrk() {
-  return spawnSync("wrk", ["--version"], { stdio: "ignore" }).error === undefined;
-}
-
-/**
- * `npm run bench` needs wrk for its throughput figures: installed from
- * Debian's apt when missing (as root, or with passwordless sudo); anything
- * else is a loud failure, never a silently skipped benchmark.
- */
-export function ensureWrk() {
-  if (hasWrk()) return;
-  console.log("wrk is not installed: installing it with apt-get (Debian package wrk)");
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  for (const args of [
-    ["apt-get", "update", "-qq"],
-    ["apt-get", "install", "-y", "-qq", "wrk"],
-  ]) {
-    const [command, ...rest] = [...sudo, ...args];
-    spawnSync(command, rest, { stdio: "inherit" });
-  }
-  if (!hasWrk()) {
-    console.error("!! npm run bench needs wrk and could not install it: run `apt-get install -y wrk` and try again");
-    process.exit(1);
-  }
-}
+/** `npm run bench` needs wrk for its throughput figures (lib/apt.mjs). */
+export const ensureWrk = () => ensureAptTool("wrk", "wrk", "npm run bench");
 
 /**
  * A wrk Lua script: POST with a small JSON body, and a different `x-user-id`

@@ -1,7 +1,8 @@
 // Smoke runs of every benchmark harness (so they cannot rot), in
 // Node rather than workerd (the "bench-node" vitest project; the snapshot
 // harness, which is pure, is smoke-run inside workerd from test/bench/) because the harnesses start Miniflare, origins
-// and child processes. Each runs its own `--smoke` mode: tiny sizes, no wrk,
+// and child processes. Each runs its own `--smoke` mode: tiny sizes, no wrk (bench:instructions
+// does need Valgrind, and installs it from apt where missing),
 // no results written; the harness asserts its own behaviour (routing split,
 // mirroring, kill propagation, tick decisions) and exits non-zero on failure.
 // One single-Worker bundle is built for all of them, as `npm run bench` does.
@@ -79,6 +80,23 @@ describe("benchmark harnesses (smoke)", () => {
       expect(result.output).toMatch(/^streamRouter: a broken answer is incomplete for the client when sized/m);
       // A chat completion: its usage is read from the stream's final chunk.
       expect(result.output).toMatch(/^chatRouter: usage read from the stream \(\d+ known\)/m);
+    },
+    4 * MINUTE,
+  );
+
+  it(
+    "bench:instructions counts router and floor instructions under callgrind and names where they differ",
+    async () => {
+      // Both Workers under Valgrind: each request runs ~40x slower, so few of them.
+      const result = await run(["bench/instructions.bench.mjs", "--smoke", "--bundle", bundle], 4 * MINUTE);
+      expectSuccess(result);
+      expect(result.output).toMatch(/^router: warmed up with 40 requests \{"green":\d+,"blue":\d+\}$/m);
+      expect(result.output).toMatch(/^window 0 router +[\d.]+ k instructions\/request$/m);
+      expect(result.output).toMatch(/^window 0 floor +[\d.]+ k instructions\/request$/m);
+      expect(result.output).toMatch(
+        /^instructions per request: router [\d.]+k, floor [\d.]+k; JIT code router \d+, floor \d+$/m,
+      );
+      expect(result.output).toMatch(/^floor \/ router instructions [\d.]+ /m);
     },
     4 * MINUTE,
   );
