@@ -80,7 +80,10 @@ export function selfCosts(file, rootShare = 0.2) {
   for (const [, count, where] of text.matchAll(/^\s*([\d,]+) \([\s\d.]+%\)\s+(\S.*)$/gm)) {
     const ir = Number(count.replaceAll(",", ""));
     if (where.includes("PROGRAM TOTALS") || ir > rootShare * total || THREAD_ROOT.test(where)) continue;
-    const name = /^\?\?\?:0x[0-9a-f]+ \[\?\?\?\]$/.test(where) ? "(JIT code)" : where.replace(/^[^:]*:/, "");
+    // "file:function [object]", named by the object's file name alone (no machine paths).
+    const name = /^\?\?\?:0x[0-9a-f]+ \[\?\?\?\]$/.test(where)
+      ? "(JIT code)"
+      : where.replace(/^[^:]*:/, "").replace(/ \[(?:[^\]]*\/)?([^\]/]+)\]$/, " [$1]");
     costs.set(name, (costs.get(name) ?? 0) + ir);
   }
   return { total, costs };
