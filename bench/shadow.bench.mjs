@@ -16,8 +16,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Miniflare } from "miniflare";
-import { buildDeployed, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { startRouterWorker } from "./lib/bench-workers.mjs";
+import { buildDeployed } from "./lib/harness.mjs";
 import { startOrigin } from "./lib/origin.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { canPin, LOAD_CORE, pin, runPaired, startTracked, WORKER_CORE } from "./lib/paired.mjs";
@@ -52,23 +52,8 @@ const PAIRED_RATES = args.rates.split(",").map((rate) => {
 const { cleanups, cleanup } = cleanupStack(stopWrk);
 
 async function startRouter(scriptPath, origins) {
-  const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: { VERSION_PROBE_SECONDS: "5", OUTCOMES_EMBEDDED: "0", DEV_MODE: "0" },
-  });
-  cleanups.push(() => mf.dispose());
-  const url = await mf.ready;
-  const db = await mf.getD1Database("DB");
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  const { url, database } = await startRouterWorker(scriptPath, cleanups);
+  const db = await database();
   const stages = JSON.stringify([
     { mode: "shadow", percent: 0, minDurationSeconds: 600, minSamples: 1000 },
     { mode: "serve", percent: 100, minDurationSeconds: 600, minSamples: 1000 },

@@ -27,11 +27,11 @@ const SEED = [
 ];
 
 /**
- * The router bundle at `scriptPath` with the bench flag routed to the
- * `origins` ports ({ blue, green }); `seed(db)` adds to it. Resolves to
- * { url, database } (database() opens its D1, e.g. to read outcomes).
+ * The router bundle at `scriptPath` with its D1 migrated and nothing in it;
+ * `bindings` over the defaults. Resolves to { url, database } (database()
+ * opens its D1, to seed flags or read outcomes).
  */
-export async function startBenchRouter(scriptPath, origins, cleanups, { seed = null, bindings = {} } = {}) {
+export async function startRouterWorker(scriptPath, cleanups, bindings = {}) {
   const mf = new Miniflare({
     ...COMPATIBILITY,
     modules: true,
@@ -47,18 +47,22 @@ export async function startBenchRouter(scriptPath, origins, cleanups, { seed = n
     kvPersist: false,
     // Miniflare's local AE binding is a no-op writeDataPoint, like `wrangler dev`.
     analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "5",
-      OUTCOMES_EMBEDDED: "0",
-      DEV_MODE: "0",
-      ...bindings,
-    },
+    bindings: { VERSION_PROBE_SECONDS: "5", OUTCOMES_EMBEDDED: "0", DEV_MODE: "0", ...bindings },
   });
   cleanups.push(() => mf.dispose());
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
+  return { url, database: () => mf.getD1Database("DB") };
+}
+
+/**
+ * The router with the bench flag routed to the `origins` ports ({ blue,
+ * green }); `seed(db)` adds to it. Resolves like startRouterWorker.
+ */
+export async function startBenchRouter(scriptPath, origins, cleanups, { seed = null, bindings = {} } = {}) {
+  const started = await startRouterWorker(scriptPath, cleanups, { SNAPSHOT_STORE: "hybrid", ...bindings });
+  const db = await started.database();
   const originUrls = {
     blue: JSON.stringify({ url: `http://127.0.0.1:${origins.blue}` }),
     green: JSON.stringify({ url: `http://127.0.0.1:${origins.green}` }),
@@ -69,7 +73,7 @@ export async function startBenchRouter(scriptPath, origins, cleanups, { seed = n
       .bind(...params(originUrls))
       .run();
   if (seed) await seed(db);
-  return { url, database: () => mf.getD1Database("DB") };
+  return started;
 }
 
 // The baseline: what any Worker in front of the origin costs at minimum.
