@@ -13,57 +13,13 @@ import {
   type SequentialResult,
 } from "../stats";
 import type { ArmWindow } from "./metrics";
+import { figure, type GuardFigure, type GuardName, type GuardStatus } from "./guard-figure";
 import type { GuardSettings } from "./settings";
 
-export const GUARD_NAMES = [
-  "cap_error_rate",
-  "cap_latency_p99",
-  "error_rate",
-  "timeout_rate",
-  "latency_p95",
-  "shadow_agreement",
-  "feedback",
-  "invalid_rate",
-  "prediction_drift",
-  "ttfb_p95",
-  "cost_per_request",
-  "output_tokens",
-] as const;
-export type GuardName = (typeof GUARD_NAMES)[number];
-
-/** What a guard's figures (green, control, threshold) measure; readers choose how to print each. */
-export type GuardUnit = "share" | "ms" | "psi" | "usd" | "tokens";
-
-/** The unit of each guard's figures: a share 0–1, milliseconds, a PSI, US dollars per request, tokens per request. */
-export const GUARD_UNITS: Readonly<Record<GuardName, GuardUnit>> = Object.freeze({
-  cap_error_rate: "share",
-  cap_latency_p99: "ms",
-  error_rate: "share",
-  timeout_rate: "share",
-  latency_p95: "ms",
-  shadow_agreement: "share",
-  feedback: "share",
-  invalid_rate: "share",
-  prediction_drift: "psi",
-  ttfb_p95: "ms",
-  cost_per_request: "usd",
-  output_tokens: "tokens",
-});
-
-export type GuardStatus = "ok" | "suspect" | "breach" | "insufficient" | "off";
-
-export interface GuardFigure {
-  guard: GuardName;
-  status: GuardStatus;
-  green: number | null;
-  control: number | null;
-  /** The value green must not cross (same unit as `green`: GUARD_UNITS). */
-  threshold: number | null;
-  pValue: number | null;
-  /** Always-valid interval of the tested quantity, when a test ran. */
-  interval: [number, number] | null;
-  evidence: "sequential" | "wide_margin" | null;
-}
+// The figure every guard returns, and how many of them run a test, have their
+// own modules; re-exported so the guards' callers import from one place.
+export * from "./guard-figure";
+export * from "./tested-guards";
 
 export interface StatsKnobs {
   /** α for this guard (the family-wise α split across guards). */
@@ -78,20 +34,6 @@ export const P99_TAIL = 0.01;
 
 export const rate = (count: number, total: number) => (total > 0 ? count / total : 0);
 const whole = (n: number) => Math.max(0, Math.round(n));
-
-export function figure(guard: GuardName, status: GuardStatus, values: Partial<GuardFigure> = {}): GuardFigure {
-  return {
-    guard,
-    status,
-    green: null,
-    control: null,
-    threshold: null,
-    pValue: null,
-    interval: null,
-    evidence: null,
-    ...values,
-  };
-}
 
 export function twoSample(
   controlHits: number,
@@ -312,37 +254,4 @@ export function p99CapGuard(
     interval: [result.low, result.high],
     evidence: proven.holds ? "sequential" : null,
   });
-}
-
-/** How many guards run a statistical test (α is split across them). */
-/** What the flag's answers bring to judge besides transport (each adds one tested guard). */
-export interface AnswerChecks {
-  /** A response schema is declared: invalid_rate. */
-  schema: boolean;
-  /** A prediction path is declared: prediction_drift. */
-  prediction: boolean;
-  /** Either arm streamed answers in the window: ttfb_p95. */
-  streams: boolean;
-}
-
-export const NO_ANSWER_CHECKS: Readonly<AnswerChecks> = Object.freeze({
-  schema: false,
-  prediction: false,
-  streams: false,
-});
-
-export function testedGuardCount(
-  guards: GuardSettings,
-  shadowPairs: number,
-  checks: AnswerChecks = NO_ANSWER_CHECKS,
-): number {
-  let count = 3; // error, timeout, latency
-  if (shadowPairs > 0) count++;
-  if (checks.schema) count++; // invalid_rate
-  if (checks.prediction) count++; // prediction_drift
-  if (checks.streams) count++; // ttfb_p95
-  if (guards.feedbackMaxDrop !== null) count++;
-  if (guards.maxErrorRate !== null) count++;
-  if (guards.maxP99Ms !== null) count++;
-  return count;
 }
