@@ -5,6 +5,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
+import { call as adminCall, json } from "../admin/helpers";
 import { installFakeOrigins } from "../helpers/fake-origins";
 import { outcomeRows, seedFlag, seedRollout } from "../helpers/seed";
 
@@ -130,5 +131,18 @@ describe("inspecting green's mirrored answers", () => {
     await shadowFlag("si-none", {});
     await send("si-none");
     expect((await rowsOf("si-none")).mirrored).toMatchObject([{ inspection: null, predictedLabel: null }]);
+  });
+
+  it("the shadow report shows green's inspected figures next to blue's", async () => {
+    await shadowFlag("si-report");
+    origins.set("blue.test", { kind: "json", body: { label: "positive" } });
+    for (const label of ["positive", "positive", "maybe", "negative"]) {
+      origins.set("green.test", { kind: "json", body: { label } });
+      await send("si-report");
+    }
+    const { answers } = await json(await adminCall("GET", "/flags/si-report/shadow?examples=0"));
+    expect(answers.blue).toMatchObject({ requests: 4, inspected: 4, invalid: 0 });
+    expect(answers.green).toMatchObject({ requests: 4, inspected: 4, invalid: 1, invalidRate: 0.25 });
+    expect(answers.drift).toMatchObject({ kind: "labels" });
   });
 });
