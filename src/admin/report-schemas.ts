@@ -91,7 +91,10 @@ export const ShadowReport = z
         greenBody: z.string(),
       }),
     ),
-    answers: AnswerFigures.nullable().openapi({ description: "null when the metrics reader could not be read" }),
+    answers: AnswerFigures.nullable().openapi({
+      description:
+        "blue's served answers against green's mirrored ones, each inspected against the flag's contract at its sample rate (mirrored answers are never timed to a first byte); null when the metrics reader could not be read",
+    }),
   })
   .openapi("ShadowReport");
 

@@ -1,7 +1,10 @@
 // Judging one complete answer against a flag's response contract
 // (response-settings.ts): valid, invalid (with a bounded reason), and the
-// predicted label or number for the drift check. Pure: text in, verdict out;
-// the hot path calls it off the critical path on a teed, byte-capped copy.
+// predicted label or number for the drift check, plus who is sampled and how
+// bytes become text. Pure: bytes or text in, verdict out. Its one home for
+// both callers, each off the critical path: the hot path on a byte-capped
+// copy of a served answer (edge/body-watch.ts), the shadow mirror on green's
+// capped mirrored answer (edge/mirror-row.ts).
 import { MAX_LABEL_CHARS, type AnswerContract } from "./response-settings";
 import { readPath } from "./shadow/json-path";
 
@@ -24,6 +27,29 @@ export const NOT_INSPECTED: Readonly<Inspection> = Object.freeze({
   label: null,
   value: null,
 });
+
+/** Strict UTF-8: a whole-body decode keeps no state between calls, so one decoder serves every inspection. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** Whether an answer is in the contract's inspection sample; `draw` is uniform in [0, 1). */
+export function inInspectionSample(contract: AnswerContract, draw: number): boolean {
+  return draw * 100_000 < contract.sampleBuckets;
+}
+
+/**
+ * Judges one complete answer body as bytes: over the contract's byte cap it is
+ * not inspected (never invalid); bytes that are not UTF-8 are not JSON either.
+ */
+export function inspectAnswerBytes(contract: AnswerContract, bytes: Uint8Array): Inspection {
+  if (bytes.byteLength > contract.maxBodyBytes) return { ...NOT_INSPECTED };
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { state: "invalid", reason: "not_json", label: null, value: null };
+  }
+  return inspectAnswer(contract, text);
+}
 
 /**
  * Judges one complete answer body (already decoded text). Non-JSON is invalid

@@ -63,7 +63,8 @@ function controlSource(ctx: JudgeContext, kind: ControlKind, scope: HealthScope)
 
 export async function judge(ctx: JudgeContext, scope: HealthScope): Promise<Assessment> {
   const shadowRows = armOf(ctx.groups, "green", scope, "shadow");
-  // In a shadow stage green serves nobody: its mirrored answers are its sample.
+  // In a shadow stage green serves nobody: its mirrored answers (inspected like served ones) are its sample,
+  // judged against blue's served answers; predictions too (readDrift with greenKind).
   const greenKind = currentStage(ctx.record)?.mode === "shadow" ? "shadow" : "served";
   const blue = armOf(ctx.groups, "blue", scope);
   const green = greenKind === "shadow" ? shadowRows : armOf(ctx.groups, "green", scope);

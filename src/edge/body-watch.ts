@@ -36,7 +36,7 @@
 // Usage reading (docs/design/llm-traffic.md) rides the same chunks: a
 // UsageWatch gets each one after it was enqueued for the client and parses
 // in later tasks; the outcome waits for its reading, the client never does.
-import { inspectAnswer } from "../core/answer-inspection";
+import { inInspectionSample, inspectAnswerBytes } from "../core/answer-inspection";
 import { CLIENT_ABORTED, type ErrorClass, type Outcome } from "../core/outcome";
 import type { AnswerContract } from "../core/response-settings";
 import type { Clock, OutcomeSink } from "../ports";
@@ -49,9 +49,6 @@ export interface RecordDeps {
   /** Uniform in [0, 1): the inspection sample draw. */
   random: () => number;
 }
-
-/** Strict UTF-8: a whole-body decode keeps no state between calls, so one decoder serves every inspection. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Chunks kept for inspection, up to a cap; null once over it (or when not sampled). */
 class KeptCopy {
@@ -67,18 +64,18 @@ class KeptCopy {
     else this.chunks.push(chunk.slice());
   }
 
-  /** The whole body as text, or null when it outgrew the cap. Invalid UTF-8 throws. */
-  text(): string | null {
+  /** The whole body, or null when it outgrew the cap. */
+  whole(): Uint8Array | null {
     if (this.chunks === null) return null;
-    // One piece (every small answer read whole) is decoded as it is, without joining.
-    if (this.chunks.length === 1) return UTF8.decode(this.chunks[0]);
+    // One piece (every small answer read whole) is used as it is, without joining.
+    if (this.chunks.length === 1) return this.chunks[0]!;
     const whole = new Uint8Array(this.bytes);
     let at = 0;
     for (const chunk of this.chunks) {
       whole.set(chunk, at);
       at += chunk.byteLength;
     }
-    return UTF8.decode(whole);
+    return whole;
   }
 }
 
@@ -87,21 +84,14 @@ export function keptCopyFor(outcome: Outcome, contract: AnswerContract | null, r
   if (contract === null) return null;
   outcome.inspection = "not_inspected";
   const success = outcome.status >= 200 && outcome.status < 300;
-  return success && random() * 100_000 < contract.sampleBuckets ? new KeptCopy(contract.maxBodyBytes) : null;
+  return success && inInspectionSample(contract, random()) ? new KeptCopy(contract.maxBodyBytes) : null;
 }
 
-/** Sets the inspection's findings on the outcome (a body that is not UTF-8 is not JSON either). */
+/** Sets the inspection's findings on the outcome (core/answer-inspection.ts judges). */
 export function inspectInto(outcome: Outcome, contract: AnswerContract, copy: KeptCopy): void {
-  let text: string | null;
-  try {
-    text = copy.text();
-  } catch {
-    outcome.inspection = "invalid";
-    outcome.invalidReason = "not_json";
-    return;
-  }
-  if (text === null) return; // over the cap: not inspected, never invalid
-  const found = inspectAnswer(contract, text);
+  const bytes = copy.whole();
+  if (bytes === null) return; // over the cap: not inspected, never invalid
+  const found = inspectAnswerBytes(contract, bytes);
   outcome.inspection = found.state;
   outcome.invalidReason = found.reason;
   outcome.predictedLabel = found.label;

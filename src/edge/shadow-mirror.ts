@@ -4,26 +4,22 @@
 // or latency — green slow, failing or hanging only affects the background
 // task. Bodies are read at most `maxBodyBytes` per side, so a mirror can never
 // push the isolate toward its memory limit. A pair's row describes green's
-// mirrored answer only: it shares the served request's fields, never its
-// answer's (mirroredOutcome).
+// mirrored answer only, inspected against the flag's contract like a served
+// one: it shares the served request's fields, never its answer's (mirror-row.ts).
 import { bucketFromHash } from "../core/bucket";
-import {
-  answerErrorClass,
-  isEventStream,
-  pickRequestFields,
-  type Outcome,
-  type OutcomeAnswer,
-  type OutcomeRequest,
-} from "../core/outcome";
-import { requestCostUsd } from "../core/llm/price";
-import { createUsageReader, USAGE_UNKNOWN } from "../core/llm/usage-reader";
+import { answerErrorClass, type OutcomeRequest } from "../core/outcome";
 import { redactForExample } from "../core/shadow/redact";
-import type { CompiledResponse } from "../core/response-settings";
 import type { CompiledFlag, Evaluation } from "../core/types";
 import { forwardToOrigin, type ForwardRequest, type OriginResult } from "./forward";
+import {
+  isSuccess,
+  mirroredInspection,
+  mirroredOutcome,
+  mirroredUsage,
+  type CappedBody,
+  type MirrorMeasured,
+} from "./mirror-row";
 import type { Clock, OriginFetchers, OutcomeSink, ShadowExampleSink } from "../ports";
-
-export type CappedBody = { kind: "bytes"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "unreadable" };
 
 export interface BlueAnswer {
   status: number;
@@ -85,80 +81,6 @@ export function declaredTooLarge(headers: Headers, maxBytes: number): boolean {
 }
 
 const decoder = new TextDecoder();
-const ok = (status: number) => status >= 200 && status < 300;
-
-/**
- * Green's token usage and cost in a mirrored pair, when the flag declares a
- * usage format (docs/design/llm-traffic.md): read from the capped copy the
- * comparison already holds, so a shadow stage can judge cost before green
- * serves anyone. No token timing: the mirror reads the body whole.
- */
-function mirroredUsage(flag: CompiledFlag, response: Response | null, body: CappedBody | null): MirrorMeasured {
-  const usage = flag.response.usage;
-  if (usage === null) return {};
-  if (response === null || !ok(response.status) || body?.kind !== "bytes") return { ...USAGE_UNKNOWN, costUsd: null };
-  const eventStream = isEventStream(response.headers.get("content-type"));
-  const reader = createUsageReader(usage.format, eventStream);
-  reader.feed(decoder.decode(body.bytes), 0);
-  const reading = reader.finish(true);
-  const price = flag.snapshot.origins.green.price;
-  return {
-    ...reading,
-    ttftMs: null,
-    interTokenMeanMs: null,
-    interTokenMaxMs: null,
-    costUsd: requestCostUsd(price, reading.inputTokens, reading.outputTokens),
-  };
-}
-
-/** What the mirror measured of green's answer (a shadow row's kind and variant are fixed). */
-export type MirrorMeasured = Partial<Omit<OutcomeAnswer, "kind" | "variant">>;
-
-/**
- * Green's row for one mirrored request: the served request's fields, picked
- * by name, then every answer field as not measured, then what the mirror
- * measured of green's answer. Nothing of blue's served answer can reach it
- * (the hot path keeps filling that outcome while the mirror runs), and
- * `OutcomeAnswer` has no optional field, so a new answer field does not
- * compile here until it has its not-measured value. The mirror reads green's
- * body whole: no first byte, no streaming, no token timing, and no inspection
- * (docs/design/answer-checks.md, shadow stages).
- */
-export function mirroredOutcome(response: CompiledResponse, served: OutcomeRequest, measured: MirrorMeasured): Outcome {
-  const notMeasured: OutcomeAnswer = {
-    kind: "shadow",
-    variant: "green",
-    status: 0,
-    latencyMs: 0,
-    error: false,
-    timeout: false,
-    errorClass: null,
-    firstByteMs: null,
-    durationMs: null,
-    streamed: false,
-    // A flag with a contract says of each answer whether it was inspected; null = no contract.
-    inspection: response.contract === null ? null : "not_inspected",
-    invalidReason: null,
-    predictedLabel: null,
-    predictedValue: null,
-    // A pair carries green's usage (mirroredUsage) or none.
-    usage: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    ttftMs: null,
-    interTokenMeanMs: null,
-    interTokenMaxMs: null,
-    shadowAgreement: null,
-    similarity: null,
-    comparatorReason: null,
-    pairedLatencyMs: null,
-    pairedStatus: null,
-    feedbackValue: null,
-    failedOver: false,
-  };
-  return { ...pickRequestFields(served), ...notMeasured, ...measured };
-}
 
 /**
  * Sends the mirrored request to green, waits for blue's answer, compares and
@@ -205,14 +127,16 @@ export async function runMirror(
     pairedLatencyMs: blueAnswer.latencyMs,
     pairedStatus: blueAnswer.status,
     ...mirroredUsage(flag, green.kind === "response" ? green.response : null, greenBody),
+    // Green's answer alone decides its verdict, whatever blue answered.
+    ...mirroredInspection(flag.response, greenStatus, greenBody, deps.random),
   };
   // Blue failing says nothing about green's quality: recorded, excluded from agreement.
-  if (!ok(blueAnswer.status)) return record({ ...pair, comparatorReason: "blue_error" });
+  if (!isSuccess(blueAnswer.status)) return record({ ...pair, comparatorReason: "blue_error" });
   if (blueBody.kind === "too_large" || greenBody?.kind === "too_large")
     return record({ ...pair, comparatorReason: "skipped_too_large" });
   let verdict: { agree: boolean; similarity: number; reason: string };
   if (green.kind === "timeout") verdict = { agree: false, similarity: 0, reason: "green_timeout" };
-  else if (!ok(greenStatus) || greenBody?.kind !== "bytes" || blueBody.kind !== "bytes")
+  else if (!isSuccess(greenStatus) || greenBody?.kind !== "bytes" || blueBody.kind !== "bytes")
     verdict = { agree: false, similarity: 0, reason: "green_error" };
   else verdict = compare(decoder.decode(blueBody.bytes), decoder.decode(greenBody.bytes));
   record({

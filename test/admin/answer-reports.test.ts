@@ -113,7 +113,9 @@ describe("shadow report: answers", () => {
       [6, 15],
     ]);
     const shadowStage = { stage: "shadow", reason: "DEFAULT" } as const;
-    await seedAnswers(key, { response: { prediction: "$.score" } }, "shadow", [
+    // The mirror inspects green's mirrored answers as the hot path inspects blue's served ones: 3 of them broke the
+    // schema (a verdict the mirror row carries next to the prediction it read).
+    await seedAnswers(key, { response: { schema: SCHEMA, prediction: "$.score" } }, "shadow", [
       ...answers(key, "blue", 100, (i) => ({ ...shadowStage, predictedValue: blueValues[i]! })),
       ...answers(key, "green", 100, (i) => ({
         ...shadowStage,
@@ -127,7 +129,7 @@ describe("shadow report: answers", () => {
     const response = await call("GET", `/flags/${key}/shadow?examples=0`);
     expect(response.status).toBe(200);
     const { answers: a } = await json(response);
-    expect(a.contract).toEqual({ schema: false, prediction: "$.score" });
+    expect(a.contract).toEqual({ schema: true, prediction: "$.score" });
     expect(a.blue).toMatchObject({ requests: 100, invalidRate: 0, values: 100, deciles: [1, 2, 2, 3, 3, 4, 4, 5, 5] });
     expect(a.green).toMatchObject({ requests: 100, inspected: 100, invalid: 3, invalidRate: 0.03, values: 100 });
     expect(a.drift).toMatchObject({

@@ -1,10 +1,12 @@
 // The health loop judging green by what it answers, through the real Worker:
 // fake model origins, served answers inspected against the flag's response
-// contract off the critical path, the embedded metrics reader, and the
-// scheduled handler once per tick. A stage never moves on before its answers
-// were judged.
+// contract off the critical path (and, in a shadow stage, green's mirrored
+// answers), the embedded metrics reader, and the scheduled handler once per
+// tick. A stage never moves on before its answers were judged.
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { installModels } from "../helpers/fake-origins";
+import { outcomeRows } from "../helpers/seed";
 import { decisionsOf, drive, flagOf, rolloutOf, seedHealthFlag, stage, startRollout, tick } from "./helpers";
 
 afterEach(() => {
@@ -166,6 +168,36 @@ describe("answer checks in the health loop", () => {
     for (const decision of held.filter((d) => d.reason !== "guard_inconclusive"))
       expect(decision.reason).toBe("answers_unjudged");
     expect(held.filter((d) => d.reason === "answers_unjudged").length).toBeGreaterThan(0);
+  });
+
+  it("green in shadow whose mirrored answers break the schema on 20 % is rolled back before any user sees it", async () => {
+    // Labels agree (the shadow comparator reads them), so only the schema can tell: a score above 1.
+    installModels({
+      "blue-a9.test": { scoreOf: () => 0.5 },
+      "green-a9.test": { scoreOf: (n) => (n % 5 === 0 ? 1.5 : 0.5) },
+    });
+    const health = { webhook: { url: "https://hooks.test/switchyard" }, guards: { latencyMinMarginMs: 1000 } };
+    const shadow = { comparator: { kind: "label", path: "$.label" } };
+    await seedHealthFlag("a9", {}, { settings: JSON.stringify({ health, shadow, response: SENTIMENT }) });
+    await startRollout("a9", "r-a9", [stage("shadow", 0, 200), stage("serve", 50, 200)]);
+    for (let ticks = 0; ticks < 10 && (await rolloutOf("r-a9")).state === "active"; ticks++) {
+      await drive("a9", 300, { offset: ticks * 300 });
+      await tick();
+    }
+    const decisions = (await decisionsOf("a9")).filter((d) => d.scope === "rollout");
+    const last = decisions.at(-1)!;
+    for (const held of decisions.slice(0, -1)) expect(held.action).toBe("hold");
+    expect(last).toMatchObject({ action: "rollback", reason: "invalid_rate", applied: true, stageIndex: 0 });
+    const figureOf = (name: string) => last.figures.guards.find((g: { guard: string }) => g.guard === name);
+    // Green's mirrored answers against blue's served ones.
+    expect(figureOf("invalid_rate")).toMatchObject({ status: "breach", control: 0 });
+    expect(figureOf("invalid_rate").green).toBeGreaterThan(0.15);
+    expect(figureOf("invalid_rate").green).toBeLessThan(0.25);
+    expect(figureOf("shadow_agreement")).toMatchObject({ green: 1 });
+    const rows = await outcomeRows(env.DB, "a9");
+    expect(rows.filter((row) => row.kind === "served" && row.variant === "green")).toEqual([]);
+    expect(rows.some((row) => row.kind === "shadow" && row.inspection === "invalid")).toBe(true);
+    expect((await flagOf("a9")).killSwitch).toBe(true);
   });
 
   it("green whose streamed answers start far later than blue's is rolled back for ttfb_p95, with headers as fast as blue's", async () => {

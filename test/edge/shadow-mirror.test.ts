@@ -1,9 +1,10 @@
 // A mirrored pair's row (mirroredOutcome): the served request's fields, and
-// of the answer only what the mirror measured of green's, never blue's.
-import { describe, expect, it } from "vitest";
+// of the answer only what the mirror measured of green's, never blue's —
+// including its own inspection against the contract (mirroredInspection).
+import { describe, expect, it, vi } from "vitest";
 import { type Outcome, pickRequestFields } from "../../src/core/outcome";
 import { type CompiledResponse, compileResponse } from "../../src/core/response-settings";
-import { mirroredOutcome } from "../../src/edge/shadow-mirror";
+import { mirroredInspection, mirroredOutcome } from "../../src/edge/mirror-row";
 
 /** A served outcome with every field set (Required: a new field must be added here too), none at its neutral value. */
 const SERVED: Required<Outcome> = {
@@ -107,5 +108,57 @@ describe("mirroredOutcome", () => {
     // Blue's own latency and status are the pair's paired_* by design: green's fields never equal blue's.
     const leaked = answerFields.filter((key) => !key.startsWith("paired") && row[key] === SERVED[key]);
     expect(leaked).toEqual([]);
+  });
+});
+
+describe("mirroredInspection", () => {
+  const contract = responseOf({
+    schema: { type: "object", required: ["label"] },
+    prediction: "$.label",
+    sampleRate: 50,
+  });
+  const bytes = (text: string) => ({ kind: "bytes" as const, bytes: new TextEncoder().encode(text) });
+
+  it("draws the sample as the hot path does: in below the rate, out at or above it", () => {
+    expect(mirroredInspection(contract, 200, bytes('{"label":"a"}'), () => 0.49)).toEqual({
+      inspection: "valid",
+      invalidReason: null,
+      predictedLabel: "a",
+      predictedValue: null,
+    });
+    expect(mirroredInspection(contract, 200, bytes('{"label":"a"}'), () => 0.5)).toEqual({});
+  });
+
+  it("judges only a 2xx answer read whole, and draws nothing otherwise", () => {
+    const draw = vi.fn(() => 0);
+    expect(mirroredInspection(contract, 503, bytes("{}"), draw)).toEqual({});
+    expect(mirroredInspection(contract, 200, { kind: "too_large" }, draw)).toEqual({});
+    expect(mirroredInspection(contract, 200, null, draw)).toEqual({});
+    expect(mirroredInspection(responseOf({}), 200, bytes("{}"), draw)).toEqual({});
+    expect(draw).not.toHaveBeenCalled();
+  });
+
+  it("bytes that are not UTF-8 are not JSON", () => {
+    const broken = { kind: "bytes" as const, bytes: new Uint8Array([0x7b, 0xff, 0x7d]) };
+    expect(mirroredInspection(contract, 200, broken, () => 0)).toMatchObject({
+      inspection: "invalid",
+      invalidReason: "not_json",
+    });
+  });
+
+  it("an inspection that throws leaves the answer not inspected, and the row is still built", () => {
+    const throwing: CompiledResponse = {
+      ...contract,
+      contract: {
+        ...contract.contract!,
+        check: () => {
+          throw new Error("boom");
+        },
+      },
+    };
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const measured = mirroredInspection(throwing, 200, bytes("{}"), () => 0);
+    expect(measured).toMatchObject({ inspection: "not_inspected", invalidReason: null });
+    expect(mirroredOutcome(throwing, SERVED, measured)).toMatchObject({ kind: "shadow", inspection: "not_inspected" });
   });
 });

@@ -65,7 +65,7 @@ describe("shadow mirroring through the real Worker", () => {
     ]);
   });
 
-  it("records green's mirrored answer, never blue's: blue streams and is inspected, green answers plain JSON", async () => {
+  it("records green's mirrored answer, never blue's: blue streams, green answers plain JSON, each inspected on its own", async () => {
     await seedFlag(env.DB, {
       key: "sh-own",
       settings: JSON.stringify({
@@ -114,13 +114,14 @@ describe("shadow mirroring through the real Worker", () => {
         variant: "green",
         status: 200,
         comparatorReason: "label_mismatch",
-        // Mirrored answers are read whole, neither timed to a first byte nor inspected.
+        // Mirrored answers are read whole, never timed to a first byte, and
+        // inspected on their own: green's verdict and label, not blue's.
         streamed: 0,
         firstByteMs: null,
         durationMs: null,
-        inspection: "not_inspected",
+        inspection: "valid",
         invalidReason: null,
-        predictedLabel: null,
+        predictedLabel: "negative",
         predictedValue: null,
       },
     ]);

@@ -169,18 +169,24 @@ const streams = (arm: ArmWindow | null) => (arm?.streamed ?? 0) > 0;
 /**
  * An `insufficient` guard that keeps the stage where it is (docs/design/answer-checks.md):
  * a check the flag turns on itself (schema, prediction path, usage ratio), and
- * ttfb_p95 while the control streams. Mirrored answers are neither inspected
- * nor timed to a first byte, so a shadow stage waits only for the usage guards.
+ * ttfb_p95 while the control streams. In a shadow stage green's sample is its
+ * mirrored answers: they are inspected and carry usage like served ones, so
+ * those checks wait there too, but they are read whole, never timed to a
+ * first byte, so ttfb_p95 cannot hold a shadow stage.
  */
 function awaitsJudgement(figure: GuardFigure, controlStreams: boolean, shadowStage: boolean): boolean {
   if (figure.status !== "insufficient") return false;
-  if (figure.guard === "cost_per_request" || figure.guard === "output_tokens") return true;
-  if (shadowStage) return false;
-  return (
-    figure.guard === "invalid_rate" ||
-    figure.guard === "prediction_drift" ||
-    (figure.guard === "ttfb_p95" && controlStreams)
-  );
+  switch (figure.guard) {
+    case "invalid_rate":
+    case "prediction_drift":
+    case "cost_per_request":
+    case "output_tokens":
+      return true;
+    case "ttfb_p95":
+      return controlStreams && !shadowStage;
+    default:
+      return false;
+  }
 }
 
 export function assessHealth(input: AssessInput): Assessment {

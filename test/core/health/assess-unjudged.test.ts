@@ -2,8 +2,9 @@
 // answers to judge: the answer and usage guards a flag turns on itself, and
 // ttfb_p95 while the control streams. Such a guard holds `answers_unjudged`
 // with its figures shown; a breach elsewhere still rolls back first; a check
-// that is off, or that the stage cannot measure (mirrored answers in a shadow
-// stage), holds nothing. Pure inputs, no Worker.
+// that is off, or that the stage cannot measure (first-byte times of mirrored
+// answers in a shadow stage), holds nothing. A shadow stage's mirrored answers
+// are inspected, so its schema and prediction checks wait too. Pure inputs.
 import { describe, expect, it } from "vitest";
 import {
   assessHealth,
@@ -203,16 +204,40 @@ const cases: Case[] = [
     figure: { guard: "ttfb_p95", status: "ok" },
   },
   {
-    name: "shadow stage: mirrored answers are not inspected, so the schema cannot hold it",
-    given: {
-      rollout: mirrored,
-      declares: schema,
-      green: arm(streaming(0)),
-      blue: arm({ ...inspected, ...streaming(2000) }),
-    },
+    name: "shadow stage: too few mirrored answers inspected against the schema holds it",
+    given: { rollout: mirrored, declares: schema, green: arm(fewInspected), blue: arm(inspected) },
+    action: "hold",
+    reason: "answers_unjudged",
+    figure: { guard: "invalid_rate", status: "insufficient" },
+  },
+  {
+    name: "shadow stage: control has predicted nothing yet, so green's predictions wait",
+    given: { rollout: mirrored, declares: prediction, drift: null },
+    action: "hold",
+    reason: "answers_unjudged",
+    figure: { guard: "prediction_drift", status: "insufficient" },
+  },
+  {
+    // 30 % of 400 mirrored answers invalid against blue's 0.5 %: green never reaches a user.
+    name: "shadow stage: enough mirrored answers, too many invalid, rolls back",
+    given: { rollout: mirrored, declares: schema, green: arm({ inspected: 400, invalid: 120 }), blue: arm(inspected) },
+    action: "rollback",
+    reason: "invalid_rate",
+    figure: { guard: "invalid_rate", status: "breach" },
+  },
+  {
+    name: "shadow stage: enough mirrored answers judged ok moves on",
+    given: { rollout: mirrored, declares: schema, green: arm(inspected), blue: arm(inspected) },
     action: "advance",
     reason: "healthy",
-    figure: { guard: "invalid_rate", status: "insufficient" },
+    figure: { guard: "invalid_rate", status: "ok" },
+  },
+  {
+    name: "shadow stage: mirrored answers are never timed to a first byte, so a streaming control cannot hold it",
+    given: { rollout: mirrored, green: arm(streaming(0)), blue: arm(streaming(2000)) },
+    action: "advance",
+    reason: "healthy",
+    figure: { guard: "ttfb_p95", status: "insufficient" },
   },
   {
     name: "shadow stage: mirrors carry green's usage, so the cost guard holds it",
