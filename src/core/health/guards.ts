@@ -13,8 +13,7 @@ import {
   type SequentialResult,
 } from "../stats";
 import type { ArmWindow } from "./metrics";
-import { figure, type GuardFigure, type GuardName, type GuardStatus } from "./guard-figure";
-import type { GuardSettings } from "./settings";
+import { figure, type GuardFigure, type GuardStatus } from "./guard-figure";
 
 // The figure every guard returns, and how many of them run a test, have their
 // own modules; re-exported so the guards' callers import from one place.
