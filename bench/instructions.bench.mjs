@@ -48,9 +48,9 @@ const SLOW_TIMEOUT_MS = 30_000;
 const { values: args } = parseArgs({
   options: {
     smoke: { type: "boolean", default: false },
-    windows: { type: "string", default: "6" },
+    windows: { type: "string", default: "8" },
     requests: { type: "string", default: "1000" },
-    warmup: { type: "string", default: "2000" },
+    warmup: { type: "string", default: "3000" },
     connections: { type: "string", default: "4" },
     bundle: { type: "string" },
   },
