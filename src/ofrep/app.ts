@@ -7,7 +7,7 @@
 // — and every evaluation handed out records one Outcome (see evaluate.ts); a
 // 304 hands nothing out and records nothing. The value and the variant are
 // the variant name, "blue"/"green".
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { acceptedRequestId } from "../core/caller-request-id";
 import type { FlagCache } from "../edge/flag-cache";
 import type { OutcomeSink } from "../ports";
