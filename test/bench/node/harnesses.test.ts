@@ -90,7 +90,8 @@ describe("benchmark harnesses (smoke)", () => {
       // Both Workers under Valgrind: each request runs ~40x slower, so few of them.
       const result = await run(["bench/instructions.bench.mjs", "--smoke", "--bundle", bundle], 4 * MINUTE);
       expectSuccess(result);
-      expect(result.output).toMatch(/^router: warmed up with 40 requests \{"green":\d+,"blue":\d+\}$/m);
+      // Both variants served (the harness itself checks the split); key order is arrival order.
+      expect(result.output).toMatch(/^router: warmed up with 40 requests \{(?=.*"green":\d+)(?=.*"blue":\d+).*\}$/m);
       expect(result.output).toMatch(
         /^window 0 router +[\d.]+ k instructions\/request( \(\d+ resent after a reset so far\))?$/m,
       );
