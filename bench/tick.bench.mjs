@@ -17,8 +17,8 @@ import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Miniflare } from "miniflare";
-import { buildBundle, COMPATIBILITY, migrationStatements } from "./lib/harness.mjs";
+import { startRouterWorker } from "./lib/bench-workers.mjs";
+import { buildBundle } from "./lib/harness.mjs";
 import { median, spread } from "./lib/stats.mjs";
 import { cleanupStack } from "../scripts/lib/cleanups.mjs";
 
@@ -190,37 +190,19 @@ async function main() {
   const work = mkdtempSync(path.join(tmpdir(), "switchyard-tick-"));
   cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
   const scriptPath = args.bundle ? path.resolve(args.bundle) : buildBundle(work);
-  const mf = new Miniflare({
-    ...COMPATIBILITY,
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    d1Databases: ["DB"],
-    kvNamespaces: ["SNAPSHOTS"],
-    d1Persist: false,
-    kvPersist: false,
-    analyticsEngineDatasets: { OUTCOMES: { dataset: "switchyard_outcomes" } },
-    bindings: {
-      OUTCOMES_EMBEDDED: "1",
-      METRICS_READER: "embedded",
-      SNAPSHOT_STORE: "hybrid",
-      VERSION_PROBE_SECONDS: "5",
-      DEV_MODE: "0",
-    },
+  // The single-Worker bundle (it carries the cron) with the local outcome store the tick reads.
+  const router = await startRouterWorker(scriptPath, cleanups, {
+    OUTCOMES_EMBEDDED: "1",
+    METRICS_READER: "embedded",
+    SNAPSHOT_STORE: "hybrid",
   });
-  cleanups.push(() => mf.dispose());
-  await mf.ready;
-  const db = await mf.getD1Database("DB");
-  for (const statement of migrationStatements()) await db.prepare(statement).run();
+  const db = await router.database();
   const seedStarted = performance.now();
   const outcomeRows = await seed(db, Date.now());
   console.log(
     `seeded ${ROLLOUTS} rollouts, ${outcomeRows} outcome rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
   );
-  const worker = await mf.getWorker();
+  const worker = await router.worker();
   const pids = workerdPids();
 
   // The first tick also publishes every snapshot and captures every baseline: reported, not in the medians.

@@ -28,8 +28,9 @@ const SEED = [
 
 /**
  * The router bundle at `scriptPath` with its D1 migrated and nothing in it;
- * `bindings` over the defaults. Resolves to { url, database } (database()
- * opens its D1, to seed flags or read outcomes).
+ * `bindings` over the defaults. Resolves to { url, database, worker }
+ * (database() opens its D1, to seed flags or read outcomes; worker() gives
+ * the Worker's handle, e.g. to run its cron).
  */
 export async function startRouterWorker(scriptPath, cleanups, bindings = {}) {
   const mf = new Miniflare({
@@ -53,7 +54,7 @@ export async function startRouterWorker(scriptPath, cleanups, bindings = {}) {
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   for (const statement of migrationStatements()) await db.prepare(statement).run();
-  return { url, database: () => mf.getD1Database("DB") };
+  return { url, database: () => mf.getD1Database("DB"), worker: () => mf.getWorker() };
 }
 
 /**
