@@ -110,8 +110,10 @@ describe("health loop scenarios", () => {
     expect(JSON.parse(served!.body).model).toBe("green-s2.test");
   });
 
-  it("3: green p95 latency at 2× blue is rolled back with reason latency_p95", async () => {
-    installModels({ "blue-s3.test": { delayMs: 20 }, "green-s3.test": { delayMs: 45 } });
+  it("3: green p95 latency at 5× blue is rolled back with reason latency_p95", async () => {
+    // Real delays: a gap of 5× survives a busy machine's queueing, which adds the same ms
+    // to both arms (at 20 vs 45 ms a loaded CI run once read green within 1.5× of blue).
+    installModels({ "blue-s3.test": { delayMs: 20 }, "green-s3.test": { delayMs: 100 } });
     await seedHealthFlag("s3");
     await startRollout("s3", "r-s3", [stage("serve", 50, 60), stage("serve", 100, 60)]);
     for (let i = 0; i < 4 && (await rolloutOf("r-s3")).state === "active"; i++) {
