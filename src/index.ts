@@ -9,13 +9,13 @@
 // start cost more than OFREP's and feedback's own top-level code
 // (docs/design/routing-hot-path.md, "Start-up cost").
 import type { Env } from "./env";
-import { ApiError, errorBody } from "./admin/errors";
+import { ApiError, errorBody } from "./admin/api-error";
 import { isControlPath } from "./control-paths";
 import { handleFeedback } from "./feedback/handler";
 import { routeRequest, type RouterDeps } from "./edge/route-request";
 import { servicesFor, type IsolateServices } from "./wiring";
 import { requestIdMinter } from "./feedback/ids";
-import { createOfrepApp } from "./ofrep/app";
+import { createOfrepHandler } from "./ofrep/app";
 
 /** Build-time constant (wrangler `define`, vitest `define`): true bundles the control plane into this Worker. */
 declare const CONTROL_PLANE_BUNDLED: boolean;
@@ -43,8 +43,8 @@ function proxyDeps(services: IsolateServices, env: Env): Omit<RouterDeps, "waitU
   return deps;
 }
 
-/** Built on the first OFREP request, not at isolate start. */
-let ofrepApp: ReturnType<typeof createOfrepApp> | undefined;
+/** Made on the first OFREP request, not at isolate start. */
+let ofrepHandler: ReturnType<typeof createOfrepHandler> | undefined;
 
 function adminError(error: ApiError): Response {
   return Response.json(errorBody(error.code, error.message), { status: error.status });
@@ -83,7 +83,7 @@ export default {
       if (CONTROL_PLANE_BUNDLED) return (await import("./control-plane")).handleControlRequest(request, env, ctx);
       return forwardToControl(request, env);
     }
-    if (path.startsWith("/ofrep/")) return (ofrepApp ??= createOfrepApp(servicesFor)).fetch(request, env, ctx);
+    if (path.startsWith("/ofrep/")) return (ofrepHandler ??= createOfrepHandler(servicesFor))(request, path, env, ctx);
     if (path === "/feedback") return handleFeedback(request, env, ctx);
     return routeRequest(request, { ...proxyDeps(services, env), waitUntil: (promise) => ctx.waitUntil(promise) }, url);
   },

@@ -13,7 +13,7 @@ import { AuthFailureLimiter } from "../core/auth-failure-limiter";
 import { API_TOKEN_PREFIX } from "../core/credentials";
 import type { Env } from "../env";
 import { findTokenByHash } from "../store/token-lookup";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import type { AdminEnv } from "./context";
 
 export const SCOPES = ["read", "operate", "admin"] as const;

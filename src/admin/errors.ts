@@ -4,48 +4,11 @@
 // Internal details (stack, SQL, tokens) never reach the body.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { WriteFailure } from "../store/admin-tx";
 import { LIMITS } from "./limits";
+import { ApiError, errorBody } from "./api-error";
 
-const STATUS = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  already_exists: 409,
-  conflict: 409,
-  precondition_failed: 412,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  invalid_ruleset: 422,
-  limit_exceeded: 422,
-  precondition_required: 428,
-  rate_limited: 429,
-  internal: 500,
-  // The router's answers on control paths when the control-plane Worker is missing or failed.
-  control_plane_unavailable: 502,
-  control_plane_unbound: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
-
-export type ErrorCode = keyof typeof STATUS;
-export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
-
-export class ApiError extends Error {
-  readonly status: ContentfulStatusCode;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-}
-
-export function errorBody(code: ErrorCode, message: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
-}
+export { ApiError, ERROR_CODES, errorBody, type ErrorCode } from "./api-error";
 
 /** Store failures (tagged values) → public errors; exhaustive on purpose. */
 /** 413 for a body over the admin API's cap: one wording, from the one limit. */

@@ -133,9 +133,9 @@ const ENTRY = "../../src/index.ts";
 
 /** The control plane: index.ts imports it only under CONTROL_PLANE_BUNDLED, false in the router's build. */
 const CONTROL_PLANE = "../../src/control-plane.ts";
-// OFREP shares the admin API's token auth, error shape and limits (admin/auth, errors, limits); nothing else of admin/.
+// OFREP shares the admin API's token auth, error shape and limits (admin/auth, api-error, limits); nothing else of admin/.
 const ROUTER_FORBIDDEN_FILES = [
-  /\/src\/admin\/(?!(auth|errors|limits)\.ts$)/,
+  /\/src\/admin\/(?!(auth|api-error|limits)\.ts$)/,
   /\/src\/(dashboard|cron|dev)\//,
   // The schema is schema.ts and the part files it re-exports (schema-observations.ts).
   /\/store\/(db|schema(-[a-z-]+)?)\.ts$/,
@@ -144,7 +144,7 @@ const ROUTER_FORBIDDEN_FILES = [
   /\/telemetry\/readers\//,
   /\/store\/embedded-metrics-reader\.ts$/,
 ];
-const ROUTER_FORBIDDEN_PACKAGES = [/^drizzle-orm/, /^zod/, /^@hono\//];
+const ROUTER_FORBIDDEN_PACKAGES = [/^drizzle-orm/, /^zod/, /^@hono\//, /^hono(\/|$)/];
 
 /** What the router's bundle reaches (static and dynamic imports, the control plane left out) that it must not. */
 function routerBundleViolations(files: Record<string, string>): string[] {
@@ -216,7 +216,7 @@ describe("import rules", () => {
     ]);
   });
 
-  it("the router's bundle (static and dynamic imports, without the control plane) reaches the hot path, OFREP, feedback and the D1 fallback, and no admin, dashboard, cron, drizzle or zod", () => {
+  it("the router's bundle (static and dynamic imports, without the control plane) reaches the hot path, OFREP, feedback and the D1 fallback, and no admin, dashboard, cron, drizzle, zod or hono", () => {
     const graph = startupGraph(ENTRY, sources, bundledImportsOf, [CONTROL_PLANE]);
     expect(graph.files).toEqual(
       expect.arrayContaining([
