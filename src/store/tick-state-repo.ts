@@ -1,5 +1,6 @@
 // The health loop's reads: which rollouts a tick checks (active ones, with
-// their flags and rules) and blue's baseline, captured once per rollout.
+// their flags and rules; paused rollouts are not judged) and blue's baseline,
+// captured once per rollout.
 // Read only, apart from the first-capture-wins baseline insert; never judges.
 // A tick reads its inputs in ONE D1 batch (loadTickState): D1 round trips,
 // not SQL, dominate a tick with many rollouts (docs/design/health-loop.md).
@@ -8,19 +9,6 @@ import type { ArmWindow } from "../core/health";
 import * as schema from "./schema";
 import type { RuleRow } from "./flag-repo";
 import type { Db, FlagRow, RolloutRow } from "./db";
-
-const activeRolloutsQuery = (db: Db) =>
-  db
-    .select({ flag: schema.flags, rollout: schema.rollouts })
-    .from(schema.rollouts)
-    .innerJoin(schema.flags, eq(schema.flags.key, schema.rollouts.flagKey))
-    .where(eq(schema.rollouts.state, "active"))
-    .orderBy(schema.rollouts.flagKey);
-
-/** Every active rollout with its flag (paused rollouts are not judged). */
-export async function activeRollouts(db: Db): Promise<{ flag: FlagRow; rollout: RolloutRow }[]> {
-  return activeRolloutsQuery(db);
-}
 
 export interface StoredBaseline {
   arm: ArmWindow;
@@ -74,15 +62,6 @@ export async function loadTickState(db: Db): Promise<TickState> {
   const rules = new Map<string, RuleRow[]>();
   for (const rule of ruleRows) rules.set(rule.flagKey, [...(rules.get(rule.flagKey) ?? []), rule]);
   return { rollouts, baselines, rules };
-}
-
-export async function getBaseline(db: Db, rolloutId: string): Promise<ArmWindow | null> {
-  const [row] = await db
-    .select()
-    .from(schema.healthBaselines)
-    .where(eq(schema.healthBaselines.rolloutId, rolloutId))
-    .limit(1);
-  return row ? (JSON.parse(row.metrics) as ArmWindow) : null;
 }
 
 /** When the flag's latest promotion at or before `at` ended (blue became another model then), or null. */

@@ -44,10 +44,10 @@ describe("usage on the flag page", () => {
     const html = await (await page("GET", "/admin/flags/dash-llm", { cookie })).text();
     expect(html).toContain('<table class="usage">');
     expect(html).toContain(
-      "<tr><td>green</td><td>10 (10)</td><td>10.0 / 10</td><td>250.0 / 250</td><td>$0.002500</td><td>$2.5000</td><td>120 ms / 120 ms</td></tr>",
+      "<tr><td>green</td><td>10 (10)</td><td>10.0 / 10</td><td>250.0 / 250</td><td>$0.00250</td><td>$2.50</td><td>120 ms / 120 ms</td></tr>",
     );
     expect(html).toContain(
-      "<td>blue</td><td>10 (10)</td><td>10.0 / 10</td><td>100.0 / 100</td><td>$0.001000</td><td>$1.0000</td>",
+      "<td>blue</td><td>10 (10)</td><td>10.0 / 10</td><td>100.0 / 100</td><td>$0.00100</td><td>$1.00</td>",
     );
   });
 

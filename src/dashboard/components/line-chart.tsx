@@ -4,7 +4,7 @@
 // the only signal), gaps where a bucket had no requests, and the same
 // numbers as a table for screen readers and copy-paste.
 import { formatClock, linearScale, linePath, maxOf, niceTicks, project, timeTicks, lastValue } from "../chart-math";
-import { formatMs, formatNumber, formatPercent } from "../format";
+import { formatMs, formatNumber, formatPercent, formatUsd } from "../format";
 
 export type ChartUnit = "percent" | "ms" | "perMin" | "usd";
 
@@ -28,7 +28,7 @@ const FALLBACK_MAX: Record<ChartUnit, number> = { percent: 0.01, ms: 100, perMin
 export function formatValue(unit: ChartUnit, value: number | null): string {
   if (unit === "percent") return formatPercent(value);
   if (unit === "ms") return formatMs(value);
-  if (unit === "usd") return value === null ? "–" : `$${Number(value.toPrecision(3))}`;
+  if (unit === "usd") return formatUsd(value);
   return value === null ? "–" : `${formatNumber(value, value < 10 ? 1 : 0)}/min`;
 }
 

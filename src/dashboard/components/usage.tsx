@@ -2,12 +2,10 @@
 // cost and time to first token from the experiment report, and the text
 // similarity spread from the shadow report. Renders nothing for a flag that
 // reads no usage or compares no text.
-import { formatMs, formatNumber } from "../format";
+import { formatMs, formatNumber, formatUsd } from "../format";
 import type { ExperimentView, ShadowView } from "../types";
 
 type Usage = NonNullable<ExperimentView["usage"]>;
-
-const usd = (value: number | null) => (value === null ? "–" : `$${value.toFixed(value < 0.01 ? 6 : 4)}`);
 
 export function UsageTable({ usage }: { usage: Usage }) {
   return (
@@ -38,8 +36,8 @@ export function UsageTable({ usage }: { usage: Usage }) {
               <td>
                 {formatNumber(u.outputTokens.mean, 1)} / {formatNumber(u.outputTokens.p95)}
               </td>
-              <td>{usd(u.costPerRequest.mean)}</td>
-              <td>{usd(u.costPerRequest.per1000Requests)}</td>
+              <td>{formatUsd(u.costPerRequest.mean)}</td>
+              <td>{formatUsd(u.costPerRequest.per1000Requests)}</td>
               <td>
                 {formatMs(u.ttftMs.p50)} / {formatMs(u.ttftMs.p95)}
               </td>
