@@ -14,7 +14,9 @@
 // SDKs; lib/peers.mjs) serving the same flag, each checked for its split first.
 // Then router and floor alone on that core in pairs: the router's own work by
 // throughput and by CPU per request (/proc), each per-round ratio's median
-// with its distribution-free interval (order statistics, exact coverage).
+// with its distribution-free interval (order statistics, exact coverage);
+// every such round is followed by one with an identical floor Worker in the
+// router's place, whose ratio (ideally 1) shows the instrument's own error.
 // Then the answer scenarios (lib/answer-scenarios.mjs): the router with a
 // response contract against the router without one (paired), and the first
 // chunk of an event stream through the router against a bare Worker.
@@ -143,8 +145,9 @@ async function main() {
   const router = await startTracked(() => startRouter(scriptPath, { blue: blue.port, green: green.port }));
   const bare = await startTracked(() => startBare(blue.port, cleanups));
   const floor = await startTracked(() => startFloor(blue.port, cleanups));
+  const floorTwin = await startTracked(() => startFloor(blue.port, cleanups));
   const peers = await startPeers({ blue: blue.port, green: green.port }, work);
-  if (pinned) for (const { pid } of [router, bare, floor, ...peers]) pin(pid, WORKER_CORE);
+  if (pinned) for (const { pid } of [router, bare, floor, floorTwin, ...peers]) pin(pid, WORKER_CORE);
   const [routerUrl, bareUrl, floorUrl] = [router.value, bare.value, floor.value];
   const answers = await startAnswerTargets(scriptPath, { blue: blue.port, green: green.port }, pinned);
 
@@ -152,6 +155,7 @@ async function main() {
   assertRouting("router", await probe(routerUrl, count), true);
   assertRouting("bare", await probe(bareUrl, count), false);
   assertRouting("floor", await probe(floorUrl, count), false);
+  assertRouting("floorTwin", await probe(floorTwin.value, count), false);
   for (const peer of peers) assertRouting(peer.name, await probe(peer.value, count), true);
   await checkAnswerTargets(answers, count);
   if (args.smoke) return;
@@ -166,6 +170,7 @@ async function main() {
     router: routerUrl.href,
     bare: bareUrl.href,
     floor: floorUrl.href,
+    floorTwin: floorTwin.value.href,
     ...Object.fromEntries(peers.map((peer) => [peer.name, peer.value.href])),
   };
   // Warm every isolate (JIT, upstream connection pools, first index/snapshot load); discarded.
@@ -217,22 +222,33 @@ async function main() {
   // pairs. With six Workers on one core every context switch also evicts
   // what the others cached, and the router, whose path touches more code,
   // pays more of that than in a pair (BENCHMARKS.md, "The router's own work").
-  const floorPairs = pinned
-    ? await runTogether(
-        [
-          { name: "router", url: targets.router, script, pid: router.pid },
-          { name: "floor", url: targets.floor, script, pid: floor.pid },
-        ],
-        togetherLoad,
-        Number(args["floor-rounds"]),
-        ({ round, rps, cpuUs }) =>
-          console.log(
-            `router+floor ${round} router ${rps.router.toFixed(0).padStart(5)}  floor ${rps.floor.toFixed(0).padStart(5)} req/s` +
-              `  router/floor ${(rps.router / rps.floor).toFixed(3)}` +
-              (cpuUs ? `  CPU µs/request router ${cpuUs.router.toFixed(0)} floor ${cpuUs.floor.toFixed(0)}` : ""),
-          ),
-      )
-    : [];
+  // Each round is followed by the same pair with the router replaced by an
+  // identical floor Worker (twin): what this instrument reads where there is
+  // no difference at all, i.e. its own error on this machine at that moment.
+  const floorPairs = [];
+  const twinPairs = [];
+  const asTarget = (name, started, url) => ({ name, url, script, pid: started.pid });
+  for (let round = 0; pinned && round < Number(args["floor-rounds"]); round++) {
+    const [pair] = await runTogether(
+      [asTarget("router", router, targets.router), asTarget("floor", floor, targets.floor)],
+      togetherLoad,
+      1,
+    );
+    const [twinPair] = await runTogether(
+      [asTarget("router", floorTwin, targets.floorTwin), asTarget("floor", floor, targets.floor)],
+      togetherLoad,
+      1,
+    );
+    floorPairs.push({ ...pair, round });
+    twinPairs.push({ ...twinPair, round });
+    const cpu = ({ cpuUs }) =>
+      cpuUs ? `  CPU µs/request ${cpuUs.router.toFixed(0)} vs ${cpuUs.floor.toFixed(0)}` : "";
+    console.log(
+      `router+floor ${round} router ${pair.rps.router.toFixed(0).padStart(5)}  floor ${pair.rps.floor.toFixed(0).padStart(5)} req/s` +
+        `  router/floor ${(pair.rps.router / pair.rps.floor).toFixed(3)}${cpu(pair)}` +
+        `;  twin/floor ${(twinPair.rps.router / twinPair.rps.floor).toFixed(3)}${cpu(twinPair)}`,
+    );
+  }
   // At saturation p99 is queueing, not router cost (and goes negative when the
   // slower router queues less). One connection shows the per-request latency
   // the router adds, which is what the 0.5 ms budget is about.
@@ -249,7 +265,7 @@ async function main() {
   }
   answerPids.plain = router.pid;
   const answerFigures = await measureAnswers({ plain: routerUrl, ...answers }, script, togetherLoad, pinned);
-  report(runs, quiet, load, paired, pinned, answerFigures, cpuPerRequest, floorPairs);
+  report(runs, quiet, load, paired, pinned, answerFigures, cpuPerRequest, floorPairs, twinPairs);
 }
 
 // The answer scenarios (lib/answer-scenarios.mjs): the same router bundle with
@@ -393,7 +409,7 @@ function ratioFigure(values) {
   return { median: round3(median(values)), low: round3(low), high: round3(high), coverage: round3(coverage) };
 }
 
-/** The router against the floor alone: throughput and CPU ratios per round, null without pinning. */
+/** The router (or the floor's twin, named "router" in its pairs) against the floor alone: throughput and CPU ratios per round, null without pinning. */
 function floorPairFigures(rounds) {
   if (rounds.length === 0) return null;
   const cpu = rounds.every((r) => r.cpuUs) ? rounds.map((r) => r.cpuUs.floor / r.cpuUs.router) : null;
@@ -408,7 +424,7 @@ function floorPairFigures(rounds) {
   };
 }
 
-function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floorPairs = []) {
+function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floorPairs = [], twinPairs = []) {
   const of = (target, key, from = runs) => from.filter((run) => run.target === target).map((run) => run[key]);
   const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   const result = {
@@ -444,6 +460,8 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floor
     // Additive: router and floor alone on the core (the issue's paired rounds), per-round
     // ratios' median with its distribution-free interval, by throughput and by CPU per request.
     routerVsFloorPairs: floorPairFigures(floorPairs),
+    // Additive: the same rounds' twin pairs, an identical floor in the router's place (ideal: 1).
+    twinVsFloorPairs: floorPairFigures(twinPairs),
     // Additive: each peer Worker's share of bare in the same rounds (lib/peers.mjs).
     peerPairedRatios:
       paired.length > 0
@@ -520,6 +538,11 @@ function report(runs, quiet, load, paired, pinned, answers, cpuPerRequest, floor
             ? `; by CPU ${shown(alone.cpu)} (router ${alone.cpuUsPerRequest.router} vs floor ${alone.cpuUsPerRequest.floor} µs)`
             : "") +
           ` (target ≥ 0.97)`,
+      );
+      const twin = result.twinVsFloorPairs;
+      console.log(
+        `the same pairs with an identical floor in the router's place (the instrument's own error; ideal 1): throughput ${shown(twin.throughput)}` +
+          (twin.cpu ? `; by CPU ${shown(twin.cpu)}` : ""),
       );
     }
     if (result.cpuUsPerRequest)

@@ -7,7 +7,9 @@
 //     the same for an empty Worker (emptyBusyMs): V8's default sampling sees
 //     one to four samples of a start this short, each carrying ms of
 //     whatever came before it, so that is what the instrument reads when a
-//     Worker does no start-up work at all.
+//     Worker does no start-up work at all. busyMsMean and emptyBusyMsMean
+//     estimate each one's expected reading (a profile catches the start in a
+//     sample of several ms or reads 0, so the median flips between the two).
 //   - fineBusyMs: the same profile sampled every 50 µs (./lib/fine-profile.mjs):
 //     V8's default catches a handful of samples in a few milliseconds, so the
 //     wrangler figure moves by whole samples; the router's and, for
@@ -154,6 +156,7 @@ async function main() {
     );
     const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
     const busy = profiles.map((p) => p.busyMs);
+    const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
     // The profile whose busy time is the median: its items are the typical ones.
     const typical = profiles.toSorted((a, b) => a.busyMs - b.busyMs)[(profiles.length - 1) >> 1];
     const result = {
@@ -162,6 +165,12 @@ async function main() {
       busyMsRuns: busy.map((ms) => round(ms)),
       emptyBusyMs: round(median(emptyBusy)),
       emptyBusyMsRuns: emptyBusy.map((ms) => round(ms)),
+      // A profile either catches the start in a sample (carrying ms since the
+      // one before) or reads 0, so the median flips between the two modes from
+      // run to run; the means estimate each Worker's expected reading, and
+      // their difference what the router's start adds to nothing.
+      busyMsMean: round(mean(busy)),
+      emptyBusyMsMean: round(mean(emptyBusy)),
       fineBusyMs: round(median(fine.router)),
       singleFineBusyMs: round(median(fine.single)),
       emptyFineBusyMs: round(median(fine.empty)),
@@ -192,6 +201,9 @@ async function main() {
     );
     console.log(
       `the same profile of an empty Worker: busy ${result.emptyBusyMs} ms (runs ${result.emptyBusyMsRuns.join(", ")})`,
+    );
+    console.log(
+      `means: router ${result.busyMsMean} ms, empty Worker ${result.emptyBusyMsMean} ms (the router's start adds ${round(result.busyMsMean - result.emptyBusyMsMean)} ms to nothing)`,
     );
     for (const { item, ms } of result.topItems) console.log(`  ${String(ms).padStart(6)} ms  ${item}`);
     console.log(
