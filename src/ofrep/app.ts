@@ -68,44 +68,44 @@ function factsOf(request: Request, services: OfrepServices): RequestFacts {
   };
 }
 
-async function evaluateOne(
-  key: string,
-  context: EvaluationInput,
-  request: Request,
-  services: OfrepServices,
-  ctx: ExecutionContext,
-): Promise<Response> {
-  const facts = factsOf(request, services);
+/** One evaluation request: its parsed context, the request's facts and the isolate's services. */
+interface OfrepCall {
+  context: EvaluationInput;
+  facts: RequestFacts;
+  request: Request;
+  services: OfrepServices;
+  ctx: ExecutionContext;
+}
+
+async function evaluateOne(key: string, call: OfrepCall): Promise<Response> {
+  const { services, facts } = call;
   const index = await services.cache.byKey();
   if (index === "unavailable") return flagFailure(key, UNAVAILABLE);
   const entry = index.get(key);
   if (!entry) return flagFailure(key, { code: "FLAG_NOT_FOUND", details: `flag "${key}" not found` });
-  const { response, failed, outcome } = await evaluateEntry(entry, context, services.cache, facts);
+  const { response, failed, outcome } = await evaluateEntry(entry, call.context, services.cache, facts);
   services.outcomes.record(outcome);
-  keepFlushing(ctx, services.outcomes.flush());
+  keepFlushing(call.ctx, services.outcomes.flush());
   return ofrepJson(response, failed ? OFREP_ERROR_STATUS.GENERAL : 200, { "x-request-id": facts.requestId });
 }
 
-async function evaluateAll(
-  context: EvaluationInput,
-  request: Request,
-  services: OfrepServices,
-  ctx: ExecutionContext,
-): Promise<Response> {
-  const facts = factsOf(request, services);
+async function evaluateAll(call: OfrepCall): Promise<Response> {
+  const { services, facts } = call;
   const index = await services.cache.byKey();
   if (index === "unavailable") return bulkFailure(UNAVAILABLE);
   const entries = [...index.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const evaluated = await Promise.all(entries.map((entry) => evaluateEntry(entry, context, services.cache, facts)));
+  const evaluated = await Promise.all(
+    entries.map((entry) => evaluateEntry(entry, call.context, services.cache, facts)),
+  );
   const body = JSON.stringify({ flags: evaluated.map((item) => item.response) });
   // The ETag is a digest of the answer itself: it changes exactly when any
   // decision for this context changes (flag edits, kill switch, stage moves).
   const etag = await etagOfBody(body);
   const headers = { etag, "cache-control": "no-cache", "x-request-id": facts.requestId };
-  if (matchesIfNoneMatch(request.headers.get("if-none-match") ?? undefined, etag))
+  if (matchesIfNoneMatch(call.request.headers.get("if-none-match") ?? undefined, etag))
     return new Response(null, { status: 304, headers });
   for (const item of evaluated) services.outcomes.record(item.outcome);
-  keepFlushing(ctx, services.outcomes.flush());
+  keepFlushing(call.ctx, services.outcomes.flush());
   return new Response(body, {
     status: 200,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
@@ -128,12 +128,10 @@ async function answer(
   const route = ofrepRoute(request.method, subPath);
   if (route === null) return notFound();
   const parsed = parseEvaluationRequest(await request.text());
-  if (route.kind === "flag") {
-    if (!parsed.ok) return flagFailure(route.key, parsed.error);
-    return evaluateOne(route.key, parsed.value, request, servicesOf(env), ctx);
-  }
-  if (!parsed.ok) return bulkFailure(parsed.error);
-  return evaluateAll(parsed.value, request, servicesOf(env), ctx);
+  if (!parsed.ok) return route.kind === "flag" ? flagFailure(route.key, parsed.error) : bulkFailure(parsed.error);
+  const services = servicesOf(env);
+  const call = { context: parsed.value, facts: factsOf(request, services), request, services, ctx };
+  return route.kind === "flag" ? evaluateOne(route.key, call) : evaluateAll(call);
 }
 
 /** OFREP's handler over the isolate services `servicesOf` returns for an env; `path` is the request's pathname. */
