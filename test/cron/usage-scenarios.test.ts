@@ -35,9 +35,10 @@ async function seedChatFlag(key: string, guards: Record<string, unknown>) {
       settings: JSON.stringify({
         health: {
           webhook: { url: "https://hooks.test/switchyard" },
-          // Latency is not judged here: both origins answer at once, so their p95s are the
-          // test machine's scheduling noise, which on a loaded CI run once rolled c2 back.
-          guards: { minUsageSamples: 100, latencyMinMarginMs: 60_000, ...guards },
+          // Neither latency nor time to first token is judged here: both origins answer at
+          // once, so their p95s are the test machine's scheduling noise, which on loaded CI
+          // runs rolled c2 back (latency_p95 once, ttfb_p95 once).
+          guards: { minUsageSamples: 100, latencyMinMarginMs: 60_000, ttfbMinMarginMs: 60_000, ...guards },
         },
         response: { usage: "openai" },
       }),
