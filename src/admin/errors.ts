@@ -1,7 +1,9 @@
-// The admin API's one error vocabulary and one error handler. Every failure
-// leaves as `{ "error": { "code", "message", "details"? } }` with the status
-// that belongs to its code; nothing else decides status codes for errors.
-// Internal details (stack, SQL, tokens) never reach the body.
+// The admin API's one error handler, over its one error vocabulary (codes,
+// statuses, ApiError and the body shape live in api-error.ts, which the
+// router's script shares without hono, and are re-exported here for the admin
+// modules). Every failure leaves as `{ "error": { "code", "message", "details"? } }`
+// with the status that belongs to its code; nothing else decides status codes
+// for errors. Internal details (stack, SQL, tokens) never reach the body.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { WriteFailure } from "../store/admin-tx";
